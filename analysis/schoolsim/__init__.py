@@ -1,0 +1,28 @@
+"""schoolsim analysis: open runs and sweeps as xarray, plot, compare, sensitivity analysis.
+
+Typical use from a notebook::
+
+    import schoolsim
+    ds = schoolsim.open_run("base.h5")
+    schoolsim.plot_trajectories(ds, "attainment_sd")
+"""
+
+from .events import active_partnerships, partnerships
+from .io import open_output, open_run, open_sweep, scenario, sweep_spec
+from .runs import ok_runs, parameter_name, select_runs, sweep_parameters
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "active_partnerships",
+    "ok_runs",
+    "open_output",
+    "open_run",
+    "open_sweep",
+    "parameter_name",
+    "partnerships",
+    "scenario",
+    "select_runs",
+    "sweep_parameters",
+    "sweep_spec",
+]
