@@ -6,6 +6,7 @@ with a seed, so a design is reproducible from ``(n, bounds, seed)``.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,10 +58,16 @@ def _bounds(bounds):
     return bounds
 
 
-def _sobol(n, d, seed):
+def _sobol(n, d, seed, warn=True):
+    """``n`` scrambled Sobol points; warns (if ``warn``) when ``n`` is not a power of two."""
     engine = qmc.Sobol(d=d, scramble=True, seed=seed)
     m = int(np.log2(n)) if n > 0 else 0
-    return engine.random_base2(m) if 2 ** m == n else engine.random(n)
+    if 2 ** m == n:
+        return engine.random_base2(m)
+    with warnings.catch_warnings():
+        if not warn:
+            warnings.simplefilter("ignore", UserWarning)
+        return engine.random(n)
 
 
 def saltelli_sample(n, bounds, seed=0):
@@ -112,7 +119,7 @@ def morris_sample(r, bounds, levels=4, seed=0):
     bounds = _bounds(bounds)
     k = len(bounds)
     delta = levels / (2.0 * (levels - 1))
-    base = np.minimum(np.floor(_sobol(r, k, seed) * levels), levels - 1) / (levels - 1)
+    base = np.minimum(np.floor(_sobol(r, k, seed, warn=False) * levels), levels - 1) / (levels - 1)
     rng = np.random.default_rng(seed)
     unit = np.empty((r, k + 1, k))
     for t in range(r):

@@ -12,7 +12,7 @@ attainment ``z_i`` (fixed by the world, lower for disadvantaged schools) and at 
 
     a_i(t) = z_i * (1 + spread * t / T) + effect * t / T + noise_sd * e_i(t)
 
-with ``e_i(t)`` standard normal draws from ``seed``. Every system metric is computed
+with ``e_i(t)`` standard normal draws from ``seed`` and ``z`` centred on 0. Every system metric is computed
 from ``a`` exactly as documented, so the files are internally consistent. The world
 (phases, LAs, locations, disadvantage, ``z``) depends on ``world_seed`` only, so files
 with the same seed and different ``effect`` differ by exactly ``effect`` in
@@ -122,6 +122,7 @@ def make_world(n_schools, n_las=4, world_seed=0):
     xy = centres[la] + rng.normal(0.0, 4.0, size=(n_schools, 2))
     disadvantage = rng.beta(2.0, 10.0, n_schools)
     z = -1.5 * (disadvantage - disadvantage.mean()) + rng.normal(0.0, 0.4, n_schools)
+    z -= z.mean()
     places = np.where(phase == 0, 300.0, 1000.0) * rng.lognormal(0.0, 0.3, n_schools)
     return {
         "phase": phase, "la": la, "x": xy[:, 0], "y": xy[:, 1],
