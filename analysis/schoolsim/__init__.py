@@ -8,6 +8,8 @@ Typical use from a notebook::
 """
 
 from .events import active_partnerships, partnerships
+from .plots import (plot_distribution, plot_grade_shares, plot_map, plot_response_surface,
+                    plot_trajectories)
 from .io import open_output, open_run, open_sweep, scenario, sweep_spec
 from .runs import ok_runs, parameter_name, select_runs, sweep_parameters
 
@@ -21,6 +23,11 @@ __all__ = [
     "open_sweep",
     "parameter_name",
     "partnerships",
+    "plot_distribution",
+    "plot_grade_shares",
+    "plot_map",
+    "plot_response_surface",
+    "plot_trajectories",
     "scenario",
     "select_runs",
     "sweep_parameters",
