@@ -1,0 +1,129 @@
+#include "models/partnerships.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "models/metrics.hpp"
+
+namespace schoolsim {
+
+double pair_trust(const State& st, std::int32_t i, std::int32_t j) {
+  const auto it = st.trust.find(pair_key(i, j));
+  return it != st.trust.end() ? it->second : st.openness[i] * st.openness[j];
+}
+
+double pair_competition(const World& w, const State& st, std::int32_t i, std::int32_t j) {
+  if (st.competition.empty()) return 0.0;
+  const auto& nl = w.neighbours;
+  for (auto e = nl.begin(i); e < nl.end(i); ++e)
+    if (nl.index[e] == j) return st.competition[e];
+  return 0.0;
+}
+
+template <class F>
+static void for_member_pairs(const Partnership& p, F&& f) {
+  for (std::size_t a = 0; a < p.members.size(); ++a)
+    for (std::size_t b = a + 1; b < p.members.size(); ++b) f(p.members[a], p.members[b]);
+}
+
+double mean_member_trust(const State& st, const Partnership& p) {
+  double sum = 0;
+  int pairs = 0;
+  for_member_pairs(p, [&](int i, int j) { sum += pair_trust(st, i, j), ++pairs; });
+  return pairs ? sum / pairs : 0.0;
+}
+
+double mean_member_capacity(const State& st, const Partnership& p) {
+  double sum = 0;
+  for (int m : p.members) sum += st.capacity[m];
+  return p.members.empty() ? 0.0 : sum / static_cast<double>(p.members.size());
+}
+
+double min_member_capacity(const State& st, const Partnership& p) {
+  double lo = std::numeric_limits<double>::infinity();
+  for (int m : p.members) lo = std::min(lo, st.capacity[m]);
+  return p.members.empty() ? 0.0 : lo;
+}
+
+bool in_need(const Context& c, std::int32_t i) {
+  return c.st.grade[i] >= 3 || c.st.attainment[i] < c.thresholds.need[c.w.phase[i]];
+}
+
+bool can_support(const Context& c, std::int32_t i) {
+  return c.st.grade[i] <= 2 && c.st.attainment[i] >= c.thresholds.support[c.w.phase[i]] &&
+         c.st.capacity[i] >= c.s.brokering.min_capacity_to_give && c.st.giving[i] < c.s.brokering.max_give &&
+         c.st.receiving[i] < 0;
+}
+
+NeedThresholds need_thresholds(const Scenario& s, const World& w, const State& st) {
+  NeedThresholds t;
+  std::vector<double> values;
+  for (int ph = 0; ph < kPhases; ++ph) {
+    values.clear();
+    for (int i : w.phase_members[ph]) values.push_back(st.attainment[i]);
+    if (values.empty()) continue;
+    t.need[ph] = metrics::quantile(values, s.brokering.need_quantile);
+    t.support[ph] = metrics::quantile(values, 1.0 - s.brokering.support_quantile);
+  }
+  return t;
+}
+
+static void record(Context& c, const Partnership& p, std::int8_t kind, EndReason reason,
+                   std::vector<std::int32_t> members) {
+  c.st.events.push_back(Event{c.term, kind, p.id, static_cast<std::int8_t>(p.type), p.broker,
+                              static_cast<std::int16_t>(p.programme), static_cast<std::int8_t>(reason),
+                              std::move(members)});
+}
+
+static void add_member(State& st, Partnership& p, std::int32_t m) {
+  ++st.n_partnerships[m];
+  if (p.type == PartnershipType::Mat) st.mat[m] = p.id;
+  if (p.self_organised) st.self_network[m] = p.id;
+}
+
+std::int32_t form_partnership(Context& c, Partnership p) {
+  State& st = c.st;
+  p.id = static_cast<std::int32_t>(st.partnerships.size());
+  p.active = true;
+  p.start_term = c.term;
+  if (p.support) {
+    p.giver = p.members[0];
+    ++st.giving[p.members[0]];
+    st.receiving[p.members[1]] = p.id;
+  }
+  for (int m : p.members) add_member(st, p, m);
+  st.partnerships.push_back(p);
+  record(c, st.partnerships.back(), 0, EndReason::NotEnded, p.members);
+  return p.id;
+}
+
+void join_partnership(Context& c, std::int32_t id, std::int32_t school) {
+  Partnership& p = c.st.partnerships[id];
+  p.members.push_back(school);
+  add_member(c.st, p, school);
+  record(c, p, 2, EndReason::NotEnded, {school});
+}
+
+void end_partnership(Context& c, std::int32_t id, EndReason reason) {
+  State& st = c.st;
+  Partnership& p = st.partnerships[id];
+  if (!p.active) return;
+  p.active = false;
+  p.end_term = c.term;
+  if (p.giver >= 0) --st.giving[p.giver];
+  if (p.support && st.receiving[p.members[1]] == id) st.receiving[p.members[1]] = -1;
+  for (int m : p.members) {
+    --st.n_partnerships[m];
+    if (st.mat[m] == id) st.mat[m] = -1;
+    if (st.self_network[m] == id) st.self_network[m] = -1;
+  }
+  for_member_pairs(p, [&](int i, int j) { st.cooldown_until[pair_key(i, j)] = c.term + c.s.lifecycle.rebroker_cooldown; });
+  record(c, p, 1, reason, p.members);
+}
+
+bool brokerable_pair(const State& st, std::int32_t i, std::int32_t j, int term) {
+  const auto it = st.cooldown_until.find(pair_key(i, j));
+  return it == st.cooldown_until.end() || term > it->second;
+}
+
+}  // namespace schoolsim

@@ -1,0 +1,38 @@
+#pragma once
+// Operations on partnerships shared by the submodels: forming, ending, trust and the
+// need/support rules of MODEL.md 7.5.
+#include <cstdint>
+
+#include "models/context.hpp"
+
+namespace schoolsim {
+
+/// Pair trust: the stored value, or the baseline theta_i * theta_j for pairs never met.
+double pair_trust(const State& st, std::int32_t i, std::int32_t j);
+/// Competition comp_ij from the last enrolment (0 beyond the choice radius).
+double pair_competition(const World& w, const State& st, std::int32_t i, std::int32_t j);
+/// Mean trust over the member pairs of a partnership.
+double mean_member_trust(const State& st, const Partnership& p);
+double mean_member_capacity(const State& st, const Partnership& p);
+double min_member_capacity(const State& st, const Partnership& p);
+
+/// Inspection pressure: 1 for grade 4, 0.5 for grade 3, else 0.
+inline double pressure(std::int8_t grade) { return grade == 4 ? 1.0 : grade == 3 ? 0.5 : 0.0; }
+
+/// The need rule: latest grade >= 3 or attainment below the phase's need quantile.
+bool in_need(const Context& c, std::int32_t i);
+/// The support rule: grade <= 2, attainment at or above the support cut, capacity, free give slots.
+bool can_support(const Context& c, std::int32_t i);
+/// Computes this term's per-phase need and support cut-offs from measured attainment.
+NeedThresholds need_thresholds(const Scenario& s, const World& w, const State& st);
+
+/// Adds a partnership (id assigned here), updates memberships, records the event; returns its id.
+std::int32_t form_partnership(Context& c, Partnership p);
+/// Ends a partnership, updates memberships and the rebrokering cooldown, records the event.
+void end_partnership(Context& c, std::int32_t id, EndReason reason);
+/// Adds a school to an existing network or MAT.
+void join_partnership(Context& c, std::int32_t id, std::int32_t school);
+/// Whether the pair may be brokered this term (no cooldown in force).
+bool brokerable_pair(const State& st, std::int32_t i, std::int32_t j, int term);
+
+}  // namespace schoolsim

@@ -1,0 +1,106 @@
+#include "sim/engine.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+#include "models/partnerships.hpp"
+#include "models/submodels.hpp"
+#include "sim/initial_state.hpp"
+
+namespace schoolsim {
+
+const char* to_string(StepPhase p) {
+  static const char* names[] = {"funding", "enrolment", "capacity", "lifecycle", "formation",
+                                "collaboration", "practice", "attainment", "inspection", "observation"};
+  return names[static_cast<int>(p)];
+}
+
+Engine::Engine(const Scenario& s, const World& w, std::uint64_t seed, std::uint32_t replicate)
+    : s_(s), w_(w), seed_(seed), replicate_(replicate), state_(initial_state(s, w, seed, replicate)) {}
+
+void Engine::step() {
+  State& st = state_;
+  Context c{s_, w_, st, st.term + 1, seed_, replicate_, {}};
+  auto timed = [&](StepPhase phase, auto&& f) {
+    const auto t0 = std::chrono::steady_clock::now();
+    f();
+    profile_[static_cast<int>(phase)] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  timed(StepPhase::Funding, [&] { pay_funding(c); });
+  timed(StepPhase::Enrolment, [&] { enrol_pupils(c); });
+  timed(StepPhase::Capacity, [&] { update_capacity(c); });
+  timed(StepPhase::Lifecycle, [&] {
+    c.thresholds = need_thresholds(s_, w_, st);
+    run_lifecycle(c);
+  });
+  timed(StepPhase::Formation, [&] {
+    form_families(c);
+    join_mats(c);
+    form_brokered(c);
+    form_self_organised(c);
+  });
+  timed(StepPhase::Collaboration, [&] { collaborate(c); });
+  timed(StepPhase::Practice, [&] { practise(c); });
+  timed(StepPhase::Attainment, [&] { update_attainment(c); });
+  timed(StepPhase::Inspection, [&] { inspect(c); });
+  st.term = c.term;
+}
+
+void Engine::observe(Recorder& r) {
+  const auto t0 = std::chrono::steady_clock::now();
+  r.observe(s_, w_, state_);
+  profile_[static_cast<int>(StepPhase::Observation)] +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+Recorder run_scenario(const Scenario& s, const World& w, const std::function<void(int)>& progress) {
+  Engine engine(s, w, static_cast<std::uint64_t>(s.run.seed), static_cast<std::uint32_t>(s.run.replicate));
+  Recorder recorder(w, s.run.terms, s.output.per_school);
+  engine.observe(recorder);
+  for (int t = 1; t <= s.run.terms; ++t) {
+    engine.step();
+    engine.observe(recorder);
+    if (progress) progress(t);
+  }
+  return recorder;
+}
+
+namespace {
+struct Fnv {
+  std::uint64_t h = 1469598103934665603ull;
+  void bytes(const void* p, std::size_t n) {
+    const auto* b = static_cast<const unsigned char*>(p);
+    for (std::size_t k = 0; k < n; ++k) h = (h ^ b[k]) * 1099511628211ull;
+  }
+  template <class T>
+  void vec(const std::vector<T>& v) {
+    bytes(v.data(), v.size() * sizeof(T));
+  }
+  template <class T>
+  void value(const T& v) {
+    bytes(&v, sizeof v);
+  }
+};
+}  // namespace
+
+std::uint64_t state_hash(const State& st) {
+  Fnv f;
+  f.value(st.term);
+  f.vec(st.pupils), f.vec(st.places), f.vec(st.effectiveness), f.vec(st.noise), f.vec(st.attainment);
+  f.vec(st.capacity), f.vec(st.openness), f.vec(st.grade), f.vec(st.last_inspected), f.vec(st.governance);
+  f.vec(st.mat), f.vec(st.self_network), f.vec(st.receiving), f.vec(st.giving), f.vec(st.n_partnerships);
+  f.bytes(st.expertise.data(), static_cast<std::size_t>(st.expertise.size()) * sizeof(double));
+  f.vec(st.competition);
+  std::vector<std::pair<std::uint64_t, double>> trust(st.trust.begin(), st.trust.end());
+  std::sort(trust.begin(), trust.end());
+  for (const auto& [k, v] : trust) f.value(k), f.value(v);
+  for (const auto& p : st.partnerships) {
+    f.value(p.id), f.value(p.type), f.value(p.active), f.value(p.support), f.value(p.funded), f.value(p.start_term);
+    f.value(p.end_term), f.vec(p.members);
+  }
+  f.value(st.money_spent), f.value(st.pupils_moved);
+  return f.h;
+}
+
+}  // namespace schoolsim
