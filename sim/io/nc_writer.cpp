@@ -1,0 +1,668 @@
+#include "sim/io/nc_writer.hpp"
+
+#include <fcntl.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <optional>
+#include <set>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+namespace schoolsim::io {
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// RAII for hid_t: each handle knows its close function, so no identifier can leak on an
+// exception path.
+class Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Handle() = default;
+  Handle(hid_t id, Closer closer) noexcept : id_(id), closer_(closer) {}
+  ~Handle() { reset(); }
+  Handle(Handle&& other) noexcept
+      : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
+  Handle& operator=(Handle&& other) noexcept {
+    if (this != &other) {
+      reset();
+      id_ = std::exchange(other.id_, H5I_INVALID_HID);
+      closer_ = other.closer_;
+    }
+    return *this;
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+
+  hid_t get() const noexcept { return id_; }
+  bool valid() const noexcept { return id_ >= 0; }
+  /// Closes now and returns HDF5's status (for commit(), where a failed close matters).
+  herr_t close() noexcept {
+    herr_t status = 0;
+    if (id_ >= 0 && closer_ != nullptr) status = closer_(id_);
+    id_ = H5I_INVALID_HID;
+    return status;
+  }
+  void reset() noexcept { static_cast<void>(close()); }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  Closer closer_ = nullptr;
+};
+
+constexpr std::size_t kMaxChunkBytes = std::size_t{1} << 20;
+constexpr unsigned kDeflateLevel = 4;
+
+// Attributes HDF5 dimension scales and netCDF-4 manage themselves.
+const std::set<std::string>& reserved_attribute_names() {
+  static const std::set<std::string> names = {"CLASS",          "NAME",
+                                              "DIMENSION_LIST", "REFERENCE_LIST",
+                                              "_Netcdf4Dimid",  "_Netcdf4Coordinates",
+                                              "_NCProperties",  "_nc3_strict"};
+  return names;
+}
+
+// Element types: memory type for H5Dwrite, little-endian file type so files are the same
+// on every platform.
+template <class T>
+struct NumericType;
+template <>
+struct NumericType<std::int8_t> {
+  static hid_t memory() { return H5T_NATIVE_INT8; }
+  static hid_t file() { return H5T_STD_I8LE; }
+};
+template <>
+struct NumericType<std::int16_t> {
+  static hid_t memory() { return H5T_NATIVE_INT16; }
+  static hid_t file() { return H5T_STD_I16LE; }
+};
+template <>
+struct NumericType<std::int32_t> {
+  static hid_t memory() { return H5T_NATIVE_INT32; }
+  static hid_t file() { return H5T_STD_I32LE; }
+};
+template <>
+struct NumericType<std::int64_t> {
+  static hid_t memory() { return H5T_NATIVE_INT64; }
+  static hid_t file() { return H5T_STD_I64LE; }
+};
+template <>
+struct NumericType<float> {
+  static hid_t memory() { return H5T_NATIVE_FLOAT; }
+  static hid_t file() { return H5T_IEEE_F32LE; }
+};
+template <>
+struct NumericType<double> {
+  static hid_t memory() { return H5T_NATIVE_DOUBLE; }
+  static hid_t file() { return H5T_IEEE_F64LE; }
+};
+
+// Converts a `_FillValue` attribute to the variable's type; netCDF rejects any other type.
+template <class T>
+T convert_fill_value(const std::string& variable, const AttributeValue& value) {
+  const auto bad = [&](const std::string& why) {
+    return std::invalid_argument("_FillValue of variable '" + variable + "' " + why);
+  };
+  if (std::holds_alternative<std::string>(value)) throw bad("must be a number, not a string");
+  if constexpr (std::is_integral_v<T>) {
+    std::int64_t integer = 0;
+    if (const auto* as_int = std::get_if<std::int64_t>(&value)) {
+      integer = *as_int;
+    } else {
+      const double real = std::get<double>(value);
+      // 2^63 is exactly representable; anything at or beyond it does not fit int64.
+      if (!std::isfinite(real) || real != std::trunc(real) || real < -9.223372036854775808e18 ||
+          real >= 9.223372036854775808e18) {
+        throw bad("is not an integer value");
+      }
+      integer = static_cast<std::int64_t>(real);
+    }
+    if (integer < std::numeric_limits<T>::min() || integer > std::numeric_limits<T>::max()) {
+      throw bad("does not fit the variable's integer type");
+    }
+    return static_cast<T>(integer);
+  } else {
+    const double real = std::holds_alternative<double>(value)
+                            ? std::get<double>(value)
+                            : static_cast<double>(std::get<std::int64_t>(value));
+    if (std::isfinite(real) &&
+        std::abs(real) > static_cast<double>(std::numeric_limits<T>::max())) {
+      throw bad("does not fit the variable's floating-point type");
+    }
+    return static_cast<T>(real);
+  }
+}
+
+void check_name(const std::string& kind, const std::string& name) {
+  if (name.empty() || name == "." || name.find('/') != std::string::npos ||
+      name.find('\0') != std::string::npos) {
+    throw std::invalid_argument(kind + " name '" + name +
+                                "' is not allowed (empty, '.', or containing '/' or NUL)");
+  }
+}
+
+// Rejects reserved and duplicate attribute names before anything is created, so a bad call
+// leaves the file unchanged.
+void check_attributes(const std::string& variable, const Attributes& attrs) {
+  std::set<std::string> seen;
+  for (const Attribute& attr : attrs) {
+    check_name("attribute", attr.name);
+    if (reserved_attribute_names().contains(attr.name)) {
+      throw std::invalid_argument("attribute '" + attr.name + "' of variable '" + variable +
+                                  "' is reserved for dimension scales / netCDF");
+    }
+    if (!seen.insert(attr.name).second) {
+      throw std::invalid_argument("attribute '" + attr.name + "' given twice for variable '" +
+                                  variable + "'");
+    }
+    if (const auto* text = std::get_if<std::string>(&attr.value);
+        text != nullptr && text->find('\0') != std::string::npos) {
+      throw std::invalid_argument("attribute '" + attr.name + "' of variable '" + variable +
+                                  "' contains a NUL character");
+    }
+  }
+}
+
+// Collects the innermost HDF5 error (where it originated), which usually carries the
+// useful detail (errno text, "file exists", ...), then clears the stack.
+std::string take_hdf5_error() {
+  std::string found;
+  const auto callback = [](unsigned position, const H5E_error2_t* error, void* data) -> herr_t {
+    if (position == 0) {
+      char minor[256] = {};
+      if (H5Eget_msg(error->min_num, nullptr, minor, sizeof minor) < 0) minor[0] = '\0';
+      *static_cast<std::string*>(data) =
+          std::string(error->desc != nullptr ? error->desc : "") +
+          (minor[0] != '\0' ? std::string(" (") + minor + ")" : std::string());
+    }
+    return 0;
+  };
+  if (H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, callback, &found) < 0) found.clear();
+  H5Eclear2(H5E_DEFAULT);
+  return found.empty() ? "unknown HDF5 error" : found;
+}
+
+std::string errno_text(int error) {
+  return std::error_code(error, std::generic_category()).message();
+}
+
+std::filesystem::path folder_of(const std::filesystem::path& path) {
+  return path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+}
+
+// Syncs a file or folder to disk; returns an error text, empty on success.
+std::string fsync_path(const std::filesystem::path& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return "cannot open it to sync it: " + errno_text(errno);
+  const int status = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  // Some file systems cannot sync a folder (EINVAL); the rename is then as durable as it gets.
+  if (status != 0 && error != EINVAL && error != EROFS)
+    return "cannot sync it: " + errno_text(error);
+  return {};
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+struct NcWriter::Impl {
+  std::filesystem::path final_path;
+  std::filesystem::path temporary_path;
+  bool overwrite = false;
+  Handle file;
+  bool committed = false;
+  bool temporary_exists = false;
+  std::map<std::string, std::size_t> dimensions;  // name -> size
+  std::set<std::string> variables;                // every dataset name, dimensions included
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw OutputError("cannot write output file '" + final_path.string() + "': " + what);
+  }
+  [[noreturn]] void fail_hdf5(const std::string& what) const {
+    fail(what + " (HDF5: " + take_hdf5_error() + ")");
+  }
+  hid_t check(hid_t id, const std::string& what) const {
+    if (id < 0) fail_hdf5(what);
+    return id;
+  }
+  void check_status(herr_t status, const std::string& what) const {
+    if (status < 0) fail_hdf5(what);
+  }
+  Handle plist(hid_t cls, const std::string& what) const {
+    return Handle(check(H5Pcreate(cls), "cannot create " + what + " property list"), H5Pclose);
+  }
+
+  void require_open() const {
+    if (committed) {
+      throw std::logic_error("NcWriter for '" + final_path.string() + "' already committed");
+    }
+  }
+  void require_new_variable(const std::string& name) const {
+    check_name("variable", name);
+    if (variables.contains(name)) {
+      throw std::invalid_argument("variable or dimension '" + name + "' already written to '" +
+                                  final_path.string() + "'");
+    }
+  }
+
+  Handle string_type(std::size_t size) const {
+    Handle type(check(H5Tcopy(H5T_C_S1), "cannot create string type"), H5Tclose);
+    check_status(H5Tset_size(type.get(), size), "cannot size string type");
+    check_status(H5Tset_strpad(type.get(), H5T_STR_NULLTERM), "cannot set string padding");
+    check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), "cannot set string encoding");
+    return type;
+  }
+
+  // Writes one scalar attribute: strings fixed-length null-terminated, numbers as given or,
+  // for `_FillValue`, already converted by the caller (`fill_type`, `fill_bytes`).
+  void write_attribute(hid_t object, const std::string& where, const Attribute& attr) const {
+    Handle space(check(H5Screate(H5S_SCALAR), "cannot create attribute dataspace"), H5Sclose);
+    Handle owned_type;
+    hid_t file_type = H5I_INVALID_HID;
+    hid_t memory_type = H5I_INVALID_HID;
+    const void* buffer = nullptr;
+    if (const auto* text = std::get_if<std::string>(&attr.value)) {
+      owned_type = string_type(text->size() + 1);  // + 1: the terminating NUL
+      file_type = memory_type = owned_type.get();
+      buffer = text->c_str();
+    } else if (const auto* real = std::get_if<double>(&attr.value)) {
+      file_type = H5T_IEEE_F64LE;
+      memory_type = H5T_NATIVE_DOUBLE;
+      buffer = real;
+    } else {
+      file_type = H5T_STD_I64LE;
+      memory_type = H5T_NATIVE_INT64;
+      buffer = &std::get<std::int64_t>(attr.value);
+    }
+    write_attribute_raw(object, where, attr.name, file_type, memory_type, space.get(), buffer);
+  }
+
+  void write_attribute_raw(hid_t object, const std::string& where, const std::string& name,
+                           hid_t file_type, hid_t memory_type, hid_t space,
+                           const void* buffer) const {
+    const std::string what = "attribute '" + name + "' of " + where;
+    Handle attribute(
+        check(H5Acreate2(object, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT),
+              "cannot create " + what),
+        H5Aclose);
+    check_status(H5Awrite(attribute.get(), memory_type, buffer), "cannot write " + what);
+    check_status(attribute.close(), "cannot close " + what);
+  }
+
+  std::vector<hsize_t> shape_of(const std::string& variable,
+                                const std::vector<std::string>& dims) const {
+    std::vector<hsize_t> shape;
+    std::set<std::string> seen;
+    for (const std::string& dim : dims) {
+      const auto found = dimensions.find(dim);
+      if (found == dimensions.end()) {
+        throw std::invalid_argument("variable '" + variable + "' uses dimension '" + dim +
+                                    "', which was not added");
+      }
+      if (!seen.insert(dim).second) {
+        // netCDF allows it, but HDF5 dimension scales cannot be attached twice to one dataset.
+        throw std::invalid_argument("variable '" + variable + "' uses dimension '" + dim +
+                                    "' twice");
+      }
+      shape.push_back(found->second);
+    }
+    return shape;
+  }
+
+  // Chunk shape: the whole variable if it fits in 1 MiB, else the largest axis is halved
+  // until it does (for (term, school) that splits by school). Axes of size 0 get chunk 1.
+  static std::vector<hsize_t> chunk_shape(const std::vector<hsize_t>& shape,
+                                          std::size_t element_bytes) {
+    std::vector<hsize_t> chunk(shape.size());
+    std::transform(shape.begin(), shape.end(), chunk.begin(),
+                   [](hsize_t size) { return std::max<hsize_t>(size, 1); });
+    const auto bytes = [&] {
+      hsize_t total = element_bytes;
+      for (const hsize_t size : chunk) total *= size;
+      return total;
+    };
+    while (bytes() > kMaxChunkBytes) {
+      const auto largest = std::max_element(chunk.begin(), chunk.end());
+      if (*largest == 1) break;
+      *largest = (*largest + 1) / 2;
+    }
+    return chunk;
+  }
+
+  struct Layout {
+    Handle space;
+    Handle dcpl;
+  };
+
+  // Dataspace and creation properties: zero-size axes unlimited (HDF5 cannot chunk a fixed
+  // axis of size 0), chunked unless scalar, filters only for numeric data.
+  Layout layout(const std::string& variable, const std::vector<hsize_t>& shape,
+                std::size_t element_bytes, bool filtered) const {
+    Layout out;
+    out.dcpl = plist(H5P_DATASET_CREATE, "dataset creation");
+    const hid_t dcpl = out.dcpl.get();
+    const std::string where = "variable '" + variable + "'";
+    check_status(H5Pset_obj_track_times(dcpl, false), "cannot turn off times for " + where);
+    check_status(H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+                 "cannot track attribute order for " + where);
+    if (shape.empty()) {
+      out.space =
+          Handle(check(H5Screate(H5S_SCALAR), "cannot create dataspace for " + where), H5Sclose);
+      return out;
+    }
+    std::vector<hsize_t> max_shape(shape);
+    for (hsize_t& size : max_shape) {
+      if (size == 0) size = H5S_UNLIMITED;
+    }
+    out.space = Handle(
+        check(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), max_shape.data()),
+              "cannot create dataspace for " + where),
+        H5Sclose);
+    const std::vector<hsize_t> chunk = chunk_shape(shape, element_bytes);
+    check_status(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()),
+                 "cannot set chunking for " + where);
+    if (filtered) {
+      // Checksum last, so it covers the stored (compressed) bytes.
+      check_status(H5Pset_shuffle(dcpl), "cannot set shuffle filter for " + where);
+      check_status(H5Pset_deflate(dcpl, kDeflateLevel), "cannot set deflate filter for " + where);
+      check_status(H5Pset_fletcher32(dcpl), "cannot set Fletcher-32 filter for " + where);
+    }
+    return out;
+  }
+
+  Handle create_dataset(const std::string& variable, hid_t file_type, const Layout& layout) const {
+    Handle lcpl = plist(H5P_LINK_CREATE, "link creation");
+    check_status(H5Pset_char_encoding(lcpl.get(), H5T_CSET_UTF8),
+                 "cannot set UTF-8 names for variable '" + variable + "'");
+    return Handle(check(H5Dcreate2(file.get(), variable.c_str(), file_type, layout.space.get(),
+                                   lcpl.get(), layout.dcpl.get(), H5P_DEFAULT),
+                        "cannot create variable '" + variable + "'"),
+                  H5Dclose);
+  }
+
+  template <class T>
+  void write_numeric(const std::string& name, const std::vector<std::string>& dims,
+                     std::span<const T> data, const Attributes& attrs, bool as_dimension) {
+    require_open();
+    require_new_variable(name);
+    check_attributes(name, attrs);
+    const std::vector<hsize_t> shape =
+        as_dimension ? std::vector<hsize_t>{data.size()} : shape_of(name, dims);
+    hsize_t expected = 1;
+    for (const hsize_t size : shape) expected *= size;
+    if (data.size() != expected) {
+      throw std::invalid_argument("variable '" + name + "' has " + std::to_string(data.size()) +
+                                  " values but its dimensions hold " + std::to_string(expected) +
+                                  " (writing '" + final_path.string() + "')");
+    }
+    std::optional<T> fill;
+    for (const Attribute& attr : attrs) {
+      if (attr.name == "_FillValue") fill = convert_fill_value<T>(name, attr.value);
+    }
+
+    Layout plan = layout(name, shape, sizeof(T), true);
+    if (fill) {
+      check_status(H5Pset_fill_value(plan.dcpl.get(), NumericType<T>::memory(), &*fill),
+                   "cannot set fill value of variable '" + name + "'");
+    }
+    Handle dataset = create_dataset(name, NumericType<T>::file(), plan);
+    variables.insert(name);
+    if (!data.empty()) {
+      check_status(H5Dwrite(dataset.get(), NumericType<T>::memory(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                            data.data()),
+                   "cannot write variable '" + name + "'");
+    }
+    finish_variable(dataset.get(), name, dims, attrs, as_dimension, [&](const Attribute& attr) {
+      Handle space(check(H5Screate(H5S_SCALAR), "cannot create attribute dataspace"), H5Sclose);
+      write_attribute_raw(dataset.get(), "variable '" + name + "'", attr.name,
+                          NumericType<T>::file(), NumericType<T>::memory(), space.get(), &*fill);
+    });
+    check_status(dataset.close(), "cannot close variable '" + name + "'");
+  }
+
+  void write_strings(const std::string& name, const std::vector<std::string>& labels,
+                     const Attributes& attrs) {
+    require_open();
+    require_new_variable(name);
+    check_attributes(name, attrs);
+    for (const Attribute& attr : attrs) {
+      if (attr.name == "_FillValue") {
+        throw std::invalid_argument("_FillValue is not supported on string dimension '" + name +
+                                    "'");
+      }
+    }
+    std::vector<const char*> pointers;
+    pointers.reserve(labels.size());
+    for (const std::string& label : labels) {
+      if (label.find('\0') != std::string::npos) {
+        throw std::invalid_argument("label of dimension '" + name + "' contains a NUL character");
+      }
+      pointers.push_back(label.c_str());
+    }
+    Handle type = string_type(H5T_VARIABLE);
+    // 16 bytes: the size of a variable-length string's heap reference in the file.
+    Layout plan = layout(name, {labels.size()}, 16, false);
+    Handle dataset = create_dataset(name, type.get(), plan);
+    variables.insert(name);
+    if (!pointers.empty()) {
+      check_status(
+          H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
+          "cannot write dimension '" + name + "'");
+    }
+    finish_variable(dataset.get(), name, {}, attrs, true, [](const Attribute&) {});
+    check_status(dataset.close(), "cannot close dimension '" + name + "'");
+  }
+
+  // Dimension scale (for a dimension) or attached scales (for a variable), then attributes.
+  template <class WriteFill>
+  void finish_variable(hid_t dataset, const std::string& name, const std::vector<std::string>& dims,
+                       const Attributes& attrs, bool as_dimension, WriteFill&& write_fill) {
+    const std::string where = "variable '" + name + "'";
+    if (as_dimension) {
+      check_status(H5DSset_scale(dataset, name.c_str()),
+                   "cannot make '" + name + "' a dimension scale");
+      dimensions.emplace(name, dimension_length(dataset));
+    } else {
+      for (std::size_t axis = 0; axis < dims.size(); ++axis) {
+        Handle scale(check(H5Dopen2(file.get(), dims[axis].c_str(), H5P_DEFAULT),
+                           "cannot open dimension '" + dims[axis] + "'"),
+                     H5Dclose);
+        check_status(H5DSattach_scale(dataset, scale.get(), static_cast<unsigned>(axis)),
+                     "cannot attach dimension '" + dims[axis] + "' to " + where);
+      }
+    }
+    for (const Attribute& attr : attrs) {
+      if (attr.name == "_FillValue") {
+        write_fill(attr);
+      } else {
+        write_attribute(dataset, where, attr);
+      }
+    }
+  }
+
+  std::size_t dimension_length(hid_t dataset) const {
+    Handle space(check(H5Dget_space(dataset), "cannot read a dimension's dataspace"), H5Sclose);
+    hsize_t size = 0;
+    check_status(H5Sget_simple_extent_dims(space.get(), &size, nullptr),
+                 "cannot read a dimension's size");
+    return static_cast<std::size_t>(size);
+  }
+};
+
+// ---------------------------------------------------------------------------------------
+NcWriter::NcWriter(std::filesystem::path final_path, bool overwrite)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& self = *impl_;
+  self.final_path = std::move(final_path);
+  self.overwrite = overwrite;
+  self.temporary_path = self.final_path;
+  self.temporary_path += ".tmp-" + std::to_string(::getpid());
+
+  // HDF5 would otherwise print its error stack to stderr; failures become OutputError.
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+
+  std::error_code error;
+  const std::filesystem::path folder = folder_of(self.final_path);
+  if (!std::filesystem::is_directory(folder, error)) {
+    self.fail("folder '" + folder.string() + "' does not exist");
+  }
+  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
+    self.fail("folder '" + folder.string() + "' is not writable: " + errno_text(errno));
+  }
+  const auto status = std::filesystem::symlink_status(self.final_path, error);
+  if (std::filesystem::exists(status)) {
+    if (!overwrite) self.fail("file exists and overwriting was not requested (--force)");
+    if (std::filesystem::is_directory(status)) self.fail("a folder of that name exists");
+  }
+
+  Handle fcpl = self.plist(H5P_FILE_CREATE, "file creation");
+  // Root group: no times, creation order kept (netCDF lists variables in writing order).
+  self.check_status(H5Pset_obj_track_times(fcpl.get(), false), "cannot turn off object times");
+  self.check_status(
+      H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+      "cannot track link creation order");
+  self.check_status(
+      H5Pset_attr_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+      "cannot track attribute creation order");
+  Handle fapl = self.plist(H5P_FILE_ACCESS, "file access");
+  // HDF5 1.8 format: every netCDF-4 reader opens it, and it allows attributes > 64 KiB
+  // (the scenario YAML) in dense storage.
+  self.check_status(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18),
+                    "cannot set file format bounds");
+  // Nothing else opens the temporary file, and locks fail on some cluster file systems.
+  self.check_status(H5Pset_file_locking(fapl.get(), false, true), "cannot turn off file locking");
+  self.check_status(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG),
+                    "cannot set file close degree");
+
+  // EXCL: never clobber a temporary file another writer in this process is using.
+  const hid_t file = H5Fcreate(self.temporary_path.c_str(), H5F_ACC_EXCL, fcpl.get(), fapl.get());
+  if (file < 0) {
+    self.fail_hdf5("cannot create temporary file '" + self.temporary_path.string() + "'");
+  }
+  self.file = Handle(file, H5Fclose);
+  self.temporary_exists = true;
+}
+
+NcWriter::~NcWriter() {
+  if (!impl_) return;
+  impl_->file.reset();
+  if (impl_->temporary_exists) {
+    std::error_code ignored;
+    std::filesystem::remove(impl_->temporary_path, ignored);
+  }
+  H5Eclear2(H5E_DEFAULT);
+}
+
+void NcWriter::set_global(const std::string& name, const AttributeValue& value) {
+  Impl& self = *impl_;
+  self.require_open();
+  const Attribute attr{name, value};
+  check_attributes("(global)", {attr});
+  const htri_t exists = H5Aexists(self.file.get(), name.c_str());
+  self.check_status(exists, "cannot look up global attribute '" + name + "'");
+  if (exists > 0) {
+    self.check_status(H5Adelete(self.file.get(), name.c_str()),
+                      "cannot replace global attribute '" + name + "'");
+  }
+  self.write_attribute(self.file.get(), "the file", attr);
+}
+
+void NcWriter::add_dimension(const std::string& name, std::span<const std::int32_t> values,
+                             const Attributes& attrs) {
+  impl_->write_numeric<std::int32_t>(name, {}, values, attrs, true);
+}
+
+void NcWriter::add_dimension(const std::string& name, std::span<const std::int8_t> values,
+                             const Attributes& attrs) {
+  impl_->write_numeric<std::int8_t>(name, {}, values, attrs, true);
+}
+
+void NcWriter::add_dimension(const std::string& name, const std::vector<std::string>& labels,
+                             const Attributes& attrs) {
+  impl_->write_strings(name, labels, attrs);
+}
+
+std::size_t NcWriter::dimension_size(const std::string& name) const {
+  const auto found = impl_->dimensions.find(name);
+  if (found == impl_->dimensions.end()) {
+    throw std::invalid_argument("no dimension '" + name + "' in '" + impl_->final_path.string() +
+                                "'");
+  }
+  return found->second;
+}
+
+template <class T>
+void NcWriter::write(const std::string& name, const std::vector<std::string>& dims,
+                     std::span<const T> data, const Attributes& attrs) {
+  impl_->write_numeric<T>(name, dims, data, attrs, false);
+}
+
+void NcWriter::commit() {
+  Impl& self = *impl_;
+  self.require_open();
+
+  self.check_status(H5Fflush(self.file.get(), H5F_SCOPE_GLOBAL), "cannot flush the file");
+  self.check_status(self.file.close(), "cannot close the file");
+  if (const std::string error = fsync_path(self.temporary_path, O_RDONLY); !error.empty()) {
+    self.fail("temporary file '" + self.temporary_path.string() + "': " + error);
+  }
+
+  if (self.overwrite) {
+    if (std::rename(self.temporary_path.c_str(), self.final_path.c_str()) != 0) {
+      self.fail("cannot rename the temporary file onto it: " + errno_text(errno));
+    }
+  } else {
+    // RENAME_NOREPLACE: refuse atomically if the final file appeared since construction.
+    if (::renameat2(AT_FDCWD, self.temporary_path.c_str(), AT_FDCWD, self.final_path.c_str(),
+                    RENAME_NOREPLACE) != 0) {
+      const int error = errno;
+      if (error == EEXIST) self.fail("file exists and overwriting was not requested (--force)");
+      if (error != EINVAL && error != ENOSYS) {
+        self.fail("cannot rename the temporary file onto it: " + errno_text(error));
+      }
+      // The file system cannot refuse atomically; check, then rename.
+      std::error_code ignored;
+      if (std::filesystem::exists(std::filesystem::symlink_status(self.final_path, ignored))) {
+        self.fail("file exists and overwriting was not requested (--force)");
+      }
+      if (std::rename(self.temporary_path.c_str(), self.final_path.c_str()) != 0) {
+        self.fail("cannot rename the temporary file onto it: " + errno_text(errno));
+      }
+    }
+  }
+  self.temporary_exists = false;
+  self.committed = true;
+  const std::filesystem::path folder = folder_of(self.final_path);
+  if (const std::string error = fsync_path(folder, O_RDONLY | O_DIRECTORY); !error.empty()) {
+    self.fail("folder '" + folder.string() + "': " + error);
+  }
+}
+
+bool NcWriter::committed() const { return impl_->committed; }
+const std::filesystem::path& NcWriter::final_path() const { return impl_->final_path; }
+const std::filesystem::path& NcWriter::temporary_path() const { return impl_->temporary_path; }
+
+template void NcWriter::write<std::int8_t>(const std::string&, const std::vector<std::string>&,
+                                           std::span<const std::int8_t>, const Attributes&);
+template void NcWriter::write<std::int16_t>(const std::string&, const std::vector<std::string>&,
+                                            std::span<const std::int16_t>, const Attributes&);
+template void NcWriter::write<std::int32_t>(const std::string&, const std::vector<std::string>&,
+                                            std::span<const std::int32_t>, const Attributes&);
+template void NcWriter::write<std::int64_t>(const std::string&, const std::vector<std::string>&,
+                                            std::span<const std::int64_t>, const Attributes&);
+template void NcWriter::write<float>(const std::string&, const std::vector<std::string>&,
+                                     std::span<const float>, const Attributes&);
+template void NcWriter::write<double>(const std::string&, const std::vector<std::string>&,
+                                      std::span<const double>, const Attributes&);
+
+}  // namespace schoolsim::io
