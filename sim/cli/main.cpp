@@ -1,3 +1,158 @@
+// The schoolsim command line. Exit status: 0 ok, 1 runtime error, 2 usage or input error.
+#include <CLI/CLI.hpp>
+#include <tbb/global_control.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
-#include "schoolsim/version.hpp"
-int main() { std::printf("schoolsim %s\n", schoolsim::kVersion); return 0; }
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/config/scenario_yaml.hpp"
+#include "sim/engine.hpp"
+#include "sim/io/nc_writer.hpp"
+#include "sim/io/run_file.hpp"
+#include "sim/version.hpp"
+#include "sim/world.hpp"
+
+namespace {
+
+using namespace schoolsim;
+namespace fs = std::filesystem;
+
+constexpr int kOk = 0, kRuntimeError = 1, kInputError = 2;
+
+/// An input problem found before any work starts (reported with exit status 2).
+struct InputError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::string command_line(int argc, char** argv) {
+  std::string out;
+  for (int k = 0; k < argc; ++k) out += (k ? " " : "") + std::string(argv[k]);
+  return out;
+}
+
+/// Checks the output path before the simulation runs, so a long run never ends in "cannot write".
+void check_output_path(const fs::path& out, bool force) {
+  if (out.empty()) throw InputError("no output file given (use -o OUT.h5)");
+  const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  if (!fs::is_directory(dir)) throw InputError(out.string() + ": the folder " + dir.string() + " does not exist");
+  if (access(dir.c_str(), W_OK) != 0) throw InputError(out.string() + ": the folder " + dir.string() + " is not writable");
+  if (fs::is_directory(out)) throw InputError(out.string() + ": is a folder, not a file name");
+  if (fs::exists(out) && !force) throw InputError(out.string() + ": exists already (use --force to replace it)");
+}
+
+/// "term 12/30, ETA 3s" on a terminal's stderr, redrawn in place.
+class Progress {
+ public:
+  explicit Progress(int total) : total_(total), live_(isatty(STDERR_FILENO) != 0), start_(Clock::now()) {}
+  void update(int done) {
+    if (!live_) return;
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    const double eta = done > 0 ? elapsed / done * (total_ - done) : 0.0;
+    std::fprintf(stderr, "\rterm %d/%d  elapsed %.1fs  ETA %.1fs   ", done, total_, elapsed, eta);
+    if (done == total_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  int total_;
+  bool live_;
+  Clock::time_point start_;
+};
+
+Scenario load(const std::string& path, const std::vector<std::string>& sets) {
+  if (!fs::exists(path)) throw config::ConfigError({path + ": no such file"});
+  if (fs::is_directory(path)) throw config::ConfigError({path + ": is a folder, not a scenario file"});
+  return config::load_scenario_file(path, sets);
+}
+
+int run_command(const std::string& scenario_path, const std::vector<std::string>& sets, const std::string& out,
+                bool force, int threads, bool quiet, const std::string& history) {
+  const Scenario s = load(scenario_path, sets);
+  check_output_path(out, force);
+  std::unique_ptr<tbb::global_control> limit;
+  if (threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
+  const auto t0 = std::chrono::steady_clock::now();
+  const World world = build_synthetic_world(s.world, required_neighbour_radius(s));
+  Engine engine(s, world, static_cast<std::uint64_t>(s.run.seed), static_cast<std::uint32_t>(s.run.replicate));
+  Recorder recorder(world, s.run.terms, s.output.per_school);
+  Progress progress(s.run.terms);
+  engine.observe(recorder);
+  for (int t = 1; t <= s.run.terms; ++t) {
+    engine.step();
+    engine.observe(recorder);
+    progress.update(t);
+  }
+  io::write_run_file(out, force, s, world, recorder, engine.state(), io::Provenance{history});
+  if (!quiet) {
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::fprintf(stderr, "schoolsim: %s: %d schools, %d terms in %.2f s -> %s\n", s.name.c_str(), world.n, s.run.terms,
+                 secs, out.c_str());
+  }
+  return kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"schoolsim: agent-based simulation of a self-improving school system"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", version_string());
+
+  std::string scenario_path, out;
+  std::vector<std::string> sets;
+  bool force = false, quiet = false, markdown = false;
+  int threads = 0;
+
+  auto* run = app.add_subcommand("run", "Run one scenario and write its results (HDF5, netCDF-4 compatible)");
+  run->add_option("scenario", scenario_path, "Scenario YAML file")->required();
+  run->add_option("-o,--output", out, "Output file (.h5)")->required();
+  run->add_option("--set", sets, "Override a parameter: KEY.PATH=VALUE (repeatable)");
+  run->add_option("--threads", threads, "Worker threads (default: all cores); results do not depend on it")
+      ->check(CLI::Range(1, 1024));
+  run->add_flag("--force", force, "Replace an existing output file");
+  run->add_flag("-q,--quiet", quiet, "No summary line on stderr");
+
+  auto* validate = app.add_subcommand("validate", "Check a scenario and print it fully resolved (every parameter)");
+  validate->add_option("scenario", scenario_path, "Scenario YAML file")->required();
+  validate->add_option("--set", sets, "Override a parameter: KEY.PATH=VALUE (repeatable)");
+
+  auto* params = app.add_subcommand("params", "List every scenario parameter with its default, range and units");
+  params->add_flag("--markdown", markdown, "Markdown table (the text of docs/parameters.md)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kOk : kInputError;
+  }
+  try {
+    if (*run) return run_command(scenario_path, sets, out, force, threads, quiet, command_line(argc, argv));
+    if (*validate) {
+      std::cout << config::to_yaml(load(scenario_path, sets));
+      return kOk;
+    }
+    if (*params) {
+      std::cout << config::parameters_markdown();
+      return kOk;
+    }
+  } catch (const config::ConfigError& e) {
+    std::cerr << "schoolsim: invalid scenario:\n" << e.what() << "\n";
+    return kInputError;
+  } catch (const InputError& e) {
+    std::cerr << "schoolsim: " << e.what() << "\n";
+    return kInputError;
+  } catch (const io::OutputError& e) {
+    std::cerr << "schoolsim: cannot write output: " << e.what() << "\n";
+    return kRuntimeError;
+  } catch (const std::exception& e) {
+    std::cerr << "schoolsim: error: " << e.what() << "\n";
+    return kRuntimeError;
+  }
+  return kOk;
+}
