@@ -249,7 +249,7 @@ def _metrics(a, w, world, idx):
     }
 
 
-def simulate(world, n_terms, seed, effect=0.0, spread=0.0):
+def simulate(world, n_terms, seed, effect=0.0, spread=0.0, grant_per_term=GRANT_PER_TERM):
     """Runs the toy model and returns every documented variable as arrays (no run dim)."""
     n = world["z"].size
     a = _attainment(world, n_terms, seed, effect, spread).astype(np.float32)
@@ -284,7 +284,7 @@ def simulate(world, n_terms, seed, effect=0.0, spread=0.0):
     out["cross_quartile_share"] = np.where(active > 0, 0.4 + 0.02 * np.sin(np.arange(n_terms + 1)), 0.0)
     out["mean_trust"] = np.where(active > 0, 0.6 - 0.01 * np.cos(np.arange(n_terms + 1)), 0.0)
     out["pupils_moved"] = np.rint(0.05 * pupils.sum(axis=1) * (np.arange(n_terms + 1) % 3 == 1))
-    out["money_spent"] = np.cumsum(GRANT_PER_TERM * active).astype(float)
+    out["money_spent"] = np.cumsum(grant_per_term * active).astype(float)
     out["events"] = rows
     return out
 
@@ -441,7 +441,8 @@ def _max_size(results):
 
 
 def write_run_file(path, n_schools=60, n_terms=12, seed=0, effect=0.0, *, spread=0.0,
-                   scenario_name=None, replicate=0, n_las=4, world_seed=0):
+                   scenario_name=None, replicate=0, n_las=4, world_seed=0,
+                   grant_per_term=GRANT_PER_TERM):
     """Writes one run file in the documented layout.
 
     Args:
@@ -455,13 +456,14 @@ def write_run_file(path, n_schools=60, n_terms=12, seed=0, effect=0.0, *, spread
         replicate: Replicate number stored as a global attribute.
         n_las: Number of local authorities.
         world_seed: Seed of the static world (shared by files to compare).
+        grant_per_term: Money per active partnership per term (``money_spent``).
 
     Returns:
         The path written, as a ``Path``.
     """
     name = scenario_name or f"effect_{effect:g}"
     world = make_world(n_schools, n_las, world_seed)
-    result = simulate(world, n_terms, seed, effect, spread)
+    result = simulate(world, n_terms, seed, effect, spread, grant_per_term)
     max_size = _max_size([result])
     events, n_events = _event_variables([result], max_size, with_run=False)
     variables = {**_school_table(world), **_result_variables([result], ()), **events}
@@ -517,7 +519,7 @@ def _design(design, parameters, n, levels, seed):
 
 def sweep_content(parameters=None, design="grid", n=8, replicates=2, n_schools=40, n_terms=8,
                   seed=0, levels=3, failed_runs=(), response=None, n_las=4, world_seed=0,
-                  scenario_name="sweep_base"):
+                  scenario_name="sweep_base", grant_per_term=GRANT_PER_TERM):
     """Builds the coordinates, variables and attributes of a sweep file.
 
     Runs are ordered design point-major, replicate-minor; replicate ``r`` of every design
@@ -536,7 +538,7 @@ def sweep_content(parameters=None, design="grid", n=8, replicates=2, n_schools=4
         values = dict(zip(parameters, points[p]))
         effect, spread = response(values, parameters)
         seeds.append(1000 * seed + r)
-        results.append(simulate(world, n_terms, seeds[-1], effect, spread))
+        results.append(simulate(world, n_terms, seeds[-1], effect, spread, grant_per_term))
     status = np.zeros(len(runs), np.int8)
     status[list(failed_runs)] = 1
     for i in failed_runs:
@@ -586,7 +588,7 @@ def write_sweep_file(path, parameters=None, design="grid", n=8, replicates=2, n_
         failed_runs: Run indices written with ``run_status = 1`` and NaN floats.
         response: ``f(values, parameters) -> (effect, spread)``; see
             :func:`default_response`.
-        **kwargs: ``n_las``, ``world_seed``, ``scenario_name``.
+        **kwargs: ``n_las``, ``world_seed``, ``scenario_name``, ``grant_per_term``.
 
     Returns:
         The path written, as a ``Path``.

@@ -1,0 +1,88 @@
+"""Command line: ``python -m schoolsim report|plot FILE... -o OUT``.
+
+Exit status: 0 on success, 1 when a file is missing or unreadable, 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import matplotlib
+
+from .io import open_output
+
+
+def build_parser():
+    """The argument parser of ``python -m schoolsim``."""
+    parser = argparse.ArgumentParser(prog="python -m schoolsim",
+                                     description="Analyse schoolsim run and sweep files.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    report = sub.add_parser("report", help="HTML report comparing scenarios (first = baseline)")
+    report.add_argument("files", nargs="+", metavar="FILE", help="run or sweep files")
+    report.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    report.add_argument("--labels", help="comma-separated scenario labels")
+    report.add_argument("--conf", type=float, default=0.95, help="confidence level (0.95)")
+    plot = sub.add_parser("plot", help="plot one metric of several files on one chart")
+    plot.add_argument("files", nargs="+", metavar="FILE", help="run or sweep files")
+    plot.add_argument("--metric", required=True, help="system metric over term, e.g. attainment_sd")
+    plot.add_argument("-o", "--output", required=True, metavar="FIG", help="image file (.png, .pdf, .svg)")
+    plot.add_argument("--labels", help="comma-separated scenario labels")
+    return parser
+
+
+def _labels(parser, args):
+    if args.labels is None:
+        return None
+    labels = [s.strip() for s in args.labels.split(",")]
+    if len(labels) != len(args.files):
+        parser.error(f"--labels gives {len(labels)} labels for {len(args.files)} files")
+    return labels
+
+
+def _plot(parser, args, labels):
+    from .plots import plot_trajectories
+
+    datasets = [open_output(f) for f in args.files]
+    try:
+        for path, ds in zip(args.files, datasets):
+            if args.metric not in ds.variables:
+                names = sorted(n for n in ds.data_vars if ds[n].dims[-1:] == ("term",))
+                parser.error(f"{path} has no metric {args.metric!r}; choose from {', '.join(names)}")
+        fig = plot_trajectories(datasets, args.metric, labels=labels)
+        fig.savefig(args.output, dpi=100)
+    finally:
+        for ds in datasets:
+            ds.close()
+    print(args.output)
+
+
+def main(argv=None):
+    """Runs the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    matplotlib.use("Agg")
+    labels = _labels(parser, args)
+    try:
+        if args.command == "report":
+            from .report import write_report
+
+            if not 0 < args.conf < 1:
+                parser.error("--conf must be between 0 and 1")
+            print(write_report(args.files, args.output, labels=labels, conf=args.conf))
+        else:
+            _plot(parser, args, labels)
+    except (FileNotFoundError, ValueError, KeyError, OSError) as err:
+        message = err.args[0] if isinstance(err, KeyError) and err.args else err
+        print(f"schoolsim: error: {message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def report_main():
+    """Entry point of the ``schoolsim-report`` console script."""
+    sys.exit(main(["report", *sys.argv[1:]]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
