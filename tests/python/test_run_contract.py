@@ -9,7 +9,7 @@ import pytest
 import xarray as xr
 import yaml
 
-from conftest import REPO, SMALL_WORLD
+from engine_support import REPO, SMALL_WORLD
 
 DIMENSIONS = ["term", "school", "phase", "grade", "partnership_type", "domain", "member", "event"]
 

@@ -3,7 +3,7 @@ messages naming file, line and key, and no output file when anything is wrong.""
 
 import pytest
 
-from conftest import REPO, SMALL_WORLD
+from engine_support import REPO, SMALL_WORLD
 
 BASELINE = REPO / "scenarios" / "baseline.yaml"
 
