@@ -39,8 +39,10 @@ def _sobol_estimates(f_a, f_b, f_ab):
     Returns:
         ``(S1, ST)``, each of shape ``(..., k)``.
     """
-    variance = np.var(np.concatenate([f_a, f_b], axis=-1), axis=-1)[..., None]
-    a, b = f_a[..., None, :], f_b[..., None, :]
+    both = np.concatenate([f_a, f_b], axis=-1)
+    variance = np.var(both, axis=-1)[..., None]
+    centre = np.mean(both, axis=-1)[..., None, None]
+    a, b = f_a[..., None, :], f_b[..., None, :] - centre
     first = np.mean(b * (f_ab - a), axis=-1) / variance
     total = 0.5 * np.mean((a - f_ab) ** 2, axis=-1) / variance
     return first, total
@@ -64,10 +66,12 @@ def sobol_indices(f_A, f_B, f_AB, names=None, n_boot=1000, conf=0.95, seed=0):  
     """Estimates first-order and total Sobol indices from A, B and AB_i samples.
 
     ``AB_i`` is matrix A with column i taken from B. First order:
-    ``S_i = mean(f(B) (f(AB_i) - f(A))) / V`` (Saltelli et al. 2010, table 2 (b));
-    total: ``ST_i = mean((f(A) - f(AB_i))^2) / (2 V)`` (Jansen 1999), with ``V`` the
-    variance of f over A and B together. Confidence intervals are bootstrap percentile
-    intervals over the ``n`` base samples.
+    ``S_i = mean((f(B) - m) (f(AB_i) - f(A))) / V`` (Saltelli et al. 2010, table 2 (b));
+    total: ``ST_i = mean((f(A) - f(AB_i))^2) / (2 V)`` (Jansen 1999), with ``m`` and ``V``
+    the mean and variance of f over A and B together. Centring f(B) on ``m`` (as SALib
+    does by standardising outputs) leaves the expectation unchanged but stops the variance
+    of the estimate growing with the output's mean. Confidence intervals are bootstrap
+    percentile intervals over the ``n`` base samples.
 
     Args:
         f_A: Outputs at A, shape ``(n,)``.
