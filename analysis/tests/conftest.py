@@ -9,8 +9,8 @@ import pytest  # noqa: E402
 
 import fixtures  # noqa: E402
 
-N_SCHOOLS = 60
-N_TERMS = 12
+N_SCHOOLS = fixtures.RUN_SCHOOLS
+N_TERMS = fixtures.RUN_TERMS
 
 
 def pytest_configure(config):

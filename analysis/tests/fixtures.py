@@ -37,6 +37,8 @@ REASON_MEANINGS = "not_ended funding_ended hazard graduated joined_mat"
 GRANT_PER_TERM = 20000.0
 PARTNERSHIP_TERMS = 6
 NOISE_SD = 0.05
+RUN_SCHOOLS = 60
+RUN_TERMS = 12
 
 DEFAULT_SWEEP_PARAMETERS = {
     "trust.trust_gain": (0.05, 0.30),
@@ -70,8 +72,10 @@ def _write_attrs(obj, attrs):
             obj.attrs.create(name, value)
 
 
-def _create(group, name, data):
+def _create(group, name, data, fixed_strings=False):
     """Creates a dataset: chunked and compressed, or contiguous when empty or strings."""
+    if data.dtype.kind == "U" and fixed_strings:
+        return group.create_dataset(name, data=np.char.encode(data, "utf-8"))
     if data.dtype.kind == "U":
         return group.create_dataset(name, data=data.astype(object), dtype=h5py.string_dtype())
     if data.size == 0:
@@ -82,7 +86,7 @@ def _create(group, name, data):
     )
 
 
-def write_netcdf(path, coords, variables, global_attrs):
+def write_netcdf(path, coords, variables, global_attrs, fixed_strings=False):
     """Writes an HDF5 file that netCDF-4 reads with named dimensions.
 
     Args:
@@ -90,12 +94,14 @@ def write_netcdf(path, coords, variables, global_attrs):
         coords: ``{dim: (values, attrs)}``, in dimension order.
         variables: ``{name: (dims, values, attrs)}``.
         global_attrs: File attributes (str, int or numpy values).
+        fixed_strings: Write string coordinates as fixed-length byte strings instead of
+            variable-length UTF-8 strings (netCDF-4 ``string``).
     """
     with h5py.File(path, "w", track_order=True) as f:
         _write_attrs(f, global_attrs)
         scales = {}
         for dim, (values, attrs) in coords.items():
-            ds = _create(f, dim, np.asarray(values))
+            ds = _create(f, dim, np.asarray(values), fixed_strings)
             ds.make_scale(dim)
             _write_attrs(ds, attrs)
             scales[dim] = ds
@@ -385,7 +391,8 @@ def _result_variables(results, lead):
         out[name] = (lead + ("term",), stack(name), _va(long_name, units))
         out[name + "_by_phase"] = (lead + ("term", "phase"), stack(name + "_by_phase"),
                                    _va(long_name + " by phase", units))
-    out["grade_share"] = (lead + ("term", "grade"), stack("grade_share"), _va("share of schools per grade", "1"))
+    out["grade_share"] = (lead + ("term", "grade"), stack("grade_share"),
+                          _va("share of schools per grade", "1"))
     out["grade_share_by_phase"] = (lead + ("term", "phase", "grade"), stack("grade_share_by_phase"),
                                    _va("share of schools per grade by phase", "1"))
     out["partnerships_active"] = (lead + ("term", "partnership_type"), stack("partnerships_active"),
@@ -400,7 +407,10 @@ def _result_variables(results, lead):
 
 def _event_variables(results, max_size, with_run):
     rows = [(i,) + r for i, res in enumerate(results) for r in res["events"]]
-    col = lambda j, dt: np.array([r[j] for r in rows], dtype=dt)  # noqa: E731
+
+    def col(j, dtype):
+        return np.array([r[j] for r in rows], dtype=dtype)
+
     members = np.full((len(rows), max_size), -1, np.int32)
     for k, r in enumerate(rows):
         members[k, : len(r[8])] = r[8]
@@ -440,9 +450,9 @@ def _max_size(results):
     return max([len(r[7]) for res in results for r in res["events"]] + [1])
 
 
-def write_run_file(path, n_schools=60, n_terms=12, seed=0, effect=0.0, *, spread=0.0,
+def write_run_file(path, n_schools=RUN_SCHOOLS, n_terms=RUN_TERMS, seed=0, effect=0.0, *, spread=0.0,
                    scenario_name=None, replicate=0, n_las=4, world_seed=0,
-                   grant_per_term=GRANT_PER_TERM):
+                   grant_per_term=GRANT_PER_TERM, fixed_strings=False):
     """Writes one run file in the documented layout.
 
     Args:
@@ -457,6 +467,8 @@ def write_run_file(path, n_schools=60, n_terms=12, seed=0, effect=0.0, *, spread
         n_las: Number of local authorities.
         world_seed: Seed of the static world (shared by files to compare).
         grant_per_term: Money per active partnership per term (``money_spent``).
+        fixed_strings: Write label coordinates as fixed-length strings (see
+            :func:`write_netcdf`).
 
     Returns:
         The path written, as a ``Path``.
@@ -469,7 +481,8 @@ def write_run_file(path, n_schools=60, n_terms=12, seed=0, effect=0.0, *, spread
     variables = {**_school_table(world), **_result_variables([result], ()), **events}
     write_netcdf(path, _coords(n_terms, n_schools, n_events, max_size), variables,
                  _global_attrs(name, scenario_yaml(name, effect), seed, replicate,
-                               f"schoolsim run scenarios/{name}.yaml --seed {seed}"))
+                               f"schoolsim run scenarios/{name}.yaml --seed {seed}"),
+                 fixed_strings=fixed_strings)
     return Path(path)
 
 
@@ -558,7 +571,8 @@ def sweep_content(parameters=None, design="grid", n=8, replicates=2, n_schools=4
     for name, (values, dtype, long_name) in meta.items():
         variables[name] = (("run",), np.asarray(values, dtype)[[p for p, _ in runs]], _va(long_name, "1"))
     sweep_doc = {"design": design, "replicates": replicates, "seed": seed,
-                 "parameters": {k: {"min": float(lo), "max": float(hi)} for k, (lo, hi) in parameters.items()}}
+                 "parameters": {k: {"min": float(lo), "max": float(hi)}
+                                for k, (lo, hi) in parameters.items()}}
     attrs = _global_attrs(scenario_name, scenario_yaml(scenario_name), seed, 0,
                           f"schoolsim sweep sweeps/{scenario_name}.yaml")
     attrs["title"] = f"schoolsim sweep: {scenario_name}"

@@ -8,7 +8,8 @@ import xarray as xr
 
 import fixtures
 import schoolsim
-from conftest import N_SCHOOLS, N_TERMS
+
+N_SCHOOLS, N_TERMS = fixtures.RUN_SCHOOLS, fixtures.RUN_TERMS
 
 
 def test_fixture_is_netcdf4_with_named_dimensions(files):
@@ -32,6 +33,16 @@ def test_open_run_dimensions_and_school_coordinates(files):
         np.testing.assert_array_equal(ds["phase_of_school"].values, expected)
         np.testing.assert_array_equal(ds["x"].values, world["x"])
         assert "school_phase" not in ds.variables
+
+
+def test_fixed_length_label_coordinates_are_decoded(tmp_path):
+    path = fixtures.write_run_file(tmp_path / "fixed.h5", n_schools=20, n_terms=2, fixed_strings=True)
+    with h5py.File(path) as f:
+        assert f["phase"].dtype.kind == "S"
+    with schoolsim.open_run(path) as ds:
+        assert list(ds["phase"].values) == ["primary", "secondary"]
+        assert list(ds["partnership_type"].values) == ["pair", "network", "federation", "mat"]
+        assert set(ds["phase_of_school"].values) == {"primary", "secondary"}
 
 
 def test_values_match_the_file(files):

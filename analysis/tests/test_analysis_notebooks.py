@@ -43,7 +43,8 @@ def execute(path, kernel_name, monkeypatch, env=None):
         monkeypatch.delenv(var, raising=False)
     for var, value in (env or {}).items():
         monkeypatch.setenv(var, str(value))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ANALYSIS), os.environ.get("PYTHONPATH")])))
+    path_entries = [str(ANALYSIS), os.environ.get("PYTHONPATH")]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, path_entries)))
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=120, kernel_name=kernel_name,

@@ -81,7 +81,8 @@ def test_difference_table_numbers_are_paired(sweep_report, files):
         half = stats.t.ppf(0.975, d.size - 1) * d.std(ddof=1) / math.sqrt(d.size)
         assert cell["hi"] - cell["mean"] == pytest.approx(half, rel=1e-6, abs=1e-12)
     money = last(files["rep_funded"], "money_spent").mean()
-    gain = last(files["rep_funded"], "attainment_mean").mean() - last(files["rep_base"], "attainment_mean").mean()
+    gain = (last(files["rep_funded"], "attainment_mean").mean()
+            - last(files["rep_base"], "attainment_mean").mean())
     cost = page.cells[("differences", "rep_funded", "cost_per_gain")]
     assert cost["mean"] == pytest.approx(money / gain, rel=1e-9)
     assert cost["lo"] <= cost["mean"] <= cost["hi"]
