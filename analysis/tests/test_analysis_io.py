@@ -148,6 +148,16 @@ def test_non_schoolsim_files_are_rejected(tmp_path):
         f.attrs["scenario_yaml"] = "name: x"
     with pytest.raises(ValueError, match="unscaled.h5: 'term' is not an HDF5 dimension scale"):
         schoolsim.open_run(unscaled)
+    unattached = tmp_path / "unattached.h5"
+    with h5py.File(unattached, "w") as f:
+        f["term"] = np.arange(3)
+        f["term"].make_scale("term")
+        f["school"] = np.arange(2)
+        f["school"].make_scale("school")
+        f["attainment_mean"] = np.zeros(3)  # no dimension scale attached
+        f.attrs["scenario_yaml"] = "name: x"
+    with pytest.raises(ValueError, match="unattached.h5 cannot be read as netCDF-4"):
+        schoolsim.open_run(unattached)
 
 
 def test_sharded_sweep_reads_like_one_file(tmp_path, monkeypatch):
