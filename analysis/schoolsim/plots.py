@@ -228,7 +228,8 @@ def plot_map(ds, term=-1, partnerships=None, run=0, variable="school_attainment"
     t = int(ds["term"].values[term])
     fig, ax = _axes(ax)
     values = one[variable].isel(term=term).values
-    points = ax.scatter(ds["x"].values, ds["y"].values, c=values, cmap=cmap, s=20, zorder=3,
+    size = float(np.clip(4000.0 / max(values.size, 1), 1.0, 20.0))  # smaller when crowded
+    points = ax.scatter(ds["x"].values, ds["y"].values, c=values, cmap=cmap, s=size, zorder=3,
                         edgecolors="none")
     fig.colorbar(points, ax=ax, label=axis_label(one[variable]))
     if partnerships is None and "event_term" in ds.variables:

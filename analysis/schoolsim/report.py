@@ -84,7 +84,12 @@ def differences_figure(comparison):
         hi = np.array([r["hi"] for r in rows])
         err = np.vstack([means - lo, hi - means])
         err = np.where(np.isfinite(err), err, 0.0)
-        ax.errorbar(np.arange(len(others)), means, yerr=err, fmt="o", capsize=4)
+        shown = np.isfinite(means)
+        ax.errorbar(np.arange(len(others))[shown], means[shown], yerr=err[:, shown], fmt="o", capsize=4)
+        if not shown.all():
+            reason = "no gain" if metric == COST else "n/a"
+            ax.text(0.5, 0.95, f"{reason}: " + ", ".join(np.array(others)[~shown]), transform=ax.transAxes,
+                    ha="center", va="top", fontsize="small", color="grey")
         ax.axhline(0.0, color="grey", linewidth=0.8)
         ax.set_xticks(np.arange(len(others)), others, rotation=20)
         ax.set_title(HEADINGS[metric], fontsize="medium")
