@@ -7,16 +7,19 @@ Typical use from a notebook::
     schoolsim.plot_trajectories(ds, "attainment_sd")
 """
 
+from . import designs, sensitivity
 from .events import active_partnerships, partnerships
+from .io import open_output, open_run, open_sweep, scenario, sweep_spec
 from .plots import (plot_distribution, plot_grade_shares, plot_map, plot_response_surface,
                     plot_trajectories)
-from .io import open_output, open_run, open_sweep, scenario, sweep_spec
+from .report import write_report
 from .runs import ok_runs, parameter_name, select_runs, sweep_parameters
 
 __version__ = "0.1.0"
 
 __all__ = [
     "active_partnerships",
+    "designs",
     "ok_runs",
     "open_output",
     "open_run",
@@ -30,6 +33,8 @@ __all__ = [
     "plot_trajectories",
     "scenario",
     "select_runs",
+    "sensitivity",
     "sweep_parameters",
     "sweep_spec",
+    "write_report",
 ]
