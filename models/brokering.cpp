@@ -16,6 +16,9 @@ double sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
 struct Broker {
   std::int32_t id;         ///< LA index or kNationalBroker (recorded on the partnership)
+  std::uint32_t key() const {  ///< random-number key: stable whichever other brokers exist
+    return id == kNationalBroker ? 0xffffffffu : static_cast<std::uint32_t>(id) * 1024u + static_cast<std::uint32_t>(programme + 1);
+  }
   std::int32_t programme;  ///< -1 for unfunded brokering
   std::int32_t la;         ///< jurisdiction, -1 = every LA
   int slots;
@@ -37,9 +40,14 @@ struct Candidate {
   double score;
 };
 
+/// Mandated support for an inadequate school from the term after its inspection. With
+/// academisation the school joins a MAT instead; support is mandated only if MAT joining
+/// had its chance (the previous term) and found no MAT.
 bool mandated(const Context& c, int i) {
-  return c.s.brokering.mandate_inadequate && c.st.grade[i] == 4 && c.st.inadequate_since[i] >= 0 &&
-         c.st.inadequate_since[i] < c.term;
+  const State& st = c.st;
+  if (!c.s.brokering.mandate_inadequate || st.grade[i] != 4 || st.inadequate_since[i] < 0) return false;
+  if (c.s.academisation.enabled) return st.mat[i] < 0 && st.inadequate_since[i] < c.term - 1;
+  return st.inadequate_since[i] < c.term;
 }
 
 double score(const Context& c, int i, int j, double distance, double radius) {
@@ -61,7 +69,7 @@ std::vector<Candidate> candidates(const Context& c, const Broker& b, int i, cons
     if (!supporter_ok[j]) continue;
     if (b.national ? c.st.grade[j] != 1 : (!b.cross_border && c.w.la[j] != c.w.la[i])) continue;
     if (!brokerable_pair(c.st, i, j, c.term)) continue;
-    out.push_back({j, score(c, i, j, nl.distance[e], b.radius)});
+    out.push_back({j, score(c, i, j, nl.distance[e], c.s.brokering.broker_radius_km)});
   }
   return out;
 }
@@ -122,7 +130,7 @@ std::vector<Proposal> propose(const Context& c, const Broker& b, int broker_inde
         const double aa = c.st.attainment[receivers[a]], ab = c.st.attainment[receivers[b2]];
         return aa != ab ? aa < ab : receivers[a] < receivers[b2];
       });
-      Stream r = c.stream(Process::BrokerRandom, static_cast<std::uint32_t>(broker_index));
+      Stream r = c.stream(Process::BrokerRandom, b.key());
       for (std::size_t k : order) {
         if (!room()) break;
         std::vector<const Candidate*> free_cands;
@@ -186,7 +194,8 @@ void form_brokered(Context& c) {
   }
   for (int k = 0; k < static_cast<int>(s.programmes.size()); ++k) {
     const Programme& prog = s.programmes[k];
-    if (prog.families || c.term < prog.start || c.term > programme_last_funded_term(prog)) continue;
+    // A pair formed in the last funded term would never receive a grant: brokers stop before it.
+    if (c.term < prog.start || c.term >= programme_last_funded_term(prog)) continue;
     if (st.programme_spent[k] + prog.grant_per_term > prog.budget) continue;
     const BrokerStrategy strategy = bp.strategy == BrokerStrategy::None ? BrokerStrategy::Greedy : bp.strategy;
     for (int l = 0; l < w.n_las; ++l) {
@@ -211,7 +220,8 @@ void form_brokered(Context& c) {
   std::vector<int> need_all;
   for (int i = 0; i < w.n; ++i) {
     supporter_ok[i] = can_support(c, i);
-    if (st.receiving[i] < 0 && in_need(c, i)) {
+    // MAT members get support within their trust, not from brokers (MODEL 7.5, MAT joining).
+    if (st.receiving[i] < 0 && st.mat[i] < 0 && in_need(c, i)) {
       need_by_la[w.la[i]].push_back(i);
       need_all.push_back(i);
     }

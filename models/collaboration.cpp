@@ -90,8 +90,8 @@ void collaborate(Context& c) {
         out.delta[e.to * kDomains + d] += cp.eta * intensity * trust * ar * std::max(eg - er, 0.0);
         if (e.support)
           out.delta[e.from * kDomains + d] += cp.eta * cp.reciprocity * intensity * trust * ag * std::max(er - eg, 0.0);
-        if (e.create) {
-          const double base = cp.gamma * e.intensity * trust * std::min(st.capacity[g], st.capacity[r]) * distance / 3.0;
+        if (e.create && intensity > 0) {
+          const double base = cp.gamma * intensity * trust * std::min(st.capacity[g], st.capacity[r]) * distance / 3.0;
           out.delta[e.from * kDomains + d] += base * (1.0 - eg);
           out.delta[e.to * kDomains + d] += base * (1.0 - er);
         }

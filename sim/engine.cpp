@@ -35,10 +35,12 @@ void Engine::step() {
     run_lifecycle(c);
   });
   timed(StepPhase::Formation, [&] {
+    // MODEL.md section 3: brokered matching, self-organised partnering, MAT joining
+    // (families form at programme start, before the brokers propose).
     form_families(c);
-    join_mats(c);
     form_brokered(c);
     form_self_organised(c);
+    join_mats(c);
   });
   timed(StepPhase::Collaboration, [&] { collaborate(c); });
   timed(StepPhase::Practice, [&] { practise(c); });

@@ -13,8 +13,9 @@
 namespace schoolsim {
 namespace {
 
-/// Forms the initial MATs: sponsors (academies graded 1 or 2, in id order) gather the
-/// nearest same-phase academies until initial_mat_share of academies are in MATs.
+/// Forms the initial MATs: sponsors (academies graded 1 or 2, in a random order so MATs are
+/// spread over phases and LAs) gather the nearest same-phase academies until
+/// initial_mat_share of academies are in MATs.
 void form_initial_mats(Context& c) {
   const auto& ap = c.s.academisation;
   State& st = c.st;
@@ -23,7 +24,12 @@ void form_initial_mats(Context& c) {
   const auto target = static_cast<std::int64_t>(std::llround(ap.initial_mat_share * static_cast<double>(n_academies)));
   std::int64_t in_mats = 0;
   const auto& nl = c.w.neighbours;
-  for (int sponsor = 0; sponsor < c.w.n && in_mats < target; ++sponsor) {
+  std::vector<std::pair<double, int>> order;
+  for (int i = 0; i < c.w.n; ++i)
+    order.emplace_back(c.stream(Process::InitGovernance, static_cast<std::uint32_t>(i)).uniform(), i);
+  std::sort(order.begin(), order.end());
+  for (const auto& [key, sponsor] : order) {
+    if (in_mats >= target) break;
     if (st.governance[sponsor] != academy || st.grade[sponsor] > 2) continue;
     Partnership p;
     p.type = PartnershipType::Mat;

@@ -16,7 +16,8 @@ std::array<double, kPhases> required_neighbour_radius(const Scenario& s) {
   for (int p = 0; p < kPhases; ++p) {
     r[p] = std::max({s.competition.choice_radius_km[p], s.brokering.broker_radius_km, s.self_organised.self_radius_km});
     if (s.national_broker.enabled) r[p] = std::max(r[p], s.national_broker.radius_km);
-    if (s.academisation.enabled) r[p] = std::max(r[p], s.academisation.mat_radius_km);
+    if (s.academisation.enabled || s.academisation.initial_mat_share > 0)
+      r[p] = std::max(r[p], s.academisation.mat_radius_km);
   }
   return r;
 }

@@ -73,7 +73,14 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets) {
 
 int run_command(const std::string& scenario_path, const std::vector<std::string>& sets, const std::string& out,
                 bool force, int threads, bool quiet, const std::string& history) {
-  const Scenario s = load(scenario_path, sets);
+  Scenario s = load(scenario_path, sets);
+  if (s.output.per_school && config::per_school_cells(s) > s.output.per_school_limit) {
+    // Per-school output is on by default up to a size limit (MODEL.md section 9).
+    s.output.per_school = false;
+    std::fprintf(stderr, "schoolsim: note: per-school output switched off: %lld school-terms exceed output.per_school_limit = %lld "
+                 "(raise it with --set output.per_school_limit=N)\n",
+                 static_cast<long long>(config::per_school_cells(s)), static_cast<long long>(s.output.per_school_limit));
+  }
   check_output_path(out, force);
   std::unique_ptr<tbb::global_control> limit;
   if (threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);

@@ -469,12 +469,11 @@ void validate(const Scenario& s, const std::string& source) {
     if (!p.region.empty() && !s.world.regions.count(p.region))
       problem(key + ".region", "unknown region '" + p.region + "' (define it under world.regions)");
   }
-  const std::int64_t school_terms = static_cast<std::int64_t>(s.world.n_primary + s.world.n_secondary) * (s.run.terms + 1);
-  if (s.output.per_school && school_terms > s.output.per_school_limit)
-    problem("output.per_school", "per-school output would hold " + std::to_string(school_terms) +
-                                     " school-terms, above output.per_school_limit = " + std::to_string(s.output.per_school_limit) +
-                                     "; use --set output.per_school=false or raise the limit");
   if (!problems.empty()) throw ConfigError(problems);
+}
+
+std::int64_t per_school_cells(const Scenario& s) {
+  return static_cast<std::int64_t>(s.world.n_primary + s.world.n_secondary) * (s.run.terms + 1);
 }
 
 Scenario load_scenario_file(const std::filesystem::path& path, const std::vector<std::string>& overrides) {

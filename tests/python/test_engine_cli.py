@@ -102,3 +102,14 @@ def test_every_shipped_scenario_validates(schoolsim):
 def test_parameters_doc_matches_the_code(schoolsim):
     generated = schoolsim("params", "--markdown", check=True).stdout
     assert (REPO / "docs" / "parameters.md").read_text() == generated, "regenerate: schoolsim params --markdown > docs/parameters.md"
+
+
+def test_per_school_output_switches_off_above_the_limit(tmp_path, schoolsim):
+    import xarray as xr
+
+    out = tmp_path / "out.h5"
+    result = schoolsim("run", BASELINE, "-o", out, *SMALL_WORLD, "--set", "output.per_school_limit=1000", check=True)
+    assert "per-school output switched off" in result.stderr
+    with xr.open_dataset(out, engine="h5netcdf") as ds:
+        assert "school_attainment" not in ds and "attainment_sd" in ds
+        assert "per_school: false" in ds.attrs["scenario_yaml"]
