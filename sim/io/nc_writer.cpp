@@ -16,6 +16,7 @@
 #include <set>
 #include <system_error>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 
 namespace schoolsim::io {
@@ -224,6 +225,13 @@ struct NcWriter::Impl {
   bool temporary_exists = false;
   std::map<std::string, std::size_t> dimensions;  // name -> size
   std::set<std::string> variables;                // every dataset name, dimensions included
+  // Variables made by define(), open until commit() so slab writes reuse the chunk cache.
+  struct Defined {
+    Handle dataset;
+    const std::type_info* type = nullptr;
+    std::vector<hsize_t> shape;
+  };
+  std::map<std::string, Defined> defined;
 
   [[noreturn]] void fail(const std::string& what) const {
     throw OutputError("cannot write output file '" + final_path.string() + "': " + what);
@@ -347,7 +355,8 @@ struct NcWriter::Impl {
   // Dataspace and creation properties: zero-size axes unlimited (HDF5 cannot chunk a fixed
   // axis of size 0), chunked unless scalar, filters only for numeric data.
   Layout layout(const std::string& variable, const std::vector<hsize_t>& shape,
-                std::size_t element_bytes, bool filtered) const {
+                std::size_t element_bytes, bool filtered,
+                const std::vector<hsize_t>& chunk_override = {}) const {
     Layout out;
     out.dcpl = plist(H5P_DATASET_CREATE, "dataset creation");
     const hid_t dcpl = out.dcpl.get();
@@ -368,7 +377,8 @@ struct NcWriter::Impl {
         check(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), max_shape.data()),
               "cannot create dataspace for " + where),
         H5Sclose);
-    const std::vector<hsize_t> chunk = chunk_shape(shape, element_bytes);
+    const std::vector<hsize_t> chunk =
+        chunk_override.empty() ? chunk_shape(shape, element_bytes) : chunk_override;
     check_status(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()),
                  "cannot set chunking for " + where);
     if (filtered) {
@@ -380,12 +390,13 @@ struct NcWriter::Impl {
     return out;
   }
 
-  Handle create_dataset(const std::string& variable, hid_t file_type, const Layout& layout) const {
+  Handle create_dataset(const std::string& variable, hid_t file_type, const Layout& layout,
+                        hid_t dapl = H5P_DEFAULT) const {
     Handle lcpl = plist(H5P_LINK_CREATE, "link creation");
     check_status(H5Pset_char_encoding(lcpl.get(), H5T_CSET_UTF8),
                  "cannot set UTF-8 names for variable '" + variable + "'");
     return Handle(check(H5Dcreate2(file.get(), variable.c_str(), file_type, layout.space.get(),
-                                   lcpl.get(), layout.dcpl.get(), H5P_DEFAULT),
+                                   lcpl.get(), layout.dcpl.get(), dapl),
                         "cannot create variable '" + variable + "'"),
                   H5Dclose);
   }
@@ -430,37 +441,161 @@ struct NcWriter::Impl {
     check_status(dataset.close(), "cannot close variable '" + name + "'");
   }
 
-  void write_strings(const std::string& name, const std::vector<std::string>& labels,
-                     const Attributes& attrs) {
+  // A dimension of string labels (as_dimension) or a string variable over `dims`.
+  void write_strings(const std::string& name, const std::vector<std::string>& dims,
+                     const std::vector<std::string>& labels, const Attributes& attrs,
+                     bool as_dimension) {
     require_open();
     require_new_variable(name);
     check_attributes(name, attrs);
     for (const Attribute& attr : attrs) {
       if (attr.name == "_FillValue") {
-        throw std::invalid_argument("_FillValue is not supported on string dimension '" + name +
+        throw std::invalid_argument("_FillValue is not supported on string variable '" + name +
                                     "'");
       }
+    }
+    const std::vector<hsize_t> shape =
+        as_dimension ? std::vector<hsize_t>{labels.size()} : shape_of(name, dims);
+    if (shape.empty()) {
+      throw std::invalid_argument("string variable '" + name + "' needs at least one dimension");
+    }
+    hsize_t expected = 1;
+    for (const hsize_t size : shape) expected *= size;
+    if (labels.size() != expected) {
+      throw std::invalid_argument("variable '" + name + "' has " + std::to_string(labels.size()) +
+                                  " values but its dimensions hold " + std::to_string(expected) +
+                                  " (writing '" + final_path.string() + "')");
     }
     std::vector<const char*> pointers;
     pointers.reserve(labels.size());
     for (const std::string& label : labels) {
       if (label.find('\0') != std::string::npos) {
-        throw std::invalid_argument("label of dimension '" + name + "' contains a NUL character");
+        throw std::invalid_argument("value of '" + name + "' contains a NUL character");
       }
       pointers.push_back(label.c_str());
     }
     Handle type = string_type(H5T_VARIABLE);
     // 16 bytes: the size of a variable-length string's heap reference in the file.
-    Layout plan = layout(name, {labels.size()}, 16, false);
+    Layout plan = layout(name, shape, 16, false);
     Handle dataset = create_dataset(name, type.get(), plan);
     variables.insert(name);
     if (!pointers.empty()) {
       check_status(
           H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
-          "cannot write dimension '" + name + "'");
+          "cannot write variable '" + name + "'");
     }
-    finish_variable(dataset.get(), name, {}, attrs, true, [](const Attribute&) {});
-    check_status(dataset.close(), "cannot close dimension '" + name + "'");
+    finish_variable(dataset.get(), name, dims, attrs, as_dimension, [](const Attribute&) {});
+    check_status(dataset.close(), "cannot close variable '" + name + "'");
+  }
+
+  template <class T>
+  void define_numeric(const std::string& name, const std::vector<std::string>& dims,
+                      const Attributes& attrs, const std::vector<std::size_t>& chunk) {
+    require_open();
+    require_new_variable(name);
+    check_attributes(name, attrs);
+    if (dims.empty()) {
+      throw std::invalid_argument("variable '" + name + "' to be written in slabs needs a dimension");
+    }
+    const std::vector<hsize_t> shape = shape_of(name, dims);
+    std::vector<hsize_t> chunk_dims;
+    if (!chunk.empty()) {
+      if (chunk.size() != shape.size()) {
+        throw std::invalid_argument("chunk shape of variable '" + name + "' has " +
+                                    std::to_string(chunk.size()) + " entries for " +
+                                    std::to_string(shape.size()) + " dimensions");
+      }
+      for (std::size_t axis = 0; axis < shape.size(); ++axis) {
+        if (chunk[axis] < 1 || chunk[axis] > std::max<hsize_t>(shape[axis], 1)) {
+          throw std::invalid_argument("chunk size " + std::to_string(chunk[axis]) + " of variable '" +
+                                      name + "' along '" + dims[axis] + "' is not in [1, " +
+                                      std::to_string(std::max<hsize_t>(shape[axis], 1)) + "]");
+        }
+        chunk_dims.push_back(chunk[axis]);
+      }
+    } else {
+      chunk_dims = chunk_shape(shape, sizeof(T));
+    }
+    std::optional<T> fill;
+    for (const Attribute& attr : attrs) {
+      if (attr.name == "_FillValue") fill = convert_fill_value<T>(name, attr.value);
+    }
+    Layout plan = layout(name, shape, sizeof(T), true, chunk_dims);
+    if (fill) {
+      check_status(H5Pset_fill_value(plan.dcpl.get(), NumericType<T>::memory(), &*fill),
+                   "cannot set fill value of variable '" + name + "'");
+    }
+    // Chunk cache of at least two chunks (and the default 1 MiB), so a chunk filled by
+    // several slabs is compressed and written once, when complete.
+    hsize_t chunk_bytes = sizeof(T);
+    for (const hsize_t size : chunk_dims) chunk_bytes *= size;
+    Handle dapl = plist(H5P_DATASET_ACCESS, "dataset access");
+    check_status(H5Pset_chunk_cache(dapl.get(), 521,
+                                    std::max<std::size_t>(std::size_t{1} << 20, 2 * chunk_bytes), 1.0),
+                 "cannot set the chunk cache of variable '" + name + "'");
+    Handle dataset = create_dataset(name, NumericType<T>::file(), plan, dapl.get());
+    variables.insert(name);
+    finish_variable(dataset.get(), name, dims, attrs, false, [&](const Attribute& attr) {
+      Handle space(check(H5Screate(H5S_SCALAR), "cannot create attribute dataspace"), H5Sclose);
+      write_attribute_raw(dataset.get(), "variable '" + name + "'", attr.name,
+                          NumericType<T>::file(), NumericType<T>::memory(), space.get(), &*fill);
+    });
+    defined.emplace(name, Defined{std::move(dataset), &typeid(T), shape});
+  }
+
+  template <class T>
+  void write_slab(const std::string& name, const std::vector<std::size_t>& start,
+                  const std::vector<std::size_t>& count, std::span<const T> data) {
+    require_open();
+    const auto found = defined.find(name);
+    if (found == defined.end()) {
+      throw std::invalid_argument("variable '" + name + "' was not made by define() in '" +
+                                  final_path.string() + "'");
+    }
+    Defined& var = found->second;
+    if (*var.type != typeid(T)) {
+      throw std::invalid_argument("slab of variable '" + name + "' has the wrong element type");
+    }
+    const std::size_t rank = var.shape.size();
+    if (start.size() != rank || count.size() != rank) {
+      throw std::invalid_argument("slab of variable '" + name + "' needs " + std::to_string(rank) +
+                                  " start and count entries");
+    }
+    hsize_t expected = 1;
+    for (std::size_t axis = 0; axis < rank; ++axis) {
+      if (start[axis] > var.shape[axis] || count[axis] > var.shape[axis] - start[axis]) {
+        throw std::invalid_argument("slab of variable '" + name + "' is out of bounds along axis " +
+                                    std::to_string(axis));
+      }
+      expected *= count[axis];
+    }
+    if (data.size() != expected) {
+      throw std::invalid_argument("slab of variable '" + name + "' has " + std::to_string(data.size()) +
+                                  " values for a slab of " + std::to_string(expected));
+    }
+    if (expected == 0) return;
+    const std::vector<hsize_t> offset(start.begin(), start.end());
+    const std::vector<hsize_t> block(count.begin(), count.end());
+    Handle file_space(check(H5Dget_space(var.dataset.get()), "cannot get dataspace of '" + name + "'"),
+                      H5Sclose);
+    check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, offset.data(), nullptr,
+                                     block.data(), nullptr),
+                 "cannot select a slab of variable '" + name + "'");
+    Handle memory_space(check(H5Screate_simple(static_cast<int>(rank), block.data(), nullptr),
+                              "cannot create memory dataspace for '" + name + "'"),
+                        H5Sclose);
+    check_status(H5Dwrite(var.dataset.get(), NumericType<T>::memory(), memory_space.get(),
+                          file_space.get(), H5P_DEFAULT, data.data()),
+                 "cannot write a slab of variable '" + name + "'");
+  }
+
+  // Closes the variables made by define() (commit, destructor).
+  void close_defined(bool check_errors) {
+    for (auto& [name, var] : defined) {
+      const herr_t status = var.dataset.close();
+      if (check_errors) check_status(status, "cannot close variable '" + name + "'");
+    }
+    defined.clear();
   }
 
   // Dimension scale (for a dimension) or attached scales (for a variable), then attributes.
@@ -555,6 +690,7 @@ NcWriter::NcWriter(std::filesystem::path final_path, bool overwrite)
 
 NcWriter::~NcWriter() {
   if (!impl_) return;
+  impl_->close_defined(false);
   impl_->file.reset();
   if (impl_->temporary_exists) {
     std::error_code ignored;
@@ -589,7 +725,24 @@ void NcWriter::add_dimension(const std::string& name, std::span<const std::int8_
 
 void NcWriter::add_dimension(const std::string& name, const std::vector<std::string>& labels,
                              const Attributes& attrs) {
-  impl_->write_strings(name, labels, attrs);
+  impl_->write_strings(name, {}, labels, attrs, true);
+}
+
+void NcWriter::write_strings(const std::string& name, const std::vector<std::string>& dims,
+                             const std::vector<std::string>& values, const Attributes& attrs) {
+  impl_->write_strings(name, dims, values, attrs, false);
+}
+
+template <class T>
+void NcWriter::define(const std::string& name, const std::vector<std::string>& dims,
+                      const Attributes& attrs, const std::vector<std::size_t>& chunk) {
+  impl_->define_numeric<T>(name, dims, attrs, chunk);
+}
+
+template <class T>
+void NcWriter::write_slab(const std::string& name, const std::vector<std::size_t>& start,
+                          const std::vector<std::size_t>& count, std::span<const T> data) {
+  impl_->write_slab<T>(name, start, count, data);
 }
 
 std::size_t NcWriter::dimension_size(const std::string& name) const {
@@ -611,6 +764,7 @@ void NcWriter::commit() {
   Impl& self = *impl_;
   self.require_open();
 
+  self.close_defined(true);
   self.check_status(H5Fflush(self.file.get(), H5F_SCOPE_GLOBAL), "cannot flush the file");
   self.check_status(self.file.close(), "cannot close the file");
   if (const std::string error = fsync_path(self.temporary_path, O_RDONLY); !error.empty()) {
@@ -665,4 +819,19 @@ template void NcWriter::write<float>(const std::string&, const std::vector<std::
 template void NcWriter::write<double>(const std::string&, const std::vector<std::string>&,
                                       std::span<const double>, const Attributes&);
 
+}  // namespace schoolsim::io
+
+namespace schoolsim::io {
+#define SCHOOLSIM_NC_SLAB_INSTANTIATE(T)                                                  \
+  template void NcWriter::define<T>(const std::string&, const std::vector<std::string>&,  \
+                                    const Attributes&, const std::vector<std::size_t>&);  \
+  template void NcWriter::write_slab<T>(const std::string&, const std::vector<std::size_t>&, \
+                                        const std::vector<std::size_t>&, std::span<const T>);
+SCHOOLSIM_NC_SLAB_INSTANTIATE(std::int8_t)
+SCHOOLSIM_NC_SLAB_INSTANTIATE(std::int16_t)
+SCHOOLSIM_NC_SLAB_INSTANTIATE(std::int32_t)
+SCHOOLSIM_NC_SLAB_INSTANTIATE(std::int64_t)
+SCHOOLSIM_NC_SLAB_INSTANTIATE(float)
+SCHOOLSIM_NC_SLAB_INSTANTIATE(double)
+#undef SCHOOLSIM_NC_SLAB_INSTANTIATE
 }  // namespace schoolsim::io

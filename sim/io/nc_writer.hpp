@@ -95,6 +95,37 @@ class NcWriter {
     write<T>(name, dims, std::span<const T>(data), attrs);
   }
 
+  /// Defines a numeric variable over `dims` (each already added, at least one) without
+  /// writing it: fill its values with write_slab(), in any order and number of calls;
+  /// values never written read as the fill value (`_FillValue` if given, else 0). Dimension
+  /// scales, attributes and filters are as for write(). `chunk` gives the chunk shape (one
+  /// entry per dimension, each in [1, size], 1 for a zero-size dimension); empty = the rule
+  /// of write(). The dataset stays open, with a chunk cache holding at least two chunks,
+  /// until commit(), so slabs written in order along the first dimension are compressed
+  /// once per chunk. std::invalid_argument on misuse (as write()).
+  template <class T>
+  void define(const std::string& name, const std::vector<std::string>& dims,
+              const Attributes& attrs = {}, const std::vector<std::size_t>& chunk = {});
+
+  /// Writes the hyperslab [start, start + count) of a variable made by define(); `data` in
+  /// C order over `count`. std::invalid_argument if the variable was not defined, T is not
+  /// its type, the slab is out of bounds or data.size() != product(count).
+  template <class T>
+  void write_slab(const std::string& name, const std::vector<std::size_t>& start,
+                  const std::vector<std::size_t>& count, std::span<const T> data);
+
+  /// Convenience: write_slab(name, start, count, std::span<const T>(data)).
+  template <class T>
+  void write_slab(const std::string& name, const std::vector<std::size_t>& start,
+                  const std::vector<std::size_t>& count, const std::vector<T>& data) {
+    write_slab<T>(name, start, count, std::span<const T>(data));
+  }
+
+  /// Writes a whole variable of variable-length UTF-8 strings (netCDF NC_STRING) over
+  /// `dims`, `values` in C order; stored like string dimensions (chunked, unfiltered).
+  void write_strings(const std::string& name, const std::vector<std::string>& dims,
+                     const std::vector<std::string>& values, const Attributes& attrs = {});
+
   /// Closes the file, fsyncs it, renames the temporary to final_path (atomically; without
   /// `overwrite` it refuses to replace a file that appeared meanwhile) and fsyncs the
   /// folder. Throws OutputError on failure (the temporary is then deleted by ~NcWriter);
@@ -129,5 +160,19 @@ extern template void NcWriter::write<float>(const std::string&, const std::vecto
                                             std::span<const float>, const Attributes&);
 extern template void NcWriter::write<double>(const std::string&, const std::vector<std::string>&,
                                              std::span<const double>, const Attributes&);
+
+#define SCHOOLSIM_NC_SLAB_EXTERN(T)                                                         \
+  extern template void NcWriter::define<T>(const std::string&, const std::vector<std::string>&, \
+                                           const Attributes&, const std::vector<std::size_t>&);  \
+  extern template void NcWriter::write_slab<T>(const std::string&,                          \
+                                               const std::vector<std::size_t>&,             \
+                                               const std::vector<std::size_t>&, std::span<const T>);
+SCHOOLSIM_NC_SLAB_EXTERN(std::int8_t)
+SCHOOLSIM_NC_SLAB_EXTERN(std::int16_t)
+SCHOOLSIM_NC_SLAB_EXTERN(std::int32_t)
+SCHOOLSIM_NC_SLAB_EXTERN(std::int64_t)
+SCHOOLSIM_NC_SLAB_EXTERN(float)
+SCHOOLSIM_NC_SLAB_EXTERN(double)
+#undef SCHOOLSIM_NC_SLAB_EXTERN
 
 }  // namespace schoolsim::io
