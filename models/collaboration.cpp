@@ -3,10 +3,10 @@
 // relax toward baseline. Partnerships are computed in parallel into their own buffers and
 // applied in id order, so results do not depend on the thread count.
 #include <tbb/parallel_for.h>
+#include <tsl/robin_set.h>
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_set>
 
 #include "models/partnerships.hpp"
 #include "models/submodels.hpp"
@@ -121,7 +121,7 @@ void collaborate(Context& c) {
       for (int d = 0; d < kDomains; ++d) st.expertise(m, d) = std::clamp(st.expertise(m, d), 0.0, 1.0);
 
   // Trust: every member pair moves with its partnership's success, in partnership order.
-  std::unordered_set<std::uint64_t> partnered;
+  tsl::robin_set<std::uint64_t, PairKeyHash> partnered;
   for (std::size_t k = 0; k < active.size(); ++k) {
     const Partnership& p = st.partnerships[active[k]];
     const bool support_kind = p.support;
@@ -135,10 +135,11 @@ void collaborate(Context& c) {
         partnered.insert(key);
       }
   }
-  for (auto& [key, t] : st.trust) {
+  for (auto it = st.trust.begin(); it != st.trust.end(); ++it) {
+    const std::uint64_t key = it->first;
     if (partnered.count(key)) continue;
     const int i = static_cast<int>(key >> 32), j = static_cast<int>(key & 0xffffffffu);
-    t = trust_relaxed(s.trust, t, st.openness[i] * st.openness[j]);
+    it.value() = trust_relaxed(s.trust, it->second, st.openness[i] * st.openness[j]);
   }
 }
 

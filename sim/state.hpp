@@ -4,7 +4,7 @@
 
 #include <array>
 #include <cstdint>
-#include <unordered_map>
+#include <tsl/robin_map.h>
 #include <vector>
 
 #include "sim/scenario.hpp"
@@ -49,6 +49,18 @@ struct Event {
   std::vector<std::int32_t> members;
 };
 
+/// Mixes a pair key (splitmix64 finaliser) so robin-hood probing sees well-spread hashes.
+struct PairKeyHash {
+  std::size_t operator()(std::uint64_t k) const noexcept {
+    k = (k ^ (k >> 30)) * 0xbf58476d1ce4e5b9ull;
+    k = (k ^ (k >> 27)) * 0x94d049bb133111ebull;
+    return static_cast<std::size_t>(k ^ (k >> 31));
+  }
+};
+/// Values per school pair: an open-addressing hash map (pair lookups are the hot path).
+template <class T>
+using PairMap = tsl::robin_map<std::uint64_t, T, PairKeyHash>;
+
 /// Symmetric pair key (lower id in the high word).
 inline std::uint64_t pair_key(std::int32_t i, std::int32_t j) {
   const auto a = static_cast<std::uint32_t>(std::min(i, j)), b = static_cast<std::uint32_t>(std::max(i, j));
@@ -76,8 +88,8 @@ struct State {
   double mean_quality0 = 0, mean_disadvantage = 0, funding_reference = 0;
   // Pairs.
   std::vector<double> competition;  ///< aligned with World::neighbours entries
-  std::unordered_map<std::uint64_t, double> trust;
-  std::unordered_map<std::uint64_t, std::int32_t> cooldown_until;  ///< pair may be brokered again after this term
+  PairMap<double> trust;
+  PairMap<std::int32_t> cooldown_until;  ///< pair may be brokered again after this term
   // Partnerships (all ever formed, by id) and events.
   std::vector<Partnership> partnerships;
   std::vector<Event> events;
