@@ -11,12 +11,17 @@
 #include <string>
 #include <vector>
 
+#include "sim/cli/calibrate_command.hpp"
+#include "sim/cli/evaluate_command.hpp"
+#include "sim/cli/sweep_command.hpp"
+#include "sim/cli/world_commands.hpp"
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/engine.hpp"
 #include "sim/io/nc_writer.hpp"
 #include "sim/io/run_file.hpp"
 #include "sim/version.hpp"
 #include "sim/world.hpp"
+#include "sim/world_builder.hpp"
 
 namespace {
 
@@ -85,7 +90,7 @@ int run_command(const std::string& scenario_path, const std::vector<std::string>
   std::unique_ptr<tbb::global_control> limit;
   if (threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
   const auto t0 = std::chrono::steady_clock::now();
-  const World world = build_synthetic_world(s.world, required_neighbour_radius(s));
+  const World world = build_world(s, fs::path(scenario_path).parent_path());
   Engine engine(s, world, static_cast<std::uint64_t>(s.run.seed), static_cast<std::uint32_t>(s.run.replicate));
   Recorder recorder(world, s.run.terms, s.output.per_school);
   Progress progress(s.run.terms);
@@ -132,12 +137,21 @@ int main(int argc, char** argv) {
   auto* params = app.add_subcommand("params", "List every scenario parameter with its default, range and units");
   params->add_flag("--markdown", markdown, "Markdown table (the text of docs/parameters.md)");
 
+  const schoolsim::cli::SweepCommand sweep(app);
+  const schoolsim::cli::WorldCommands world_commands(app);
+  const schoolsim::cli::CalibrateCommand calibrate(app);
+  const schoolsim::cli::EvaluateCommand evaluate(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? kOk : kInputError;
   }
+  if (sweep.selected()) return sweep.run(command_line(argc, argv));
+  if (world_commands.selected()) return world_commands.run(command_line(argc, argv));
+  if (calibrate.selected()) return calibrate.run(command_line(argc, argv));
+  if (evaluate.selected()) return evaluate.run(command_line(argc, argv));
   try {
     if (*run) return run_command(scenario_path, sets, out, force, threads, quiet, command_line(argc, argv));
     if (*validate) {

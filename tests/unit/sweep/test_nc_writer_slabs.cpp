@@ -104,6 +104,7 @@ TEST(SweepSlabWriter, StringVariableOverADimensionHasAttachedScale) {
   EXPECT_GT(H5DSis_attached(ds, run, 0), 0);
   const hid_t type = H5Tcopy(H5T_C_S1);
   H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
   std::vector<char*> values(4);
   ASSERT_GE(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), 0);
   EXPECT_STREQ(values[0], "a");

@@ -1,0 +1,242 @@
+#include "sim/cli/sweep_command.hpp"
+
+#include <tbb/global_control.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "sim/config/scenario_yaml.hpp"
+#include "sim/io/nc_writer.hpp"
+#include "sim/sweep/run_plan.hpp"
+#include "sim/sweep/sweep_error.hpp"
+#include "sim/sweep/sweep_runner.hpp"
+#include "sim/sweep/sweep_spec.hpp"
+
+namespace schoolsim::cli {
+namespace {
+
+using namespace schoolsim::sweep;
+
+constexpr int kOk = 0, kRuntimeError = 1, kInputError = 2, kInterrupted = 130;
+
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void on_signal(int) {
+  g_stop.store(true);
+  static const char message[] =
+      "\nschoolsim: interrupted: stopping the runs in flight (finished runs are kept); press Ctrl-C again to quit at once\n";
+  [[maybe_unused]] const auto n = ::write(STDERR_FILENO, message, sizeof message - 1);
+}
+
+/// Installs the SIGINT/SIGTERM handler for its lifetime; a second signal kills (SA_RESETHAND).
+class SignalGuard {
+ public:
+  SignalGuard() {
+    g_stop = false;
+    struct sigaction action {};
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &action, &old_int_);
+    sigaction(SIGTERM, &action, &old_term_);
+  }
+  ~SignalGuard() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  SignalGuard(const SignalGuard&) = delete;
+  SignalGuard& operator=(const SignalGuard&) = delete;
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+std::string duration_text(double seconds) {
+  char buf[32];
+  if (!(seconds >= 0) || seconds > 1e8) return "?";
+  const auto s = static_cast<long long>(seconds + 0.5);
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%lldh%02lldm", s / 3600, s / 60 % 60);
+  else if (s >= 60)
+    std::snprintf(buf, sizeof buf, "%lldm%02llds", s / 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%.1fs", seconds);
+  return buf;
+}
+
+/// Runs done / total, failures, runs per second and ETA on stderr: a line redrawn in place
+/// on a terminal (twice a second), else a line every 10 seconds.
+class ProgressReporter {
+ public:
+  explicit ProgressReporter(const SweepCounters& c) : c_(c), live_(isatty(STDERR_FILENO) != 0) {
+    thread_ = std::thread([this] { loop(); });
+  }
+  ~ProgressReporter() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+    if (live_ && printed_) std::fputs("\n", stderr);
+  }
+  ProgressReporter(const ProgressReporter&) = delete;
+  ProgressReporter& operator=(const ProgressReporter&) = delete;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  void loop() {
+    const auto period = live_ ? std::chrono::milliseconds(500) : std::chrono::milliseconds(10000);
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, period, [this] { return done_; })) print();
+  }
+  void print() {
+    const int stage = c_.stage;
+    if (stage == 0) return;
+    if (!started_) started_ = true, start_ = Clock::now();
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    const std::int64_t total = c_.total, reused = c_.reused, ran = c_.ran, failed = c_.failed;
+    const double rate = elapsed > 0 ? static_cast<double>(ran) / elapsed : 0.0;
+    const std::int64_t left = total - reused - ran;
+    char line[256];
+    if (stage >= 2) {
+      std::snprintf(line, sizeof line, "sweep: %lld/%lld runs, %lld failed; writing the sweep file",
+                    static_cast<long long>(reused + ran), static_cast<long long>(total), static_cast<long long>(failed));
+    } else {
+      std::snprintf(line, sizeof line, "sweep: %lld/%lld runs, %lld failed, %.2f runs/s, ETA %s",
+                    static_cast<long long>(reused + ran), static_cast<long long>(total), static_cast<long long>(failed), rate,
+                    rate > 0 ? duration_text(static_cast<double>(left) / rate).c_str() : "?");
+    }
+    if (live_)
+      std::fprintf(stderr, "\r%-78s", line);
+    else
+      std::fprintf(stderr, "%s\n", line);
+    std::fflush(stderr);
+    printed_ = true;
+  }
+
+  const SweepCounters& c_;
+  bool live_;
+  bool printed_ = false, started_ = false, done_ = false;
+  Clock::time_point start_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::thread thread_;
+};
+
+std::string with_resume(const std::string& history) {
+  return history.find(" --resume") == std::string::npos ? history + " --resume" : history;
+}
+
+void print_plan(const SweepSpec& spec) {
+  const SweepPlan plan(spec);
+  std::printf("run\tpoint\treplicate\tseed");
+  for (const auto& p : spec.parameters) std::printf("\t%s", p.key.c_str());
+  std::printf("\n");
+  for (std::int64_t id = 0; id < plan.runs(); ++id) {
+    const RunPlan r = plan.run(id);
+    std::printf("%lld\t%lld\t%d\t%llu", static_cast<long long>(id), static_cast<long long>(r.point), r.replicate,
+                static_cast<unsigned long long>(r.seed));
+    for (std::size_t i = 0; i < spec.parameters.size(); ++i) std::printf("\t%.17g", plan.value(r.point, i));
+    std::printf("\n");
+  }
+}
+
+}  // namespace
+
+SweepCommand::SweepCommand(CLI::App& app) {
+  command_ = app.add_subcommand(
+      "sweep", "Run a parameter sweep (designs, replicates, parallel runs) into one resumable HDF5 file");
+  command_->add_option("sweep", spec_path_, "Sweep specification (YAML, see docs/sweeps.md)")->required();
+  command_->add_option("-o,--output", output_, "Output file (.h5)");
+  command_->add_option("--set", sets_, "Override a base scenario parameter: KEY.PATH=VALUE (repeatable; after the sweep's set:)");
+  command_->add_option("--threads", threads_, "Worker threads (default: all cores); results do not depend on it")
+      ->check(CLI::Range(1, 1024));
+  command_->add_flag("--resume", resume_, "Continue an interrupted sweep: reuse its finished runs, run the rest");
+  command_->add_flag("--force", force_, "Discard an interrupted sweep's runs and replace an existing output file");
+  command_->add_flag("-q,--quiet", quiet_, "No progress or summary on stderr");
+  command_->add_flag("--dry-run", dry_run_, "Print the runs (id, point, replicate, seed, parameters) and exit");
+}
+
+bool SweepCommand::selected() const { return command_->parsed(); }
+
+int SweepCommand::run(const std::string& history) const {
+  try {
+    const SweepSpec spec = load_sweep_file(spec_path_, sets_);
+    for (const auto& n : spec.notes) std::cerr << "schoolsim: note: " << n << "\n";
+    if (dry_run_) {
+      print_plan(spec);
+      return kOk;
+    }
+    if (output_.empty()) throw SweepInputError("no output file given (use -o OUT.h5)");
+    if (resume_ && force_) throw SweepInputError("--resume and --force exclude each other");
+    std::unique_ptr<tbb::global_control> limit;
+    if (threads_ > 0)
+      limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads_);
+
+    SweepOptions options;
+    options.output = output_;
+    options.resume = resume_;
+    options.force = force_;
+    options.history = history;
+    options.stop = &g_stop;
+    options.note = [](const std::string& n) { std::cerr << "schoolsim: note: " << n << "\n"; };
+    SweepCounters counters;
+    SweepOutcome outcome;
+    const auto t0 = std::chrono::steady_clock::now();
+    {
+      SignalGuard signals;
+      std::unique_ptr<ProgressReporter> progress;
+      if (!quiet_) progress = std::make_unique<ProgressReporter>(counters);
+      outcome = run_sweep(spec, options, counters);
+    }
+    const double total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    switch (outcome.result) {
+      case SweepOutcome::Result::Interrupted:
+        std::cerr << "schoolsim: sweep interrupted: " << outcome.reused + outcome.ran << " of " << outcome.runs
+                  << " runs are saved in " << outcome.parts.string() << "; continue with:\n  " << with_resume(history) << "\n";
+        return kInterrupted;
+      case SweepOutcome::Result::AlreadyComplete:
+        if (!quiet_) std::cerr << "schoolsim: " << output_ << " is already complete (nothing to resume)\n";
+        return kOk;
+      case SweepOutcome::Result::Complete: break;
+    }
+    if (!quiet_) {
+      char rate[64];
+      std::snprintf(rate, sizeof rate, "%.2f", outcome.seconds > 0 ? static_cast<double>(outcome.ran) / outcome.seconds : 0.0);
+      std::cerr << "schoolsim: sweep " << spec.name << ": " << outcome.runs << " runs (" << outcome.failed << " failed";
+      if (outcome.reused > 0) std::cerr << ", " << outcome.reused << " reused";
+      std::cerr << ") in " << duration_text(total_seconds) << ", " << rate << " runs/s -> " << output_ << "\n";
+    }
+    if (outcome.failed > 0) {
+      std::cerr << "schoolsim: " << outcome.failed << " of " << outcome.runs
+                << " runs failed (run_status = 1; messages in run_error)\n";
+      return kRuntimeError;
+    }
+    return kOk;
+  } catch (const config::ConfigError& e) {
+    std::cerr << "schoolsim: invalid sweep:\n" << e.what() << "\n";
+    return kInputError;
+  } catch (const SweepInputError& e) {
+    std::cerr << "schoolsim: " << e.what() << "\n";
+    return kInputError;
+  } catch (const io::OutputError& e) {
+    std::cerr << "schoolsim: cannot write output: " << e.what() << "\n";
+    return kRuntimeError;
+  } catch (const std::exception& e) {
+    std::cerr << "schoolsim: error: " << e.what() << "\n";
+    return kRuntimeError;
+  }
+}
+
+}  // namespace schoolsim::cli

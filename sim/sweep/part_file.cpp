@@ -1,0 +1,330 @@
+#include "sim/sweep/part_file.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <system_error>
+
+#include "sim/io/nc_writer.hpp"
+#include "sim/sweep/hash.hpp"
+#include "sim/sweep/sweep_error.hpp"
+
+namespace schoolsim::sweep {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kMagic[8] = {'S', 'S', 'I', 'M', 'P', 'A', 'R', 'T'};
+constexpr char kEndMagic[8] = {'S', 'S', 'I', 'M', 'E', 'N', 'D', '\n'};
+constexpr std::uint32_t kVersion = 1;
+constexpr std::size_t kTrailer = sizeof(std::uint64_t) + sizeof kEndMagic;
+
+std::string errno_text(int e) { return std::error_code(e, std::generic_category()).message(); }
+
+template <class T>
+void put(std::string& out, const T& v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+ElementType type_of(const Column& c) {
+  switch (c.index()) {
+    case 0: return ElementType::I8;
+    case 1: return ElementType::I16;
+    case 2: return ElementType::I32;
+    case 3: return ElementType::F32;
+    default: return ElementType::F64;
+  }
+}
+
+/// Reads values from a part with bounds checks.
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
+  template <class T>
+  T get() {
+    T v;
+    need(sizeof v);
+    std::memcpy(&v, bytes_.data() + pos_, sizeof v);
+    pos_ += sizeof v;
+    return v;
+  }
+  void raw(void* out, std::size_t n) {
+    need(n);
+    std::memcpy(out, bytes_.data() + pos_, n);
+    pos_ += n;
+  }
+  std::size_t position() const { return pos_; }
+
+ private:
+  void need(std::size_t n) const {
+    if (n > bytes_.size() - pos_) throw PartError("truncated");
+  }
+  std::string_view bytes_;
+  std::size_t pos_ = 0;
+};
+
+template <class T>
+Column read_column(Reader& r, std::uint64_t n) {
+  std::vector<T> v(static_cast<std::size_t>(n));
+  r.raw(v.data(), v.size() * sizeof(T));
+  return v;
+}
+
+std::string hex(std::uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016" PRIx64, v);
+  return buf;
+}
+
+std::string part_name(std::int64_t run_id) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "run-%010" PRId64 ".part", run_id);
+  return buf;
+}
+
+/// Writes `bytes` to `path` via a temporary file and rename; fsyncs when `durable`.
+void write_atomically(const fs::path& path, const std::string& bytes, bool durable) {
+  fs::path tmp = path;
+  tmp += ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw io::OutputError("cannot create '" + tmp.string() + "': " + errno_text(errno));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int e = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw io::OutputError("cannot write '" + tmp.string() + "': " + errno_text(e));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (durable && ::fsync(fd) != 0) {
+    const int e = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw io::OutputError("cannot sync '" + tmp.string() + "': " + errno_text(e));
+  }
+  if (::close(fd) != 0) {
+    const int e = errno;
+    ::unlink(tmp.c_str());
+    throw io::OutputError("cannot close '" + tmp.string() + "': " + errno_text(e));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    ::unlink(tmp.c_str());
+    throw io::OutputError("cannot rename '" + tmp.string() + "' to '" + path.string() + "': " + errno_text(e));
+  }
+}
+
+std::string manifest_text(std::uint64_t fingerprint, std::int64_t runs) {
+  return "schoolsim sweep parts 1\nfingerprint " + hex(fingerprint) + "\nruns " + std::to_string(runs) + "\n";
+}
+
+}  // namespace
+
+std::string encode_part(const RunSchema& schema, std::uint64_t fingerprint, const RunRecord& rec) {
+  std::string out;
+  std::size_t payload = 0;
+  for (const auto& c : rec.columns) payload += std::visit([](const auto& v) { return v.size() * sizeof(v[0]); }, c);
+  out.reserve(128 + rec.error.size() + payload + rec.events.size() * 40);
+  out.append(kMagic, sizeof kMagic);
+  put(out, kVersion);
+  put(out, std::uint32_t{0});
+  put(out, fingerprint);
+  put(out, rec.run_id);
+  put(out, static_cast<std::int64_t>(rec.status));
+  put(out, static_cast<std::uint64_t>(rec.error.size()));
+  out.append(rec.error);
+  if (rec.status == 0 && rec.columns.size() != schema.variables.size())
+    throw std::logic_error("encode_part: record does not match the schema");
+  put(out, static_cast<std::uint64_t>(rec.columns.size()));
+  for (const auto& c : rec.columns) {
+    std::visit(
+        [&](const auto& v) {
+          put(out, static_cast<std::uint8_t>(type_of(c)));
+          put(out, static_cast<std::uint64_t>(v.size()));
+          out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(v[0]));
+        },
+        c);
+  }
+  put(out, static_cast<std::uint64_t>(rec.events.size()));
+  for (const auto& e : rec.events) {
+    put(out, e.term), put(out, e.kind), put(out, e.partnership), put(out, e.type), put(out, e.broker);
+    put(out, e.programme), put(out, e.reason);
+    put(out, static_cast<std::uint32_t>(e.members.size()));
+    out.append(reinterpret_cast<const char*>(e.members.data()), e.members.size() * sizeof(std::int32_t));
+  }
+  Fnv1a h;
+  h.bytes(out.data(), out.size());
+  put(out, h.digest());
+  out.append(kEndMagic, sizeof kEndMagic);
+  return out;
+}
+
+RunRecord decode_part(const RunSchema& schema, std::uint64_t fingerprint, std::int64_t run_id, std::string_view bytes) {
+  if (bytes.size() < sizeof kMagic + kTrailer) throw PartError(bytes.empty() ? "empty" : "truncated");
+  if (std::memcmp(bytes.data() + bytes.size() - sizeof kEndMagic, kEndMagic, sizeof kEndMagic) != 0)
+    throw PartError("truncated (no end marker)");
+  const std::size_t body = bytes.size() - kTrailer;
+  std::uint64_t stored = 0;
+  std::memcpy(&stored, bytes.data() + body, sizeof stored);
+  Fnv1a h;
+  h.bytes(bytes.data(), body);
+  if (h.digest() != stored) throw PartError("checksum mismatch (corrupted)");
+  Reader r(bytes.substr(0, body));
+  char magic[sizeof kMagic];
+  r.raw(magic, sizeof magic);
+  if (std::memcmp(magic, kMagic, sizeof kMagic) != 0) throw PartError("not a schoolsim part file");
+  if (r.get<std::uint32_t>() != kVersion) throw PartError("unsupported part format version");
+  r.get<std::uint32_t>();
+  if (r.get<std::uint64_t>() != fingerprint) throw PartError("written by a different sweep (fingerprint differs)");
+  RunRecord rec;
+  rec.run_id = r.get<std::int64_t>();
+  if (rec.run_id != run_id)
+    throw PartError("holds run " + std::to_string(rec.run_id) + ", expected run " + std::to_string(run_id));
+  const auto status = r.get<std::int64_t>();
+  if (status != 0 && status != 1) throw PartError("bad run status");
+  rec.status = static_cast<std::int8_t>(status);
+  rec.error.resize(static_cast<std::size_t>(r.get<std::uint64_t>() & 0xFFFFFFFFu));
+  r.raw(rec.error.data(), rec.error.size());
+  const auto n_columns = r.get<std::uint64_t>();
+  if (rec.status == 0 ? n_columns != schema.variables.size() : n_columns != 0) throw PartError("wrong number of variables");
+  for (std::size_t i = 0; i < n_columns; ++i) {
+    const auto& var = schema.variables[i];
+    const auto type = static_cast<ElementType>(r.get<std::uint8_t>());
+    const auto n = r.get<std::uint64_t>();
+    if (type != var.type || n != var.size) throw PartError("variable " + var.name + " has the wrong type or size");
+    switch (type) {
+      case ElementType::I8: rec.columns.push_back(read_column<std::int8_t>(r, n)); break;
+      case ElementType::I16: rec.columns.push_back(read_column<std::int16_t>(r, n)); break;
+      case ElementType::I32: rec.columns.push_back(read_column<std::int32_t>(r, n)); break;
+      case ElementType::F32: rec.columns.push_back(read_column<float>(r, n)); break;
+      case ElementType::F64: rec.columns.push_back(read_column<double>(r, n)); break;
+    }
+  }
+  const auto n_events = r.get<std::uint64_t>();
+  if (n_events > body) throw PartError("bad event count");
+  rec.events.resize(static_cast<std::size_t>(n_events));
+  for (auto& e : rec.events) {
+    e.term = r.get<std::int32_t>(), e.kind = r.get<std::int8_t>(), e.partnership = r.get<std::int32_t>();
+    e.type = r.get<std::int8_t>(), e.broker = r.get<std::int32_t>(), e.programme = r.get<std::int16_t>();
+    e.reason = r.get<std::int8_t>();
+    const auto members = r.get<std::uint32_t>();
+    if (members > body) throw PartError("bad member count");
+    e.members.resize(members);
+    r.raw(e.members.data(), e.members.size() * sizeof(std::int32_t));
+  }
+  if (r.position() != body) throw PartError("unexpected bytes after the data");
+  return rec;
+}
+
+// ------------------------------------------------------------------------------ folder
+
+fs::path PartsFolder::for_output(const fs::path& output) {
+  fs::path p = output;
+  p += ".parts";
+  return p;
+}
+
+PartsFolder::PartsFolder(fs::path folder, Mode mode, std::uint64_t fingerprint, std::int64_t runs)
+    : folder_(std::move(folder)), fingerprint_(fingerprint), runs_(runs) {
+  std::error_code ec;
+  if (mode == Mode::Create) {
+    if (!fs::create_directory(folder_, ec)) {
+      if (ec) throw io::OutputError("cannot create the parts folder '" + folder_.string() + "': " + ec.message());
+      throw SweepInputError(folder_.string() + " exists (an interrupted sweep?): use --resume to continue it or --force to start over");
+    }
+  } else if (!fs::is_directory(folder_, ec)) {
+    throw SweepInputError(folder_.string() + ": no parts folder to resume");
+  }
+  const fs::path lock = folder_ / "lock";
+  lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0) throw io::OutputError("cannot create '" + lock.string() + "': " + errno_text(errno));
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int e = errno;
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    if (e == EWOULDBLOCK) throw SweepInputError("another schoolsim sweep is using " + folder_.string());
+    throw io::OutputError("cannot lock '" + lock.string() + "': " + errno_text(e));
+  }
+  const fs::path manifest = folder_ / "manifest";
+  const std::string expected = manifest_text(fingerprint, runs);
+  if (mode == Mode::Resume && fs::exists(manifest, ec)) {
+    std::ifstream in(manifest);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (ss.str() != expected) {
+      ::close(lock_fd_);
+      lock_fd_ = -1;
+      throw SweepInputError(folder_.string() +
+                            " holds runs of a different sweep (the sweep file, its base scenario, --set options or the "
+                            "schoolsim build changed): use --force to discard them and start over");
+    }
+    return;
+  }
+  write_atomically(manifest, expected, true);
+}
+
+PartsFolder::~PartsFolder() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+fs::path PartsFolder::part_path(std::int64_t run_id) const { return folder_ / part_name(run_id); }
+
+void PartsFolder::write(const RunSchema& schema, const RunRecord& record) const {
+  write_atomically(part_path(record.run_id), encode_part(schema, fingerprint_, record), false);
+}
+
+RunRecord PartsFolder::read(const RunSchema& schema, std::int64_t run_id) const {
+  const fs::path path = part_path(run_id);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw PartError("cannot be opened");
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw PartError("cannot be read");
+  return decode_part(schema, fingerprint_, run_id, bytes);
+}
+
+std::vector<std::int64_t> PartsFolder::list() const {
+  static const std::regex part(R"(^run-(\d{10})\.part$)");
+  std::vector<std::int64_t> ids;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder_, ec)) {
+    const std::string name = entry.path().filename().string();
+    std::smatch m;
+    if (std::regex_match(name, m, part)) {
+      const std::int64_t id = std::stoll(m[1]);
+      if (id < runs_) ids.push_back(id);
+    } else if (name.size() > 4 && name.compare(name.size() - 4, 4, ".tmp") == 0) {
+      fs::remove(entry.path(), ec);  // a part being written when the sweep stopped
+    }
+  }
+  if (ec) throw io::OutputError("cannot list '" + folder_.string() + "': " + ec.message());
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+void PartsFolder::remove_part(std::int64_t run_id) const {
+  std::error_code ec;
+  fs::remove(part_path(run_id), ec);
+}
+
+void PartsFolder::remove_all() {
+  std::error_code ec;
+  fs::remove_all(folder_, ec);
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+  lock_fd_ = -1;
+  if (ec) throw io::OutputError("cannot remove '" + folder_.string() + "': " + ec.message());
+}
+
+}  // namespace schoolsim::sweep

@@ -1,0 +1,20 @@
+#pragma once
+// Errors of the sweep runner that the command line maps to exit statuses.
+#include <stdexcept>
+
+namespace schoolsim::sweep {
+
+/// A problem with the command's input found before any run starts (exit status 2): the
+/// output exists, a parts folder exists without --resume, parts of another sweep, ...
+class SweepInputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A part file that cannot be used (torn, corrupt, or from another sweep).
+class PartError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace schoolsim::sweep

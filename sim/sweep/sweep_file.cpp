@@ -1,0 +1,356 @@
+#include "sim/sweep/sweep_file.hpp"
+
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <numeric>
+
+#include "sim/config/scenario_yaml.hpp"
+#include "sim/io/nc_writer.hpp"
+#include "sim/version.hpp"
+
+namespace schoolsim::sweep {
+namespace {
+
+using io::Attributes;
+using io::NcWriter;
+
+constexpr std::size_t kRunChunkBytes = std::size_t{256} << 10;  // system metrics: runs per chunk
+constexpr std::size_t kSchoolChunkBytes = std::size_t{1} << 20;  // per-school: one run, split by school
+
+Attributes attrs(const std::string& units, const std::string& long_name) {
+  return {{"units", units}, {"long_name", long_name}};
+}
+
+std::size_t element_bytes(ElementType t) {
+  switch (t) {
+    case ElementType::I8: return 1;
+    case ElementType::I16: return 2;
+    case ElementType::I32: return 4;
+    case ElementType::F32: return 4;
+    case ElementType::F64: return 8;
+  }
+  return 8;
+}
+
+/// Chunks of (run, dims...): whole runs, several per chunk for small variables; one run's
+/// block for per-school variables, halving the largest other axis until under 1 MiB.
+std::vector<std::size_t> chunk_for(const NcWriter& f, const VariableSchema& v, std::size_t runs) {
+  std::vector<std::size_t> chunk{1};
+  for (const auto& d : v.dims) chunk.push_back(std::max<std::size_t>(f.dimension_size(d), 1));
+  const std::size_t run_bytes = std::max<std::size_t>(v.size, 1) * element_bytes(v.type);
+  if (!v.per_school) {
+    chunk[0] = std::clamp<std::size_t>(kRunChunkBytes / run_bytes, 1, std::max<std::size_t>(runs, 1));
+    return chunk;
+  }
+  auto bytes = [&] {
+    std::size_t b = element_bytes(v.type);
+    for (std::size_t i = 1; i < chunk.size(); ++i) b *= chunk[i];
+    return b;
+  };
+  while (bytes() > kSchoolChunkBytes) {
+    auto largest = std::max_element(chunk.begin() + 1, chunk.end());
+    if (*largest == 1) break;
+    *largest = (*largest + 1) / 2;
+  }
+  return chunk;
+}
+
+template <class T>
+constexpr T integer_fill() {
+  return std::numeric_limits<T>::min();
+}
+
+template <class T>
+std::vector<T> fill_values(std::size_t n) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return std::vector<T>(n, std::numeric_limits<T>::quiet_NaN());
+  } else {
+    return std::vector<T>(n, integer_fill<T>());
+  }
+}
+
+template <class F>
+void with_type(ElementType t, F&& f) {
+  switch (t) {
+    case ElementType::I8: return f(std::int8_t{});
+    case ElementType::I16: return f(std::int16_t{});
+    case ElementType::I32: return f(std::int32_t{});
+    case ElementType::F32: return f(float{});
+    case ElementType::F64: return f(double{});
+  }
+}
+
+void write_static(NcWriter& f, const World& w) {
+  f.write("school_phase", {"school"}, w.phase,
+          {{"units", "1"}, {"long_name", "phase of education"}, {"flag_meanings", "primary secondary"}});
+  f.write("school_la", {"school"}, w.la, attrs("1", "local authority index"));
+  f.write("school_x", {"school"}, w.x, attrs("km", "easting of the school"));
+  f.write("school_y", {"school"}, w.y, attrs("km", "northing of the school"));
+  f.write("school_disadvantage", {"school"}, w.disadvantage, attrs("1", "share of pupils eligible for free school meals"));
+}
+
+void write_run_variables(NcWriter& f, const SweepSpec& spec, const SweepPlan& plan, const std::vector<RunSummary>& runs) {
+  const auto R = static_cast<std::size_t>(plan.runs());
+  std::vector<std::int32_t> point(R), replicate(R);
+  std::vector<std::int64_t> seed(R);
+  std::vector<std::int8_t> status(R);
+  std::vector<std::string> error(R);
+  for (std::size_t r = 0; r < R; ++r) {
+    const RunPlan p = plan.run(static_cast<std::int64_t>(r));
+    point[r] = static_cast<std::int32_t>(p.point);
+    replicate[r] = p.replicate;
+    seed[r] = static_cast<std::int64_t>(p.seed);
+    status[r] = runs[r].status;
+    error[r] = runs[r].error;
+  }
+  f.write("replicate", {"run"}, replicate,
+          attrs("1", "replicate: the same replicate uses the same random numbers at every design point"));
+  f.write("seed", {"run"}, seed, attrs("1", "random seed of the run (run.seed)"));
+  f.write("run_status", {"run"}, status,
+          {{"units", "1"}, {"long_name", "run status (0 ok, 1 failed)"}, {"flag_meanings", "ok failed"}});
+  f.write_strings("run_error", {"run"}, error, {{"long_name", "why the run failed (empty if it did not)"}});
+  f.write("design_point", {"run"}, point, attrs("1", "design point of the run (its runs differ only by replicate)"));
+  for (std::size_t i = 0; i < spec.parameters.size(); ++i) {
+    const SweptParameter& p = spec.parameters[i];
+    Attributes a = {{"units", p.units.empty() ? std::string("1") : p.units},
+                    {"long_name", p.doc.empty() ? p.key : p.doc},
+                    {"sweep_parameter", p.key}};
+    std::vector<double> values(R);
+    for (std::size_t r = 0; r < R; ++r) values[r] = plan.value(plan.run(static_cast<std::int64_t>(r)).point, i);
+    if (p.type == ValueType::Real) {
+      a.push_back({"valid_min", p.min});
+      a.push_back({"valid_max", p.max});
+      f.write(p.variable, {"run"}, values, a);
+    } else {
+      a.push_back({"valid_min", static_cast<std::int64_t>(std::llround(p.min))});
+      a.push_back({"valid_max", static_cast<std::int64_t>(std::llround(p.max))});
+      if (p.type == ValueType::Int32) {
+        std::vector<std::int32_t> v(values.begin(), values.end());
+        f.write(p.variable, {"run"}, v, a);
+      } else {
+        std::vector<std::int64_t> v(R);
+        std::transform(values.begin(), values.end(), v.begin(), [](double x) { return static_cast<std::int64_t>(std::llround(x)); });
+        f.write(p.variable, {"run"}, v, a);
+      }
+    }
+  }
+  const UnitDesign& meta = plan.metadata();
+  const auto per_run = [&](const auto& per_point) {
+    using T = typename std::decay_t<decltype(per_point)>::value_type;
+    std::vector<T> out(R);
+    for (std::size_t r = 0; r < R; ++r) out[r] = per_point[static_cast<std::size_t>(plan.run(static_cast<std::int64_t>(r)).point)];
+    return out;
+  };
+  if (!meta.saltelli_block.empty()) {
+    f.write("saltelli_block", {"run"}, per_run(meta.saltelli_block),
+            {{"units", "1"}, {"long_name", "Saltelli block: 0 A, 1 B, 2+k AB_k (A with parameter k from B)"}});
+    f.write("saltelli_index", {"run"}, per_run(meta.saltelli_index), attrs("1", "Saltelli base sample index"));
+  }
+  if (!meta.morris_trajectory.empty()) {
+    f.write("morris_trajectory", {"run"}, per_run(meta.morris_trajectory), attrs("1", "Morris trajectory"));
+    f.write("morris_step", {"run"}, per_run(meta.morris_step),
+            attrs("1", "Morris step within its trajectory (step s moves one parameter from step s-1)"));
+  }
+}
+
+/// The variables over `run` that describe a run (CF auxiliary coordinates: xarray shows
+/// them as coordinates of every result variable).
+std::string run_coordinates(const SweepSpec& spec, const SweepPlan& plan) {
+  std::string out = "design_point replicate seed run_status";
+  for (const auto& p : spec.parameters) out += " " + p.variable;
+  if (!plan.metadata().saltelli_block.empty()) out += " saltelli_block saltelli_index";
+  if (!plan.metadata().morris_trajectory.empty()) out += " morris_trajectory morris_step";
+  return out;
+}
+
+/// Event variables (over `event`): name, type, attributes, as in sim/io/run_file.cpp.
+struct EventVariable {
+  const char* name;
+  ElementType type;
+  Attributes attrs;
+};
+
+std::vector<EventVariable> event_variables() {
+  return {
+      {"event_run", ElementType::I32, attrs("1", "run of the event")},
+      {"event_term", ElementType::I32, attrs("term", "term of the event")},
+      {"event_kind", ElementType::I8, {{"units", "1"}, {"long_name", "event kind"}, {"flag_meanings", "formed ended joined"}}},
+      {"event_partnership", ElementType::I32, attrs("1", "partnership id")},
+      {"event_type", ElementType::I8,
+       {{"units", "1"}, {"long_name", "partnership type"}, {"flag_meanings", "pair network federation mat"}}},
+      {"event_broker", ElementType::I32, attrs("1", "broker: LA index, -1 none, -2 national broker")},
+      {"event_programme", ElementType::I16, attrs("1", "programme index, -1 none")},
+      {"event_reason", ElementType::I8,
+       {{"units", "1"},
+        {"long_name", "reason a partnership ended"},
+        {"flag_meanings", "not_ended funding_ended hazard graduated joined_mat"}}},
+      {"event_size", ElementType::I8, attrs("1", "members named by the event")},
+  };
+}
+
+void write_events(NcWriter& f, std::size_t offset, std::int64_t run, const std::vector<Event>& ev, int max_members) {
+  const std::size_t n = ev.size();
+  if (n == 0) return;
+  std::vector<std::int32_t> run_id(n, static_cast<std::int32_t>(run)), term(n), partnership(n), broker(n), members;
+  std::vector<std::int8_t> kind(n), type(n), reason(n), size(n);
+  std::vector<std::int16_t> programme(n);
+  members.reserve(n * static_cast<std::size_t>(max_members));
+  for (std::size_t i = 0; i < n; ++i) {
+    const Event& e = ev[i];
+    term[i] = e.term, kind[i] = e.kind, partnership[i] = e.partnership, type[i] = e.type, broker[i] = e.broker;
+    programme[i] = e.programme, reason[i] = e.reason;
+    size[i] = static_cast<std::int8_t>(std::min<std::size_t>(e.members.size(), 127));
+    for (int k = 0; k < max_members; ++k)
+      members.push_back(k < static_cast<int>(e.members.size()) ? e.members[static_cast<std::size_t>(k)] : -1);
+  }
+  const std::vector<std::size_t> start{offset}, count{n};
+  f.write_slab("event_run", start, count, run_id);
+  f.write_slab("event_term", start, count, term);
+  f.write_slab("event_kind", start, count, kind);
+  f.write_slab("event_partnership", start, count, partnership);
+  f.write_slab("event_type", start, count, type);
+  f.write_slab("event_broker", start, count, broker);
+  f.write_slab("event_programme", start, count, programme);
+  f.write_slab("event_reason", start, count, reason);
+  f.write_slab("event_size", start, count, size);
+  f.write_slab("event_members", {offset, 0}, {n, static_cast<std::size_t>(max_members)}, members);
+}
+
+}  // namespace
+
+std::string fingerprint_text(std::uint64_t fingerprint) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016" PRIx64, fingerprint);
+  return buf;
+}
+
+bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const SweepSpec& spec, const SweepPlan& plan,
+                      const World& world, const RunSchema& schema, const std::vector<RunSummary>& runs,
+                      const std::function<RunRecord(std::int64_t)>& read, const std::function<bool()>& keep_going,
+                      const SweepFileInfo& info) {
+  const auto R = static_cast<std::size_t>(plan.runs());
+  std::int64_t failed = 0, n_events = 0;
+  int max_members = 2;
+  for (const auto& r : runs) {
+    failed += r.status != 0;
+    n_events += r.n_events;
+    max_members = std::max(max_members, static_cast<int>(r.max_members));
+  }
+
+  NcWriter f(path, overwrite);
+  f.set_global("Conventions", std::string("CF-1.8"));
+  f.set_global("title", "schoolsim sweep: " + spec.name);
+  f.set_global("source", version_string());
+  f.set_global("history", info.history);
+  f.set_global("scenario_name", spec.base_scenario.name);
+  f.set_global("scenario_yaml", config::to_yaml(spec.base_scenario));
+  f.set_global("sweep_yaml", resolved_sweep_yaml(spec));
+  f.set_global("sweep_design", std::string(to_string(spec.design.type)));
+  f.set_global("sweep_seed", static_cast<std::int64_t>(spec.seed));
+  f.set_global("sweep_replicates", spec.replicates);
+  f.set_global("sweep_points", plan.points());
+  f.set_global("sweep_runs", plan.runs());
+  f.set_global("sweep_failed_runs", failed);
+  f.set_global("sweep_fingerprint", fingerprint_text(info.fingerprint));
+  f.set_global("run_seed_rule",
+               std::string("seed = SplitMix64 output number replicate + 1 from state sweep_seed, shifted right by 2 "
+                           "bits; every design point uses the same seed for the same replicate (docs/sweeps.md)"));
+
+  std::vector<std::int32_t> run_ids(R), terms(static_cast<std::size_t>(schema.n_terms)),
+      schools(static_cast<std::size_t>(world.n)), member_ids(static_cast<std::size_t>(max_members));
+  std::iota(run_ids.begin(), run_ids.end(), 0);
+  std::iota(terms.begin(), terms.end(), 0);
+  std::iota(schools.begin(), schools.end(), 0);
+  std::iota(member_ids.begin(), member_ids.end(), 0);
+  f.add_dimension("run", run_ids,
+                  {{"standard_name", "realization"}, {"units", "1"}, {"long_name", "run: design point x replicate, point-major"}});
+  f.add_dimension("term", terms, {{"units", "term"}, {"long_name", "school term (0 = initial state; 3 terms a year)"}});
+  f.add_dimension("school", schools, attrs("1", "school id"));
+  f.add_dimension("phase", std::vector<std::string>{"primary", "secondary"}, {{"long_name", "phase of education"}});
+  const std::vector<std::int8_t> grades = {1, 2, 3, 4};
+  f.add_dimension("grade", grades, attrs("1", "inspection grade (1 outstanding .. 4 inadequate)"));
+  f.add_dimension("partnership_type", std::vector<std::string>{"pair", "network", "federation", "mat"},
+                  {{"long_name", "partnership type"}});
+  f.add_dimension("domain", std::vector<std::string>{"teaching", "leadership", "data"}, {{"long_name", "expertise domain"}});
+  f.add_dimension("member", member_ids, attrs("1", "member position"));
+
+  write_static(f, world);
+  write_run_variables(f, spec, plan, runs);
+
+  const std::string coordinates = run_coordinates(spec, plan);
+  for (const auto& v : schema.variables) {
+    std::vector<std::string> dims{"run"};
+    dims.insert(dims.end(), v.dims.begin(), v.dims.end());
+    Attributes a = v.attrs;
+    a.push_back({"coordinates", coordinates});
+    with_type(v.type, [&](auto zero) {
+      using T = decltype(zero);
+      if constexpr (!std::is_floating_point_v<T>) {
+        if (failed > 0) a.push_back({"_FillValue", static_cast<std::int64_t>(integer_fill<T>())});
+      }
+      f.define<T>(v.name, dims, a, chunk_for(f, v, R));
+    });
+  }
+  if (schema.events) {
+    std::vector<std::int32_t> event_ids(static_cast<std::size_t>(n_events));
+    std::iota(event_ids.begin(), event_ids.end(), 0);
+    f.add_dimension("event", event_ids, attrs("1", "partnership event index (events of every run, in run order)"));
+    for (const auto& e : event_variables())
+      with_type(e.type, [&](auto zero) { f.define<decltype(zero)>(e.name, {"event"}, e.attrs); });
+    f.define<std::int32_t>("event_members", {"event", "member"}, attrs("1", "member school ids, -1 padded"));
+  }
+
+  std::size_t event_offset = 0;
+  for (std::size_t r = 0; r < R; ++r) {
+    if (!keep_going()) return false;
+    const RunRecord rec = read(static_cast<std::int64_t>(r));
+    for (std::size_t i = 0; i < schema.variables.size(); ++i) {
+      const VariableSchema& v = schema.variables[i];
+      std::vector<std::size_t> start{r}, count{1};
+      for (const auto& d : v.dims) start.push_back(0), count.push_back(f.dimension_size(d));
+      with_type(v.type, [&](auto zero) {
+        using T = decltype(zero);
+        if (rec.status == 0) {
+          f.write_slab<T>(v.name, start, count, std::get<std::vector<T>>(rec.columns[i]));
+        } else {
+          f.write_slab<T>(v.name, start, count, fill_values<T>(v.size));
+        }
+      });
+    }
+    if (schema.events) {
+      write_events(f, event_offset, static_cast<std::int64_t>(r), rec.events, max_members);
+      event_offset += rec.events.size();
+    }
+  }
+  f.commit();
+  return true;
+}
+
+std::optional<std::string> read_sweep_fingerprint(const std::filesystem::path& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) return std::nullopt;
+  std::optional<std::string> out;
+  if (H5Aexists(file, "sweep_fingerprint") > 0) {
+    const hid_t attr = H5Aopen(file, "sweep_fingerprint", H5P_DEFAULT);
+    if (attr >= 0) {
+      const hid_t type = H5Aget_type(attr);
+      if (type >= 0 && H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type)) {
+        std::string value(H5Tget_size(type), '\0');
+        if (H5Aread(attr, type, value.data()) >= 0) out = value.substr(0, value.find('\0'));
+      }
+      if (type >= 0) H5Tclose(type);
+      H5Aclose(attr);
+    }
+  }
+  H5Fclose(file);
+  H5Eclear2(H5E_DEFAULT);
+  return out;
+}
+
+}  // namespace schoolsim::sweep

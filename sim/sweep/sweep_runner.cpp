@@ -1,0 +1,230 @@
+#include "sim/sweep/sweep_runner.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
+#include <tbb/task_arena.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <system_error>
+
+#include "sim/config/scenario_yaml.hpp"
+#include "sim/engine.hpp"
+#include "sim/io/nc_writer.hpp"
+#include "sim/sweep/hash.hpp"
+#include "sim/sweep/part_file.hpp"
+#include "sim/sweep/run_plan.hpp"
+#include "sim/sweep/run_record.hpp"
+#include "sim/sweep/sweep_error.hpp"
+#include "sim/sweep/sweep_file.hpp"
+#include "sim/version.hpp"
+#include "sim/world.hpp"
+
+namespace schoolsim::sweep {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Thrown inside a run when the sweep is asked to stop; the run is abandoned.
+struct Stopped {};
+
+RunSchema schema_of(const SweepSpec& spec) {
+  const Scenario& b = spec.base_scenario;
+  return make_run_schema(b.world.n_primary + b.world.n_secondary, b.run.terms, spec.write_per_school, b.output.events);
+}
+
+void check_output(const fs::path& out) {
+  if (out.empty()) throw SweepInputError("no output file given (use -o OUT.h5)");
+  const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw SweepInputError(out.string() + ": the folder " + dir.string() + " does not exist");
+  if (::access(dir.c_str(), W_OK) != 0) throw SweepInputError(out.string() + ": the folder " + dir.string() + " is not writable");
+  if (fs::is_directory(out, ec)) throw SweepInputError(out.string() + ": is a folder, not a file name");
+}
+
+RunSummary summarise(const RunRecord& rec) {
+  RunSummary s;
+  s.done = true;
+  s.status = rec.status;
+  s.error = rec.error;
+  s.n_events = static_cast<std::int64_t>(rec.events.size());
+  for (const auto& e : rec.events) s.max_members = std::max(s.max_members, static_cast<std::int32_t>(e.members.size()));
+  return s;
+}
+
+}  // namespace
+
+std::uint64_t sweep_fingerprint(const SweepSpec& spec) {
+  const SweepPlan plan(spec);
+  const RunSchema schema = schema_of(spec);
+  Fnv1a h;
+  h.text("schoolsim sweep fingerprint 1");
+  h.text(version_string());
+  h.text(resolved_sweep_yaml(spec));
+  h.text(config::to_yaml(spec.base_scenario));
+  h.value(schema.n_schools), h.value(schema.n_terms), h.value(schema.per_school), h.value(schema.events);
+  h.value(plan.points()), h.value(plan.runs());
+  for (std::int64_t p = 0; p < plan.points(); ++p)
+    for (std::size_t i = 0; i < plan.parameters(); ++i) h.value(plan.value(p, i));
+  return h.digest();
+}
+
+SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, SweepCounters& counters) {
+  const auto note = [&](const std::string& text) {
+    if (options.note) options.note(text);
+  };
+  const auto stopping = [&] { return options.stop != nullptr && options.stop->load(std::memory_order_relaxed); };
+  SweepOutcome outcome;
+  const SweepPlan plan(spec);
+  const RunSchema schema = schema_of(spec);
+  const std::uint64_t fingerprint = sweep_fingerprint(spec);
+  const auto R = plan.runs();
+  outcome.runs = R;
+  counters.total = R;
+
+  // Output and parts folder: every refusal before any work.
+  const fs::path& out = options.output;
+  check_output(out);
+  const fs::path parts_path = PartsFolder::for_output(out);
+  outcome.parts = parts_path;
+  std::error_code ec;
+  const bool out_exists = fs::exists(fs::symlink_status(out, ec));
+  const bool parts_exist = fs::exists(fs::symlink_status(parts_path, ec));
+  if (options.force) {
+    if (parts_exist) {
+      fs::remove_all(parts_path, ec);
+      if (ec) throw io::OutputError("cannot remove '" + parts_path.string() + "': " + ec.message());
+    }
+  } else if (out_exists) {
+    if (options.resume && read_sweep_fingerprint(out) == fingerprint_text(fingerprint)) {
+      if (parts_exist) fs::remove_all(parts_path, ec);  // left over if the merge was stopped after the rename
+      outcome.result = SweepOutcome::Result::AlreadyComplete;
+      counters.stage = 3;
+      return outcome;
+    }
+    throw SweepInputError(out.string() + ": exists already (use --force to replace it)");
+  }
+  if (parts_exist && !options.resume && !options.force)
+    throw SweepInputError(parts_path.string() +
+                          " exists (an interrupted sweep?): use --resume to continue it or --force to start over");
+  PartsFolder parts(parts_path, parts_exist && !options.force ? PartsFolder::Mode::Resume : PartsFolder::Mode::Create,
+                    fingerprint, R);
+
+  // Check every design point; the world's neighbour lists cover the largest radius any
+  // valid point needs.
+  std::map<std::int64_t, std::string> point_errors;
+  auto radius = required_neighbour_radius(spec.base_scenario);
+  for (std::int64_t p = 0; p < plan.points(); ++p) {
+    const Scenario s = plan.point_scenario(p);
+    try {
+      config::validate(s, "design point " + std::to_string(p));
+    } catch (const config::ConfigError& e) {
+      point_errors[p] = e.what();
+      continue;
+    }
+    const auto r = required_neighbour_radius(s);
+    for (int ph = 0; ph < kPhases; ++ph) radius[static_cast<std::size_t>(ph)] = std::max(radius[static_cast<std::size_t>(ph)], r[static_cast<std::size_t>(ph)]);
+  }
+  if (!point_errors.empty())
+    note(std::to_string(point_errors.size()) + " of " + std::to_string(plan.points()) +
+         " design points are invalid; their runs are recorded as failed (first: " + point_errors.begin()->second + ")");
+  const World world = build_synthetic_world(spec.base_scenario.world, radius);
+  if (world.n != schema.n_schools) throw std::logic_error("sweep: the world has an unexpected number of schools");
+
+  // Reuse valid parts.
+  std::vector<RunSummary> summary(static_cast<std::size_t>(R));
+  for (const std::int64_t id : parts.list()) {
+    try {
+      summary[static_cast<std::size_t>(id)] = summarise(parts.read(schema, id));
+      ++outcome.reused;
+      if (summary[static_cast<std::size_t>(id)].status != 0) ++counters.failed;
+    } catch (const PartError& e) {
+      note("run " + std::to_string(id) + ": its part file is " + e.what() + "; running it again");
+      parts.remove_part(id);
+      ++outcome.invalid_parts;
+    }
+  }
+  counters.reused = outcome.reused;
+  std::vector<std::int64_t> pending;
+  for (std::int64_t id = 0; id < R; ++id)
+    if (!summary[static_cast<std::size_t>(id)].done) pending.push_back(id);
+
+  // Run what is missing: one task per run, isolated so that a thread waiting inside a run's
+  // parallel loops never starts another run (which bounds the runs in flight by the threads).
+  counters.stage = 1;
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto run_one = [&](std::int64_t id) {
+    const RunPlan run = plan.run(id);
+    RunRecord rec;
+    if (const auto bad = point_errors.find(run.point); bad != point_errors.end()) {
+      rec = failed_run(id, bad->second);
+    } else {
+      try {
+        const Scenario s = plan.run_scenario(run);
+        Engine engine(s, world, run.seed, static_cast<std::uint32_t>(run.replicate));
+        Recorder recorder(world, s.run.terms, s.output.per_school);
+        engine.observe(recorder);
+        for (int t = 1; t <= s.run.terms; ++t) {
+          if (stopping()) throw Stopped{};
+          engine.step();
+          engine.observe(recorder);
+        }
+        rec = record_run(schema, id, recorder, engine.state());
+      } catch (const Stopped&) {
+        return;
+      } catch (const std::exception& e) {
+        rec = failed_run(id, std::string("run ") + std::to_string(id) + " (design point " + std::to_string(run.point) +
+                                 ", replicate " + std::to_string(run.replicate) + "): " + e.what());
+      }
+    }
+    parts.write(schema, rec);
+    summary[static_cast<std::size_t>(id)] = summarise(rec);
+    if (rec.status != 0) ++counters.failed;
+    ++counters.ran;
+  };
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, pending.size(), 1),
+      [&](const tbb::blocked_range<std::size_t>& range) {
+        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+          if (stopping()) return;
+          tbb::this_task_arena::isolate([&] { run_one(pending[i]); });
+        }
+      },
+      tbb::simple_partitioner());
+  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  outcome.ran = counters.ran;
+  outcome.failed = counters.failed;
+  if (stopping()) {
+    outcome.result = SweepOutcome::Result::Interrupted;
+    return outcome;
+  }
+  for (const auto& s : summary)
+    if (!s.done) throw std::logic_error("sweep: a run has no result");
+
+  // Merge the parts, in run order, into the sweep file.
+  counters.stage = 2;
+  const auto read = [&](std::int64_t id) {
+    try {
+      return parts.read(schema, id);
+    } catch (const PartError& e) {
+      parts.remove_part(id);
+      throw io::OutputError("the part file of run " + std::to_string(id) + " became unusable while merging (" + e.what() +
+                            "); it was deleted: run the sweep again with --resume to redo it");
+    }
+  };
+  const bool merged = write_sweep_file(out, options.force, spec, plan, world, schema, summary, read,
+                                       [&] { return !stopping(); }, SweepFileInfo{options.history, fingerprint});
+  if (!merged) {
+    outcome.result = SweepOutcome::Result::Interrupted;
+    return outcome;
+  }
+  parts.remove_all();
+  counters.stage = 3;
+  outcome.result = SweepOutcome::Result::Complete;
+  return outcome;
+}
+
+}  // namespace schoolsim::sweep

@@ -1,0 +1,47 @@
+"""Helpers shared by the sweep tests: the example sweep and exact comparison of sweep files."""
+
+import h5py
+import numpy as np
+
+from engine_support import REPO
+
+#: The 3 x 3 grid x 4 replicates example on a reduced world (300 schools, 6 terms).
+GRID_SPEC = REPO / "scenarios" / "sweeps" / "la_brokered_grid.yaml"
+GRID_RUNS = 36
+
+#: Global attributes allowed to differ between two files holding the same sweep.
+PROVENANCE = {"history"}
+
+
+def datasets(path):
+    """Returns ``{name: (dtype, values, attributes)}`` of every dataset of an HDF5 file."""
+    out = {}
+    with h5py.File(path, "r") as f:
+        for name, obj in f.items():
+            attrs = {k: v for k, v in obj.attrs.items() if k not in ("DIMENSION_LIST", "REFERENCE_LIST")}
+            out[name] = (obj.dtype, obj[()], attrs)
+    return out
+
+
+def global_attrs(path):
+    with h5py.File(path, "r") as f:
+        return {k: v for k, v in f.attrs.items() if k not in PROVENANCE}
+
+
+def assert_same_sweep(a, b):
+    """Asserts two sweep files hold exactly the same data (types, values, NaNs, attributes)."""
+    da, db = datasets(a), datasets(b)
+    assert sorted(da) == sorted(db)
+    for name in da:
+        (ta, va, aa), (tb, vb, ab) = da[name], db[name]
+        assert ta == tb, name
+        assert va.shape == vb.shape, name
+        if va.dtype.kind == "f":
+            # Exact: same bits, NaN where NaN.
+            assert np.array_equal(va.view(f"u{va.dtype.itemsize}"), vb.view(f"u{vb.dtype.itemsize}")), name
+        else:
+            assert np.array_equal(va, vb), name
+        assert aa.keys() == ab.keys(), name
+    assert global_attrs(a).keys() == global_attrs(b).keys()
+    for key, value in global_attrs(a).items():
+        assert np.array_equal(value, global_attrs(b)[key]), key
