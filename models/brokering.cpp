@@ -220,8 +220,10 @@ void form_brokered(Context& c) {
   std::vector<int> need_all;
   for (int i = 0; i < w.n; ++i) {
     supporter_ok[i] = can_support(c, i);
-    // MAT members get support within their trust, not from brokers (MODEL 7.5, MAT joining).
-    if (st.receiving[i] < 0 && st.mat[i] < 0 && in_need(c, i)) {
+    // MAT members get support within their trust, not from brokers (MODEL 7.5, MAT joining);
+    // with academisation, an inadequate school waits for MAT joining before any brokering.
+    const bool awaiting_mat = s.academisation.enabled && st.grade[i] == 4 && !mandated(c, i);
+    if (st.receiving[i] < 0 && st.mat[i] < 0 && !awaiting_mat && in_need(c, i)) {
       need_by_la[w.la[i]].push_back(i);
       need_all.push_back(i);
     }
