@@ -3,9 +3,12 @@
 // phase, LA, disadvantage, places, same-phase neighbour lists). Built once per world seed.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
+#include "sim/initial_overrides.hpp"
 #include "sim/scenario.hpp"
 
 namespace schoolsim {
@@ -25,6 +28,15 @@ struct NeighbourLists {
   std::int64_t end_within(int i, double r) const;
 };
 
+/// Labels of a register world's schools and LAs, for outputs (not used by the model).
+struct WorldLabels {
+  std::vector<std::int32_t> urn;        ///< per school: unique reference number
+  std::vector<std::string> name;        ///< per school (UTF-8)
+  std::vector<std::int32_t> la_code;    ///< per LA index: the register's LA code
+  std::vector<std::string> la_name;     ///< per LA index
+  std::vector<std::string> la_region;   ///< per LA index: region (GOR), "" if unknown
+};
+
 struct World {
   int n = 0;
   int n_las = 0;
@@ -37,6 +49,9 @@ struct World {
   std::array<std::vector<std::int32_t>, kPhases> phase_members;  ///< ids by phase, ascending
   double mean_disadvantage = 0;
   NeighbourLists neighbours;
+  /// Register worlds only (sim/world_file.cpp): initial values known from the register, and labels.
+  std::optional<InitialOverrides> initial;
+  std::optional<WorldLabels> labels;
 
   double distance(int i, int j) const;
 };

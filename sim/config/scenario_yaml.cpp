@@ -449,16 +449,17 @@ void validate(const Scenario& s, const std::string& source) {
   if (s.world.n_primary + s.world.n_secondary < 1) problem("world.n_primary", "the world needs at least one school");
   if (s.world.urban_share_min > s.world.urban_share_max)
     problem("world.urban_share_min", "must not exceed world.urban_share_max");
-  if (!s.world.file.empty())
-    problem("world.file", "school register worlds are not supported by this version (use the synthetic world)");
   const double share_sum = std::accumulate(s.inspection.grade_shares.begin(), s.inspection.grade_shares.end(), 0.0);
   if (std::abs(share_sum - 1.0) > 1e-6) problem("inspection.grade_shares", "must sum to 1 (they sum to " + format_real(share_sum) + ")");
+  // With a world file, LA indices are checked against the file's LAs when the world is
+  // built (sim/world_builder.cpp), since world.n_las does not apply.
+  const bool synthetic = s.world.file.empty();
   for (int la : s.brokering.las)
-    if (la >= s.world.n_las) problem("brokering.las", "LA " + std::to_string(la) + " does not exist (world.n_las = " + std::to_string(s.world.n_las) + ")");
+    if (synthetic && la >= s.world.n_las) problem("brokering.las", "LA " + std::to_string(la) + " does not exist (world.n_las = " + std::to_string(s.world.n_las) + ")");
   for (const auto& [name, las] : s.world.regions) {
     if (las.empty()) problem("world.regions." + name, "a region needs at least one LA");
     for (int la : las)
-      if (la >= s.world.n_las) problem("world.regions." + name, "LA " + std::to_string(la) + " does not exist (world.n_las = " + std::to_string(s.world.n_las) + ")");
+      if (synthetic && la >= s.world.n_las) problem("world.regions." + name, "LA " + std::to_string(la) + " does not exist (world.n_las = " + std::to_string(s.world.n_las) + ")");
   }
   for (std::size_t i = 0; i < s.programmes.size(); ++i) {
     const auto& p = s.programmes[i];
