@@ -103,8 +103,8 @@ class ProgressReporter {
   void print() {
     const int stage = c_.stage;
     if (stage == 0) return;
-    if (!started_) started_ = true, start_ = Clock::now();
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    const Clock::time_point start{std::chrono::nanoseconds(c_.started_ns.load())};
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     const std::int64_t total = c_.total, reused = c_.reused, ran = c_.ran, failed = c_.failed;
     const double rate = elapsed > 0 ? static_cast<double>(ran) / elapsed : 0.0;
     const std::int64_t left = total - reused - ran;
@@ -127,8 +127,7 @@ class ProgressReporter {
 
   const SweepCounters& c_;
   bool live_;
-  bool printed_ = false, started_ = false, done_ = false;
-  Clock::time_point start_;
+  bool printed_ = false, done_ = false;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::thread thread_;

@@ -525,13 +525,13 @@ struct NcWriter::Impl {
       check_status(H5Pset_fill_value(plan.dcpl.get(), NumericType<T>::memory(), &*fill),
                    "cannot set fill value of variable '" + name + "'");
     }
-    // Chunk cache of at least two chunks (and the default 1 MiB), so a chunk filled by
-    // several slabs is compressed and written once, when complete.
+    // Chunk cache of two chunks: a chunk filled by several slabs in order is compressed and
+    // written once, when complete, and memory stays at two chunks per open variable (HDF5
+    // evicts only when the cache is full, so a larger cache would just fill up).
     hsize_t chunk_bytes = sizeof(T);
     for (const hsize_t size : chunk_dims) chunk_bytes *= size;
     Handle dapl = plist(H5P_DATASET_ACCESS, "dataset access");
-    check_status(H5Pset_chunk_cache(dapl.get(), 521,
-                                    std::max<std::size_t>(std::size_t{1} << 20, 2 * chunk_bytes), 1.0),
+    check_status(H5Pset_chunk_cache(dapl.get(), 521, static_cast<std::size_t>(2 * chunk_bytes), 1.0),
                  "cannot set the chunk cache of variable '" + name + "'");
     Handle dataset = create_dataset(name, NumericType<T>::file(), plan, dapl.get());
     variables.insert(name);

@@ -100,9 +100,9 @@ class NcWriter {
   /// values never written read as the fill value (`_FillValue` if given, else 0). Dimension
   /// scales, attributes and filters are as for write(). `chunk` gives the chunk shape (one
   /// entry per dimension, each in [1, size], 1 for a zero-size dimension); empty = the rule
-  /// of write(). The dataset stays open, with a chunk cache holding at least two chunks,
-  /// until commit(), so slabs written in order along the first dimension are compressed
-  /// once per chunk. std::invalid_argument on misuse (as write()).
+  /// of write(). The dataset stays open, with a chunk cache of two chunks, until commit(),
+  /// so slabs written in order along the first dimension are compressed once per chunk and
+  /// memory stays at two chunks per defined variable. std::invalid_argument on misuse.
   template <class T>
   void define(const std::string& name, const std::vector<std::string>& dims,
               const Attributes& attrs = {}, const std::vector<std::size_t>& chunk = {});

@@ -19,7 +19,8 @@ namespace {
 using io::Attributes;
 using io::NcWriter;
 
-constexpr std::size_t kRunChunkBytes = std::size_t{256} << 10;  // system metrics: runs per chunk
+constexpr std::size_t kRunChunkBytes = std::size_t{64} << 10;   // system metrics: runs per chunk
+constexpr std::size_t kEventChunk = 16384;                         // events per chunk
 constexpr std::size_t kSchoolChunkBytes = std::size_t{1} << 20;  // per-school: one run, split by school
 
 Attributes attrs(const std::string& units, const std::string& long_name) {
@@ -300,9 +301,11 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
     std::vector<std::int32_t> event_ids(static_cast<std::size_t>(n_events));
     std::iota(event_ids.begin(), event_ids.end(), 0);
     f.add_dimension("event", event_ids, attrs("1", "partnership event index (events of every run, in run order)"));
+    const std::size_t chunk = std::clamp<std::size_t>(static_cast<std::size_t>(n_events), 1, kEventChunk);
     for (const auto& e : event_variables())
-      with_type(e.type, [&](auto zero) { f.define<decltype(zero)>(e.name, {"event"}, e.attrs); });
-    f.define<std::int32_t>("event_members", {"event", "member"}, attrs("1", "member school ids, -1 padded"));
+      with_type(e.type, [&](auto zero) { f.define<decltype(zero)>(e.name, {"event"}, e.attrs, {chunk}); });
+    f.define<std::int32_t>("event_members", {"event", "member"}, attrs("1", "member school ids, -1 padded"),
+                           {chunk, static_cast<std::size_t>(max_members)});
   }
 
   std::size_t event_offset = 0;

@@ -15,7 +15,7 @@
 #include "sim/engine.hpp"
 #include "sim/io/nc_writer.hpp"
 #include "sim/sweep/hash.hpp"
-#include "sim/sweep/part_file.hpp"
+#include "sim/sweep/run_journal.hpp"
 #include "sim/sweep/run_plan.hpp"
 #include "sim/sweep/run_record.hpp"
 #include "sim/sweep/sweep_error.hpp"
@@ -88,7 +88,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, Sweep
   // Output and parts folder: every refusal before any work.
   const fs::path& out = options.output;
   check_output(out);
-  const fs::path parts_path = PartsFolder::for_output(out);
+  const fs::path parts_path = RunJournal::folder_for(out);
   outcome.parts = parts_path;
   std::error_code ec;
   const bool out_exists = fs::exists(fs::symlink_status(out, ec));
@@ -110,8 +110,8 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, Sweep
   if (parts_exist && !options.resume && !options.force)
     throw SweepInputError(parts_path.string() +
                           " exists (an interrupted sweep?): use --resume to continue it or --force to start over");
-  PartsFolder parts(parts_path, parts_exist && !options.force ? PartsFolder::Mode::Resume : PartsFolder::Mode::Create,
-                    fingerprint, R);
+  RunJournal journal(parts_path, parts_exist && !options.force ? RunJournal::Mode::Resume : RunJournal::Mode::Create,
+                     fingerprint, R);
 
   // Check every design point; the world's neighbour lists cover the largest radius any
   // valid point needs.
@@ -134,18 +134,17 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, Sweep
   const World world = build_synthetic_world(spec.base_scenario.world, radius);
   if (world.n != schema.n_schools) throw std::logic_error("sweep: the world has an unexpected number of schools");
 
-  // Reuse valid parts.
+  // Reuse the valid records of an interrupted sweep.
   std::vector<RunSummary> summary(static_cast<std::size_t>(R));
-  for (const std::int64_t id : parts.list()) {
-    try {
-      summary[static_cast<std::size_t>(id)] = summarise(parts.read(schema, id));
-      ++outcome.reused;
-      if (summary[static_cast<std::size_t>(id)].status != 0) ++counters.failed;
-    } catch (const PartError& e) {
-      note("run " + std::to_string(id) + ": its part file is " + e.what() + "; running it again");
-      parts.remove_part(id);
-      ++outcome.invalid_parts;
-    }
+  journal.scan(
+      schema, [&](const RunRecord& rec) { summary[static_cast<std::size_t>(rec.run_id)] = summarise(rec); },
+      [&](const std::string& problem) {
+        note(problem);
+        ++outcome.invalid_parts;
+      });
+  for (const auto& s : summary) {
+    outcome.reused += s.done;
+    counters.failed += s.done && s.status != 0;
   }
   counters.reused = outcome.reused;
   std::vector<std::int64_t> pending;
@@ -154,8 +153,9 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, Sweep
 
   // Run what is missing: one task per run, isolated so that a thread waiting inside a run's
   // parallel loops never starts another run (which bounds the runs in flight by the threads).
-  counters.stage = 1;
   const auto t0 = std::chrono::steady_clock::now();
+  counters.started_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t0.time_since_epoch()).count();
+  counters.stage = 1;
   const auto run_one = [&](std::int64_t id) {
     const RunPlan run = plan.run(id);
     RunRecord rec;
@@ -180,7 +180,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, Sweep
                                  ", replicate " + std::to_string(run.replicate) + "): " + e.what());
       }
     }
-    parts.write(schema, rec);
+    journal.append(schema, rec);
     summary[static_cast<std::size_t>(id)] = summarise(rec);
     if (rec.status != 0) ++counters.failed;
     ++counters.ran;
@@ -204,15 +204,14 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, Sweep
   for (const auto& s : summary)
     if (!s.done) throw std::logic_error("sweep: a run has no result");
 
-  // Merge the parts, in run order, into the sweep file.
+  // Merge the records, in run order, into the sweep file.
   counters.stage = 2;
   const auto read = [&](std::int64_t id) {
     try {
-      return parts.read(schema, id);
+      return journal.read(schema, id);
     } catch (const PartError& e) {
-      parts.remove_part(id);
-      throw io::OutputError("the part file of run " + std::to_string(id) + " became unusable while merging (" + e.what() +
-                            "); it was deleted: run the sweep again with --resume to redo it");
+      throw io::OutputError("the journal record of run " + std::to_string(id) + " became unusable while merging (" +
+                            e.what() + "); run the sweep again with --resume to redo it");
     }
   };
   const bool merged = write_sweep_file(out, options.force, spec, plan, world, schema, summary, read,
@@ -221,7 +220,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, Sweep
     outcome.result = SweepOutcome::Result::Interrupted;
     return outcome;
   }
-  parts.remove_all();
+  journal.remove_all();
   counters.stage = 3;
   outcome.result = SweepOutcome::Result::Complete;
   return outcome;

@@ -1,4 +1,5 @@
-"""Helpers shared by the sweep tests: the example sweep and exact comparison of sweep files."""
+"""Helpers shared by the sweep tests: the example sweep, the journal of a sweep in progress,
+and exact comparison of sweep files."""
 
 import h5py
 import numpy as np
@@ -45,3 +46,27 @@ def assert_same_sweep(a, b):
     assert global_attrs(a).keys() == global_attrs(b).keys()
     for key, value in global_attrs(a).items():
         assert np.array_equal(value, global_attrs(b)[key]), key
+
+
+def journal_path(out):
+    """The journal of an unfinished sweep writing ``out``."""
+    return out.parent / (out.name + ".parts") / "runs.journal"
+
+
+def journal_frames(out):
+    """``(offset, length)`` of every whole record in the journal ([u64 length][record])."""
+    frames = []
+    try:
+        with open(journal_path(out), "rb") as f:
+            size = f.seek(0, 2)
+            at = 0
+            while at + 8 <= size:
+                f.seek(at)
+                length = int.from_bytes(f.read(8), "little")
+                if at + 8 + length > size:
+                    break
+                frames.append((at, length))
+                at += 8 + length
+    except FileNotFoundError:
+        pass
+    return frames

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from engine_support import schoolsim_binary
-from sweep_support import GRID_RUNS, GRID_SPEC, assert_same_sweep
+from sweep_support import GRID_RUNS, GRID_SPEC, assert_same_sweep, journal_frames, journal_path
 
 POLL_SECONDS = 0.002
 TIMEOUT_SECONDS = 60
@@ -30,22 +30,17 @@ def start_sweep(out, *extra):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def parts_of(out):
-    folder = out.parent / (out.name + ".parts")
-    return sorted(folder.glob("run-*.part")) if folder.is_dir() else []
-
-
-def wait_for_parts(process, out, count):
-    """Waits until `count` part files exist; False if the sweep finished first."""
+def wait_for_records(process, out, count):
+    """Waits until the journal holds `count` runs; False if the sweep finished first."""
     deadline = time.monotonic() + TIMEOUT_SECONDS
     while time.monotonic() < deadline:
-        if len(parts_of(out)) >= count:
+        if len(journal_frames(out)) >= count:
             return True
         if process.poll() is not None:
             return False
         time.sleep(POLL_SECONDS)
     process.kill()
-    raise AssertionError(f"no {count} parts after {TIMEOUT_SECONDS} s")
+    raise AssertionError(f"no {count} runs after {TIMEOUT_SECONDS} s")
 
 
 def resume(schoolsim, out, *extra):
@@ -58,10 +53,10 @@ def resume(schoolsim, out, *extra):
 def test_sigkill_then_resume_gives_the_uninterrupted_data(reference, tmp_path, schoolsim, kill_after):
     out = tmp_path / "killed.h5"
     process = start_sweep(out)
-    wait_for_parts(process, out, kill_after)
+    wait_for_records(process, out, kill_after)
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=TIMEOUT_SECONDS)
-    saved = len(parts_of(out))
+    saved = len(journal_frames(out))
     if process.returncode == 0:  # finished before the kill landed (last kill point)
         assert out.exists()
     else:
@@ -84,15 +79,14 @@ def test_sigkill_then_resume_gives_the_uninterrupted_data(reference, tmp_path, s
 def test_sigint_stops_cleanly_with_status_130(reference, tmp_path, schoolsim):
     out = tmp_path / "interrupted.h5"
     process = start_sweep(out)
-    if not wait_for_parts(process, out, 5):
+    if not wait_for_records(process, out, 5):
         pytest.fail("the sweep finished before it could be interrupted")
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
     assert process.returncode == 130, stderr
     assert "sweep interrupted" in stderr and "--resume" in stderr, stderr
     assert not out.exists()
-    assert not list((tmp_path / "interrupted.h5.parts").glob("*.tmp"))
-    saved = len(parts_of(out))
+    saved = len(journal_frames(out))
     assert 5 <= saved < GRID_RUNS
     resume(schoolsim, out)
     assert_same_sweep(reference, out)
@@ -101,7 +95,7 @@ def test_sigint_stops_cleanly_with_status_130(reference, tmp_path, schoolsim):
 def test_parts_of_another_sweep_are_refused_and_force_starts_over(reference, tmp_path, schoolsim):
     out = tmp_path / "changed.h5"
     process = start_sweep(out)
-    wait_for_parts(process, out, 3)
+    wait_for_records(process, out, 3)
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=TIMEOUT_SECONDS)
     if out.exists():
@@ -113,19 +107,22 @@ def test_parts_of_another_sweep_are_refused_and_force_starts_over(reference, tmp
     assert_same_sweep(reference, out)
 
 
-def test_a_corrupted_part_is_redone(reference, tmp_path, schoolsim):
+def test_corrupt_and_torn_records_are_redone(reference, tmp_path, schoolsim):
     out = tmp_path / "corrupt.h5"
     process = start_sweep(out)
-    wait_for_parts(process, out, 6)
+    wait_for_records(process, out, 6)
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=TIMEOUT_SECONDS)
     if out.exists():
         pytest.fail("the sweep finished before it could be killed")
-    parts = parts_of(out)
-    data = bytearray(parts[2].read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    parts[2].write_bytes(bytes(data))
-    parts[4].write_bytes(parts[4].read_bytes()[:100])  # torn
+    frames = journal_frames(out)
+    data = bytearray(journal_path(out).read_bytes())
+    at, length = frames[2]
+    data[at + 8 + length // 2] ^= 0xFF                       # corrupt the third record
+    last, last_length = frames[-1]
+    journal_path(out).write_bytes(bytes(data[: last + 8 + last_length // 2]))  # tear the last one
     result = resume(schoolsim, out)
-    assert "checksum mismatch" in result.stderr and "truncated" in result.stderr, result.stderr
+    assert "checksum mismatch" in result.stderr and "torn record" in result.stderr, result.stderr
+    reused = re.search(r"(\d+) reused", result.stderr)
+    assert reused and int(reused.group(1)) == len(frames) - 2, result.stderr
     assert_same_sweep(reference, out)

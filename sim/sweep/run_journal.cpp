@@ -1,7 +1,8 @@
-#include "sim/sweep/part_file.hpp"
+#include "sim/sweep/run_journal.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,7 +11,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <system_error>
 
@@ -85,11 +85,6 @@ std::string hex(std::uint64_t v) {
   return buf;
 }
 
-std::string part_name(std::int64_t run_id) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "run-%010" PRId64 ".part", run_id);
-  return buf;
-}
 
 /// Writes `bytes` to `path` via a temporary file and rename; fsyncs when `durable`.
 void write_atomically(const fs::path& path, const std::string& bytes, bool durable) {
@@ -133,7 +128,7 @@ std::string manifest_text(std::uint64_t fingerprint, std::int64_t runs) {
 
 }  // namespace
 
-std::string encode_part(const RunSchema& schema, std::uint64_t fingerprint, const RunRecord& rec) {
+std::string encode_record(const RunSchema& schema, std::uint64_t fingerprint, const RunRecord& rec) {
   std::string out;
   std::size_t payload = 0;
   for (const auto& c : rec.columns) payload += std::visit([](const auto& v) { return v.size() * sizeof(v[0]); }, c);
@@ -172,7 +167,7 @@ std::string encode_part(const RunSchema& schema, std::uint64_t fingerprint, cons
   return out;
 }
 
-RunRecord decode_part(const RunSchema& schema, std::uint64_t fingerprint, std::int64_t run_id, std::string_view bytes) {
+RunRecord decode_record(const RunSchema& schema, std::uint64_t fingerprint, std::int64_t run_id, std::string_view bytes) {
   if (bytes.size() < sizeof kMagic + kTrailer) throw PartError(bytes.empty() ? "empty" : "truncated");
   if (std::memcmp(bytes.data() + bytes.size() - sizeof kEndMagic, kEndMagic, sizeof kEndMagic) != 0)
     throw PartError("truncated (no end marker)");
@@ -191,7 +186,7 @@ RunRecord decode_part(const RunSchema& schema, std::uint64_t fingerprint, std::i
   if (r.get<std::uint64_t>() != fingerprint) throw PartError("written by a different sweep (fingerprint differs)");
   RunRecord rec;
   rec.run_id = r.get<std::int64_t>();
-  if (rec.run_id != run_id)
+  if (run_id >= 0 && rec.run_id != run_id)
     throw PartError("holds run " + std::to_string(rec.run_id) + ", expected run " + std::to_string(run_id));
   const auto status = r.get<std::int64_t>();
   if (status != 0 && status != 1) throw PartError("bad run status");
@@ -229,16 +224,34 @@ RunRecord decode_part(const RunSchema& schema, std::uint64_t fingerprint, std::i
   return rec;
 }
 
-// ------------------------------------------------------------------------------ folder
+// ------------------------------------------------------------------------------ journal
 
-fs::path PartsFolder::for_output(const fs::path& output) {
+namespace {
+
+constexpr std::uint64_t kMinRecord = sizeof kMagic + kTrailer;
+
+/// Reads exactly n bytes at offset; false at end of file.
+bool read_at(int fd, std::uint64_t offset, void* out, std::size_t n) {
+  auto* p = static_cast<char*>(out);
+  while (n > 0) {
+    const ssize_t got = ::pread(fd, p, n, static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    p += got, n -= static_cast<std::size_t>(got), offset += static_cast<std::uint64_t>(got);
+  }
+  return true;
+}
+
+}  // namespace
+
+fs::path RunJournal::folder_for(const fs::path& output) {
   fs::path p = output;
   p += ".parts";
   return p;
 }
 
-PartsFolder::PartsFolder(fs::path folder, Mode mode, std::uint64_t fingerprint, std::int64_t runs)
-    : folder_(std::move(folder)), fingerprint_(fingerprint), runs_(runs) {
+RunJournal::RunJournal(fs::path folder, Mode mode, std::uint64_t fingerprint, std::int64_t runs)
+    : folder_(std::move(folder)), fingerprint_(fingerprint), runs_(runs), offset_(static_cast<std::size_t>(runs), 0) {
   std::error_code ec;
   if (mode == Mode::Create) {
     if (!fs::create_directory(folder_, ec)) {
@@ -260,6 +273,7 @@ PartsFolder::PartsFolder(fs::path folder, Mode mode, std::uint64_t fingerprint, 
   }
   const fs::path manifest = folder_ / "manifest";
   const std::string expected = manifest_text(fingerprint, runs);
+  bool ok = false;
   if (mode == Mode::Resume && fs::exists(manifest, ec)) {
     std::ifstream in(manifest);
     std::stringstream ss;
@@ -271,55 +285,100 @@ PartsFolder::PartsFolder(fs::path folder, Mode mode, std::uint64_t fingerprint, 
                             " holds runs of a different sweep (the sweep file, its base scenario, --set options or the "
                             "schoolsim build changed): use --force to discard them and start over");
     }
-    return;
+    ok = true;
   }
-  write_atomically(manifest, expected, true);
+  if (!ok) write_atomically(manifest, expected, true);
+  fd_ = ::open(path().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw io::OutputError("cannot open '" + path().string() + "': " + errno_text(errno));
 }
 
-PartsFolder::~PartsFolder() {
+RunJournal::~RunJournal() {
+  if (fd_ >= 0) ::close(fd_);
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
-fs::path PartsFolder::part_path(std::int64_t run_id) const { return folder_ / part_name(run_id); }
-
-void PartsFolder::write(const RunSchema& schema, const RunRecord& record) const {
-  write_atomically(part_path(record.run_id), encode_part(schema, fingerprint_, record), false);
-}
-
-RunRecord PartsFolder::read(const RunSchema& schema, std::int64_t run_id) const {
-  const fs::path path = part_path(run_id);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw PartError("cannot be opened");
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw PartError("cannot be read");
-  return decode_part(schema, fingerprint_, run_id, bytes);
-}
-
-std::vector<std::int64_t> PartsFolder::list() const {
-  static const std::regex part(R"(^run-(\d{10})\.part$)");
-  std::vector<std::int64_t> ids;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(folder_, ec)) {
-    const std::string name = entry.path().filename().string();
-    std::smatch m;
-    if (std::regex_match(name, m, part)) {
-      const std::int64_t id = std::stoll(m[1]);
-      if (id < runs_) ids.push_back(id);
-    } else if (name.size() > 4 && name.compare(name.size() - 4, 4, ".tmp") == 0) {
-      fs::remove(entry.path(), ec);  // a part being written when the sweep stopped
+void RunJournal::scan(const RunSchema& schema, const std::function<void(const RunRecord&)>& found,
+                      const std::function<void(const std::string&)>& problem) {
+  std::lock_guard lock(mutex_);
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) throw io::OutputError("cannot stat '" + path().string() + "': " + errno_text(errno));
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  std::uint64_t at = 0;
+  std::string bytes;
+  while (at < size) {
+    std::uint64_t length = 0;
+    if (size - at < sizeof length || !read_at(fd_, at, &length, sizeof length) || length < kMinRecord ||
+        length > size - at - sizeof length) {
+      problem("the journal ends in a torn record at byte " + std::to_string(at) + " (" + std::to_string(size - at) +
+              " bytes cut off; the runs it held are redone)");
+      break;
     }
+    bytes.resize(static_cast<std::size_t>(length));
+    if (!read_at(fd_, at + sizeof length, bytes.data(), bytes.size()))
+      throw io::OutputError("cannot read '" + path().string() + "'");
+    try {
+      const RunRecord rec = decode_record(schema, fingerprint_, -1, bytes);
+      if (rec.run_id < 0 || rec.run_id >= runs_) throw PartError("names run " + std::to_string(rec.run_id) + ", not in this sweep");
+      offset_[static_cast<std::size_t>(rec.run_id)] = at + 1;
+      found(rec);
+    } catch (const PartError& e) {
+      problem("the record at byte " + std::to_string(at) + " is " + e.what() + "; its run is redone");
+    }
+    at += sizeof length + length;
   }
-  if (ec) throw io::OutputError("cannot list '" + folder_.string() + "': " + ec.message());
-  std::sort(ids.begin(), ids.end());
-  return ids;
+  end_ = at;
+  if (end_ < size && ::ftruncate(fd_, static_cast<off_t>(end_)) != 0)
+    throw io::OutputError("cannot cut the torn tail off '" + path().string() + "': " + errno_text(errno));
 }
 
-void PartsFolder::remove_part(std::int64_t run_id) const {
-  std::error_code ec;
-  fs::remove(part_path(run_id), ec);
+void RunJournal::append(const RunSchema& schema, const RunRecord& record) {
+  const std::string body = encode_record(schema, fingerprint_, record);
+  std::string frame;
+  frame.reserve(sizeof(std::uint64_t) + body.size());
+  put(frame, static_cast<std::uint64_t>(body.size()));
+  frame += body;
+  std::lock_guard lock(mutex_);
+  std::uint64_t at = end_;
+  std::size_t done = 0;
+  while (done < frame.size()) {
+    const ssize_t n = ::pwrite(fd_, frame.data() + done, frame.size() - done, static_cast<off_t>(at + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int e = errno;
+      // Leave no partial record behind for the next append to follow.
+      [[maybe_unused]] const int ignored = ::ftruncate(fd_, static_cast<off_t>(end_));
+      throw io::OutputError("cannot append to '" + path().string() + "': " + errno_text(e));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  end_ = at + frame.size();
+  offset_[static_cast<std::size_t>(record.run_id)] = at + 1;
 }
 
-void PartsFolder::remove_all() {
+RunRecord RunJournal::read(const RunSchema& schema, std::int64_t run_id) const {
+  std::uint64_t at = 0;
+  {
+    std::lock_guard lock(mutex_);
+    at = offset_[static_cast<std::size_t>(run_id)];
+  }
+  if (at == 0) throw PartError("missing");
+  --at;
+  std::uint64_t length = 0;
+  if (!read_at(fd_, at, &length, sizeof length) || length < kMinRecord || length > (std::uint64_t{1} << 40))
+    throw PartError("unreadable");
+  std::string bytes(static_cast<std::size_t>(length), '\0');
+  if (!read_at(fd_, at + sizeof length, bytes.data(), bytes.size())) throw PartError("truncated");
+  return decode_record(schema, fingerprint_, run_id, bytes);
+}
+
+std::int64_t RunJournal::records() const {
+  std::lock_guard lock(mutex_);
+  return std::count_if(offset_.begin(), offset_.end(), [](std::uint64_t o) { return o != 0; });
+}
+
+void RunJournal::remove_all() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
   std::error_code ec;
   fs::remove_all(folder_, ec);
   if (lock_fd_ >= 0) ::close(lock_fd_);
