@@ -2,8 +2,10 @@
 """Writes the small school-register fixture used by the tests (no real data is downloaded).
 
     /usr/bin/python3 scenarios/worlds/make_fixture_register.py
+    /usr/bin/python3 scenarios/worlds/make_fixture_register.py --rows 25000 --output /tmp/large.csv
 
-Writes, next to this script:
+The first form writes, next to this script (the second writes a large register of the
+same layout for timing the importer; it is not committed):
 
 * ``fixture_register.csv``: 74 data rows in the column layout of England's register of
   schools (the GIAS "all establishment data" CSV: the same 139 columns in the same order),
@@ -315,7 +317,8 @@ def write_attainment():
         ks2.append(["1", str(LA_CODES[r % 3]), str(2000 + r), str(110000 + r),
                     PRIMARY_NAMES.get(r, f"Primary School {r}"), "30", "20%", value, "5%"])
     ks2 += [
-        ["1", "352", "2011", "120011", "Secondary School 11", "30", "15%", "71%", "9%"],  # all-through: ignored
+        # The all-through school is secondary: its KS2 value is ignored.
+        ["1", "352", "2011", "120011", "Secondary School 11", "30", "15%", "71%", "9%"],
         ["1", "350", "2001", "130001", "Old Mill Primary School", "25", "30%", "55%", "4%"],
         ["1", "351", "2004", "130004", "Bury Preparatory School", "12", "SUPP", "SUPP", "SUPP"],
         ["2", "350", "", "", "Bolton", "3000", "22%", "61%", "7%"],
@@ -333,7 +336,34 @@ def write_attainment():
         (HERE / name).write_bytes("".join(to_line(r) for r in rows).encode("cp1252"))
 
 
+def write_large_register(rows, path):
+    """A register of `rows` rows for timing the importer (not committed): the fixture's rows
+    repeated with new URNs, spread over 150 LAs across England's grid."""
+    pattern = kept_rows() + skipped_rows()
+    lines = [to_line(COLUMNS)]
+    for k in range(rows):
+        r = dict(pattern[k % len(pattern)])
+        la = 300 + (k // 7) % 150
+        r["URN"] = str(200000 + k)
+        r["LA (code)"], r["LA (name)"] = str(la), f"Authority {la}"
+        if r["Easting"] and r["Easting"][0].isdigit():
+            r["Easting"] = str(int(r["Easting"]) - 371500 + 150000 + 30000 * ((la - 300) % 15))
+            r["Northing"] = str(int(r["Northing"]) - 409000 + 100000 + 90000 * ((la - 300) // 15))
+        lines.append(to_line([r[c] for c in COLUMNS]))
+    Path(path).write_bytes("".join(lines).encode("cp1252"))
+
+
 if __name__ == "__main__":
-    n = write_register()
-    write_attainment()
-    print(f"wrote {HERE / 'fixture_register.csv'} ({n} data rows), fixture_ks2.csv, fixture_ks4.csv")
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, help="write a large register of ROWS rows instead (timing)")
+    parser.add_argument("--output", help="file for --rows")
+    args = parser.parse_args()
+    if args.rows:
+        write_large_register(args.rows, args.output or "large_register.csv")
+        print(f"wrote {args.output or 'large_register.csv'} ({args.rows} data rows)")
+    else:
+        n = write_register()
+        write_attainment()
+        print(f"wrote {HERE / 'fixture_register.csv'} ({n} data rows), fixture_ks2.csv, fixture_ks4.csv")
