@@ -22,6 +22,7 @@
 #include "sim/sweep/sweep_file.hpp"
 #include "sim/version.hpp"
 #include "sim/world.hpp"
+#include "sim/world_builder.hpp"
 
 namespace schoolsim::sweep {
 namespace {
@@ -31,9 +32,9 @@ namespace fs = std::filesystem;
 /// Thrown inside a run when the sweep is asked to stop; the run is abandoned.
 struct Stopped {};
 
-RunSchema schema_of(const SweepSpec& spec) {
+RunSchema schema_of(const SweepSpec& spec, const World& world) {
   const Scenario& b = spec.base_scenario;
-  return make_run_schema(b.world.n_primary + b.world.n_secondary, b.run.terms, spec.write_per_school, b.output.events);
+  return make_run_schema(world.n, b.run.terms, spec.write_per_school, b.output.events);
 }
 
 void check_output(const fs::path& out) {
@@ -57,11 +58,15 @@ RunSummary summarise(const RunRecord& rec) {
 
 }  // namespace
 
-std::uint64_t sweep_fingerprint(const SweepSpec& spec) {
+std::uint64_t sweep_fingerprint(const SweepSpec& spec, const World& world) {
   const SweepPlan plan(spec);
-  const RunSchema schema = schema_of(spec);
+  const RunSchema schema = schema_of(spec, world);
   Fnv1a h;
-  h.text("schoolsim sweep fingerprint 1");
+  h.text("schoolsim sweep fingerprint 2");
+  // The world's schools (a world file may change between an interruption and --resume).
+  h.value(world.n), h.value(world.n_las);
+  const auto vec = [&](const auto& v) { h.bytes(v.data(), v.size() * sizeof(v[0])); };
+  vec(world.phase), vec(world.la), vec(world.x), vec(world.y), vec(world.disadvantage), vec(world.places);
   h.text(version_string());
   h.text(resolved_sweep_yaml(spec));
   h.text(config::to_yaml(spec.base_scenario));
@@ -72,16 +77,14 @@ std::uint64_t sweep_fingerprint(const SweepSpec& spec) {
   return h.digest();
 }
 
-SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, SweepCounters& counters) {
+SweepOutcome run_sweep(const SweepSpec& spec_in, const SweepOptions& options, SweepCounters& counters) {
   const auto note = [&](const std::string& text) {
     if (options.note) options.note(text);
   };
   const auto stopping = [&] { return options.stop != nullptr && options.stop->load(std::memory_order_relaxed); };
   SweepOutcome outcome;
-  const SweepPlan plan(spec);
-  const RunSchema schema = schema_of(spec);
-  const std::uint64_t fingerprint = sweep_fingerprint(spec);
-  const auto R = plan.runs();
+  SweepSpec spec = spec_in;  // the per-school decision may change once a world file is loaded
+  const auto R = spec.runs();
   outcome.runs = R;
   counters.total = R;
 
@@ -98,20 +101,13 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, Sweep
       fs::remove_all(parts_path, ec);
       if (ec) throw io::OutputError("cannot remove '" + parts_path.string() + "': " + ec.message());
     }
-  } else if (out_exists) {
-    if (options.resume && read_sweep_fingerprint(out) == fingerprint_text(fingerprint)) {
-      if (parts_exist) fs::remove_all(parts_path, ec);  // left over if the merge was stopped after the rename
-      outcome.result = SweepOutcome::Result::AlreadyComplete;
-      counters.stage = 3;
-      return outcome;
-    }
+  } else if (out_exists && !options.resume) {
     throw SweepInputError(out.string() + ": exists already (use --force to replace it)");
   }
   if (parts_exist && !options.resume && !options.force)
     throw SweepInputError(parts_path.string() +
                           " exists (an interrupted sweep?): use --resume to continue it or --force to start over");
-  RunJournal journal(parts_path, parts_exist && !options.force ? RunJournal::Mode::Resume : RunJournal::Mode::Create,
-                     fingerprint, R);
+  const SweepPlan plan(spec);
 
   // Check every design point; the world's neighbour lists cover the largest radius any
   // valid point needs.
@@ -131,8 +127,26 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, Sweep
   if (!point_errors.empty())
     note(std::to_string(point_errors.size()) + " of " + std::to_string(plan.points()) +
          " design points are invalid; their runs are recorded as failed (first: " + point_errors.begin()->second + ")");
-  const World world = build_synthetic_world(spec.base_scenario.world, radius);
-  if (world.n != schema.n_schools) throw std::logic_error("sweep: the world has an unexpected number of schools");
+  const World world = build_world(spec.base_scenario, spec.base_path.parent_path(), radius);
+  if (!spec.base_scenario.world.file.empty()) {
+    const std::size_t known = spec.notes.size();
+    decide_per_school(spec, world.n);
+    for (std::size_t i = known; i < spec.notes.size(); ++i) note(spec.notes[i]);
+  }
+  const RunSchema schema = schema_of(spec, world);
+  const std::uint64_t fingerprint = sweep_fingerprint(spec, world);
+
+  if (out_exists && !options.force) {
+    if (read_sweep_fingerprint(out) == fingerprint_text(fingerprint)) {
+      if (parts_exist) fs::remove_all(parts_path, ec);  // left over if the merge was stopped after the rename
+      outcome.result = SweepOutcome::Result::AlreadyComplete;
+      counters.stage = 3;
+      return outcome;
+    }
+    throw SweepInputError(out.string() + ": exists already (use --force to replace it)");
+  }
+  RunJournal journal(parts_path, parts_exist && !options.force ? RunJournal::Mode::Resume : RunJournal::Mode::Create,
+                     fingerprint, R);
 
   // Reuse the valid records of an interrupted sweep.
   std::vector<RunSummary> summary(static_cast<std::size_t>(R));

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "sim/sweep/sweep_spec.hpp"
+#include "sim/world.hpp"
 
 namespace schoolsim::sweep {
 
@@ -45,8 +46,9 @@ struct SweepOutcome {
 };
 
 /// The fingerprint of a sweep: changes whenever anything that shapes its results changes
-/// (resolved spec and base scenario, design points, seeds, output layout, schoolsim version).
-std::uint64_t sweep_fingerprint(const SweepSpec& spec);
+/// (resolved spec and base scenario, the world's schools, design points, seeds, output
+/// layout, schoolsim version).
+std::uint64_t sweep_fingerprint(const SweepSpec& spec, const World& world);
 
 /// Runs the sweep. Throws SweepInputError (output exists, parts folder exists without
 /// --resume, parts of another sweep, folder locked), io::OutputError on I/O failure.

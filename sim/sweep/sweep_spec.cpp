@@ -697,25 +697,13 @@ SweepSpec load(const std::string& text, const std::string& source, const fs::pat
                                std::to_string(spec.replicates) + " replicates, more than " + std::to_string(kMaxRuns) + " runs");
   p.throw_if_any();
 
-  // Per-school trajectories: the base scenario asks for them; the sweep limits their size.
+  // Per-school trajectories: the base scenario asks for them; the sweep limits their size
+  // (for a world file the runner decides again with the file's number of schools).
   const Scenario& b = spec.base_scenario;
-  const std::int64_t school_terms =
-      static_cast<std::int64_t>(b.world.n_primary + b.world.n_secondary) * (b.run.terms + 1) * spec.runs();
-  const bool over = school_terms > spec.per_school_limit;
-  if (spec.per_school == PerSchool::Off || !b.output.per_school) {
-    spec.write_per_school = false;
-  } else if (over && spec.per_school == PerSchool::On) {
-    p.add(has("output") ? output.Mark() : doc.Mark(), "output.per_school",
-          "per-school trajectories would hold " + std::to_string(school_terms) + " school-terms over " +
-              std::to_string(spec.runs()) + " runs, above output.per_school_limit = " + std::to_string(spec.per_school_limit) +
-              "; raise the limit or set per_school: false");
-  } else if (over) {
-    spec.write_per_school = false;
-    spec.notes.push_back("per-school trajectories are off: " + std::to_string(school_terms) + " school-terms over " +
-                         std::to_string(spec.runs()) + " runs exceed the sweep's output.per_school_limit = " +
-                         std::to_string(spec.per_school_limit) + " (set output: {per_school: true, per_school_limit: N} to keep them)");
-  } else {
-    spec.write_per_school = true;
+  try {
+    if (b.world.file.empty()) decide_per_school(spec, b.world.n_primary + b.world.n_secondary);
+  } catch (const ConfigError& e) {
+    for (const auto& problem : e.problems()) p.add(has("output") ? output.Mark() : doc.Mark(), "output.per_school", problem);
   }
   p.throw_if_any();
   return spec;
@@ -751,6 +739,26 @@ std::int64_t SweepSpec::points() const {
     case DesignType::Morris: return design.trajectories * (k + 1);
   }
   return 0;
+}
+
+void decide_per_school(SweepSpec& spec, std::int64_t n_schools) {
+  const Scenario& b = spec.base_scenario;
+  const std::int64_t school_terms = n_schools * (b.run.terms + 1) * spec.runs();
+  const bool over = school_terms > spec.per_school_limit;
+  spec.write_per_school = false;
+  if (spec.per_school == PerSchool::Off || !b.output.per_school) return;
+  if (over && spec.per_school == PerSchool::On)
+    throw ConfigError({"per-school trajectories would hold " + std::to_string(school_terms) + " school-terms over " +
+                       std::to_string(spec.runs()) + " runs, above output.per_school_limit = " +
+                       std::to_string(spec.per_school_limit) + "; raise the limit or set per_school: false"});
+  if (over) {
+    spec.notes.push_back("per-school trajectories are off: " + std::to_string(school_terms) + " school-terms over " +
+                         std::to_string(spec.runs()) + " runs exceed the sweep's output.per_school_limit = " +
+                         std::to_string(spec.per_school_limit) +
+                         " (set output: {per_school: true, per_school_limit: N} to keep them)");
+    return;
+  }
+  spec.write_per_school = true;
 }
 
 std::string variable_name(const std::string& key) {

@@ -75,6 +75,12 @@ SweepSpec load_sweep_file(const std::filesystem::path& path, const std::vector<s
 SweepSpec load_sweep_text(const std::string& text, const std::string& source, const std::filesystem::path& folder,
                           const std::vector<std::string>& cli_sets = {});
 
+/// Decides whether the sweep file gets per-school trajectories (`write_per_school`) for a
+/// world of `n_schools`, adding a note when they are left out; throws config::ConfigError
+/// when `output.per_school: true` but they exceed the limit. Loading decides for synthetic
+/// worlds; the runner decides again once a world file is loaded.
+void decide_per_school(SweepSpec& spec, std::int64_t n_schools);
+
 /// The specification with every default made explicit (the `sweep_yaml` attribute).
 std::string resolved_sweep_yaml(const SweepSpec& spec);
 

@@ -196,3 +196,27 @@ seed: 11
         assert ds.sizes["run"] == 4 * 3
         assert (table["n_effects"] == 4).all()
     ds.close()
+
+
+def test_a_sweep_over_a_world_file_equals_the_single_runs(tmp_path, schoolsim):
+    world = tmp_path / "world.h5"
+    schoolsim("world", "import", REPO / "scenarios" / "worlds" / "fixture_register.csv", "-o", world,
+              "--max-bad-share", "0.5", check=True)
+    (tmp_path / "base.yaml").write_text(f"extends: {REPO / 'scenarios' / 'la_brokered.yaml'}\n"
+                                        "world: {file: world.h5}\nrun: {terms: 4}\n")
+    (tmp_path / "sweep.yaml").write_text("base: base.yaml\nparameters:\n  brokering.slots_per_term: {values: [1, 4]}\n"
+                                         "design: grid\nreplicates: 2\nseed: 5\n")
+    out = tmp_path / "sweep.h5"
+    schoolsim("sweep", tmp_path / "sweep.yaml", "-o", out, "-q", check=True)
+    sweep = datasets(out)
+    assert sweep["school"][1].size == 60  # the file's schools, not world.n_primary + n_secondary
+    single = tmp_path / "single.h5"
+    schoolsim("run", tmp_path / "base.yaml", "-o", single, "-q", "--set", "brokering.slots_per_term=4",
+              "--set", f"run.seed={int(sweep['seed'][1][3])}", "--set", "run.replicate=1", check=True)
+    compared = 0
+    for name, (_, values, _) in datasets(single).items():
+        s_values = sweep[name][1]
+        if s_values.ndim == values.ndim + 1 and s_values.shape[1:] == values.shape:
+            assert np.array_equal(s_values[3], values, equal_nan=True), name
+            compared += 1
+    assert compared >= 30

@@ -240,9 +240,15 @@ TEST(SweepSpec, ResolvedYamlLoadsBackToTheSameSweep) {
     const SweepSpec a = load(text);
     const SweepSpec b = load(resolved_sweep_yaml(a));
     EXPECT_EQ(resolved_sweep_yaml(a), resolved_sweep_yaml(b));
-    EXPECT_EQ(sweep_fingerprint(a), sweep_fingerprint(b));
+    const World w = build_synthetic_world(a.base_scenario.world, required_neighbour_radius(a.base_scenario));
+    EXPECT_EQ(sweep_fingerprint(a, w), sweep_fingerprint(b, w));
   }
-  EXPECT_NE(sweep_fingerprint(load(kGrid)), sweep_fingerprint(load(kGrid + "output: {per_school: false}\n")));
+  const SweepSpec grid = load(kGrid);
+  const World w = build_synthetic_world(grid.base_scenario.world, required_neighbour_radius(grid.base_scenario));
+  EXPECT_NE(sweep_fingerprint(grid, w), sweep_fingerprint(load(kGrid + "output: {per_school: false}\n"), w));
+  WorldParams other = grid.base_scenario.world;
+  other.seed += 1;
+  EXPECT_NE(sweep_fingerprint(grid, w), sweep_fingerprint(grid, build_synthetic_world(other, required_neighbour_radius(grid.base_scenario))));
 }
 
 }  // namespace
