@@ -77,10 +77,12 @@ WorldCommands::WorldCommands(CLI::App& app) {
   import_->add_option("--max-bad-share", max_bad_share_, "Fail (exit 2) if more than this share of rows is malformed")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  import_->add_option("--attainment", attainment_, "School-level attainment CSV keyed by URN (KS2/KS4; repeatable)");
+  import_->add_option("--attainment", attainment_, "School-level attainment CSV keyed by URN (KS2/KS4; repeatable)")
+      ->allow_extra_args(false);
   import_->add_option("--attainment-column", attainment_columns_,
                       "Attainment column to use (repeatable; the first present in a file is used; "
-                      "default ATT8SCR, PTRWM_EXP, attainment8_average)");
+                      "default ATT8SCR, PTRWM_EXP, attainment8_average)")
+      ->allow_extra_args(false);
   import_->add_option("--primary-phases", primary_phases_,
                       "PhaseOfEducation values mapped to primary, ';'-separated (default: Primary;Middle deemed primary)");
   import_->add_option("--secondary-phases", secondary_phases_,
@@ -118,7 +120,8 @@ WorldCommands::WorldCommands(CLI::App& app) {
   capacity_->add_option("-o,--output", output_, "HDF5 file with summaries and the school and pair tables");
   capacity_->add_option("--csv", csv_, "CSV of the summaries (national, region, LA; by phase)");
   capacity_->add_option("--schools-csv", schools_csv_, "CSV of the schools in need with their supporters");
-  capacity_->add_option("--set", sets_, "Override a scenario parameter: KEY.PATH=VALUE (repeatable)");
+  capacity_->add_option("--set", sets_, "Override a scenario parameter: KEY.PATH=VALUE (repeatable)")
+      ->allow_extra_args(false);
   capacity_->add_flag("--force", force_, "Replace existing output files");
   capacity_->add_flag("-q,--quiet", quiet_, "Do not print the summary");
 }
@@ -188,6 +191,7 @@ int WorldCommands::capacity(const std::string& history) const {
   Scenario s;
   fs::path scenario_dir;
   if (is_hdf5_file(input_)) {
+    static_cast<void>(read_world_file(input_));  // a clear message if it is not a world file
     s = config::load_scenario_text("", "default scenario", sets_);
     s.world.file = fs::absolute(input_).string();
   } else {
