@@ -251,7 +251,9 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
   f.set_global("scenario_name", spec.base_scenario.name);
   f.set_global("scenario_yaml", config::to_yaml(spec.base_scenario));
   f.set_global("sweep_yaml", resolved_sweep_yaml(spec));
-  f.set_global("sweep_design", std::string(to_string(spec.design.type)));
+  f.set_global("seed", static_cast<std::int64_t>(spec.seed));
+  // "replicates": replicates of one scenario, no parameter variables (analysis/README.md).
+  f.set_global("sweep_design", spec.parameters.empty() ? std::string("replicates") : std::string(to_string(spec.design.type)));
   f.set_global("sweep_seed", static_cast<std::int64_t>(spec.seed));
   f.set_global("sweep_replicates", spec.replicates);
   f.set_global("sweep_points", plan.points());
@@ -269,7 +271,7 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
   std::iota(schools.begin(), schools.end(), 0);
   std::iota(member_ids.begin(), member_ids.end(), 0);
   f.add_dimension("run", run_ids,
-                  {{"standard_name", "realization"}, {"units", "1"}, {"long_name", "run: design point x replicate, point-major"}});
+                  {{"standard_name", "realization"}, {"long_name", "run"}, {"units", "1"}});
   f.add_dimension("term", terms, {{"units", "term"}, {"long_name", "school term (0 = initial state; 3 terms a year)"}});
   f.add_dimension("school", schools, attrs("1", "school id"));
   f.add_dimension("phase", std::vector<std::string>{"primary", "secondary"}, {{"long_name", "phase of education"}});
