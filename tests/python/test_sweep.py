@@ -27,7 +27,8 @@ def test_grid_sweep_opens_with_parameters_as_coordinates(grid_sweep):
     with xr.open_dataset(grid_sweep, engine="h5netcdf") as ds:
         assert ds.sizes["run"] == GRID_RUNS
         assert ds["run"].attrs["standard_name"] == "realization"
-        for name in ("brokering__slots_per_term", "brokering__broker_radius_km", "replicate", "seed", "run_status"):
+        for name in ("brokering__slots_per_term", "brokering__broker_radius_km", "replicate", "seed",
+                     "run_status"):
             assert name in ds.coords, name
             assert ds[name].dims == ("run",)
         assert ds["brokering__slots_per_term"].attrs["sweep_parameter"] == "brokering.slots_per_term"
@@ -58,11 +59,14 @@ def test_sweep_file_is_chunked_by_run_and_compressed(grid_sweep):
     import h5py
 
     with h5py.File(grid_sweep, "r") as f:
-        for name in ("attainment_mean", "school_attainment", "school_expertise"):
+        # Whole runs per chunk: all 36 runs of a small metric (under 64 KiB), one run of a
+        # per-school variable.
+        expected = {"attainment_mean": (36, 7), "grade_share_by_phase": (36, 7, 2, 4),
+                    "school_attainment": (1, 7, 300), "school_expertise": (1, 7, 300, 3)}
+        for name, chunks in expected.items():
             d = f[name]
-            assert d.chunks[0] >= 1 and d.chunks[1:] == d.shape[1:] or d.chunks[0] == 1, name
+            assert d.chunks == chunks, name
             assert d.compression == "gzip" and d.shuffle and d.fletcher32, name
-        assert f["school_attainment"].chunks[0] == 1
 
 
 def test_threads_do_not_change_the_data(grid_sweep, tmp_path, schoolsim):
@@ -91,8 +95,8 @@ def test_a_sweep_run_equals_the_same_single_run(grid_sweep, tmp_path, schoolsim,
             continue
         s_dtype, s_values, s_attrs = sweep[name]
         assert s_dtype == dtype, name
-        if name in ("term", "school", "phase", "grade", "partnership_type", "domain") or name.startswith("school_") \
-                and s_values.ndim == 1:
+        static = name in ("term", "school", "phase", "grade", "partnership_type", "domain")
+        if static or (name.startswith("school_") and s_values.ndim == 1):
             assert np.array_equal(s_values, values), name  # static: same world
             continue
         assert np.array_equal(s_values[run], values, equal_nan=True), name
@@ -101,7 +105,8 @@ def test_a_sweep_run_equals_the_same_single_run(grid_sweep, tmp_path, schoolsim,
     assert compared >= 30
     # Events: the sweep's events of this run are the run file's events.
     mine = sweep["event_run"][1] == run
-    for name in ("event_term", "event_kind", "event_partnership", "event_type", "event_broker", "event_reason"):
+    for name in ("event_term", "event_kind", "event_partnership", "event_type", "event_broker",
+                 "event_reason"):
         assert np.array_equal(sweep[name][1][mine], single[name][1]), name
     width = single["event_members"][1].shape[1]
     assert np.array_equal(sweep["event_members"][1][mine][:, :width], single["event_members"][1])
@@ -140,7 +145,8 @@ replicates: 2
 @pytest.mark.parametrize("text, expected", [
     ("base: ../nowhere.yaml\ndesign: grid\n", ":1:7: base: scenario file '../nowhere.yaml' not found"),
     ("base: {base}\nparameters:\n  brokering.slots_per_trm: {{min: 1, max: 3}}\ndesign: grid\n",
-     ":3:3: parameters.brokering.slots_per_trm: unknown parameter (did you mean 'brokering.slots_per_term'?)"),
+     ":3:3: parameters.brokering.slots_per_trm: unknown parameter "
+     "(did you mean 'brokering.slots_per_term'?)"),
     ("base: {base}\nparameters:\n  world.n_las: {{values: [3, 5]}}\ndesign: grid\n",
      "world parameters cannot be swept"),
     ("base: {base}\nparameters:\n  trust.trust_gain: {{min: 0.5, max: 0.1}}\ndesign: grid\n",
@@ -204,7 +210,8 @@ def test_a_sweep_over_a_world_file_equals_the_single_runs(tmp_path, schoolsim):
               "--max-bad-share", "0.5", check=True)
     (tmp_path / "base.yaml").write_text(f"extends: {REPO / 'scenarios' / 'la_brokered.yaml'}\n"
                                         "world: {file: world.h5}\nrun: {terms: 4}\n")
-    (tmp_path / "sweep.yaml").write_text("base: base.yaml\nparameters:\n  brokering.slots_per_term: {values: [1, 4]}\n"
+    (tmp_path / "sweep.yaml").write_text("base: base.yaml\nparameters:\n"
+                                         "  brokering.slots_per_term: {values: [1, 4]}\n"
                                          "design: grid\nreplicates: 2\nseed: 5\n")
     out = tmp_path / "sweep.h5"
     schoolsim("sweep", tmp_path / "sweep.yaml", "-o", out, "-q", check=True)

@@ -25,8 +25,8 @@ def reference(tmp_path_factory, schoolsim):
 
 def start_sweep(out, *extra):
     """Starts the example sweep on one thread (slowest, so kill points fall mid-sweep)."""
-    return subprocess.Popen([str(schoolsim_binary()), "sweep", str(GRID_SPEC), "-o", str(out), "--threads", "1",
-                             "-q", *map(str, extra)],
+    command = [str(schoolsim_binary()), "sweep", str(GRID_SPEC), "-o", str(out), "--threads", "1", "-q"]
+    return subprocess.Popen([*command, *map(str, extra)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -234,9 +234,11 @@ TEST(SweepSpec, PerSchoolOutputIsLimitedBySize) {
 
 TEST(SweepSpec, ResolvedYamlLoadsBackToTheSameSweep) {
   for (const std::string& text :
-       {kGrid, std::string("base: ../la_brokered.yaml\nparameters:\n  trust.trust_gain: {min: 0.1, max: 0.2}\n"
+       {kGrid, std::string("base: ../la_brokered.yaml\nset: {world: {n_primary: 40, n_secondary: 10}}\nparameters:\n"
+                           "  trust.trust_gain: {min: 0.1, max: 0.2}\n"
                            "  brokering.slots_per_term: {min: 1, max: 9}\ndesign: {type: sobol, n: 4}\nseed: 3\n"),
-        std::string("base: ../la_brokered.yaml\ndesign: {type: list, points: [{trust.trust_gain: 0.1}, {trust.trust_gain: 0.25}]}\n")}) {
+        std::string("base: ../la_brokered.yaml\nset: {world: {n_primary: 40, n_secondary: 10}}\n"
+                    "design: {type: list, points: [{trust.trust_gain: 0.1}, {trust.trust_gain: 0.25}]}\n")}) {
     const SweepSpec a = load(text);
     const SweepSpec b = load(resolved_sweep_yaml(a));
     EXPECT_EQ(resolved_sweep_yaml(a), resolved_sweep_yaml(b));
