@@ -560,6 +560,40 @@ class MixedEffects : public Statistic {
   std::array<std::string, 3> names_;
 };
 
+// stationary_mean / stationary_spread / stationary_gap (extension targets, docs/MODEL.md 7.7;
+// scenarios/targets/stationarity.yaml): the drift of the no-policy system over its run, the
+// mean's change in units of the initial SD, and the relative changes of the between-school
+// SD and of the disadvantage gap from term 0 to the last term; mean over replicates.
+class Drift : public Statistic {
+ public:
+  enum class Kind { Mean, Spread, Gap };
+  explicit Drift(Kind kind) : kind_(kind) {}
+  void plan(const Roles& roles, ScenarioLibrary& lib, RunPlan& plan) override {
+    plan.need(roles.at("scenario"), needs(scenario_of(lib, roles, "scenario")->run.terms));
+  }
+  std::vector<double> replicate(const Roles& roles, const TraceSet& traces) const override {
+    const Trace& tr = trace(traces, roles, "scenario");
+    const ScopeMetrics &a = tr.overall.front(), &b = tr.overall.back();
+    switch (kind_) {
+      case Kind::Mean: return {(b.attainment_mean - a.attainment_mean) / a.attainment_sd, a.attainment_mean, b.attainment_mean};
+      case Kind::Spread: return {b.attainment_sd / a.attainment_sd - 1.0, a.attainment_sd, b.attainment_sd};
+      case Kind::Gap: return {b.disadvantage_gap / a.disadvantage_gap - 1.0, a.disadvantage_gap, b.disadvantage_gap};
+    }
+    return {};
+  }
+  void summarise(const std::vector<std::vector<double>>& rows, TargetResult& out) override {
+    const Spread s = spread(column(rows, 0));
+    set_spread(out, s);
+    out.value = s.mean;
+    static const char* names[] = {"mean attainment", "between-school SD", "disadvantage gap"};
+    out.details = std::string(names[static_cast<int>(kind_)]) + " " + fmt(mean_finite(column(rows, 1))) + " -> " +
+                  fmt(mean_finite(column(rows, 2))) + " over the run (means over replicates)";
+  }
+
+ private:
+  Kind kind_;
+};
+
 struct Entry {
   const char* id;
   Roles roles;
@@ -619,6 +653,12 @@ const std::vector<Entry>& registry() {
          c.strict = t.value_text.find("strictly") != std::string::npos;
          return c;
        }},
+      {"stationary_mean", {{"scenario", "baseline~counterfactual"}},
+       [](const TargetSpec&) { return std::make_unique<Drift>(Drift::Kind::Mean); }, numeric_criterion},
+      {"stationary_spread", {{"scenario", "baseline~counterfactual"}},
+       [](const TargetSpec&) { return std::make_unique<Drift>(Drift::Kind::Spread); }, numeric_criterion},
+      {"stationary_gap", {{"scenario", "baseline~counterfactual"}},
+       [](const TargetSpec&) { return std::make_unique<Drift>(Drift::Kind::Gap); }, numeric_criterion},
       {"mixed_effects", {{"scenario", "la_brokered"}, {"scenario_2", "baseline"}, {"scenario_3", "self_organised"}},
        [](const TargetSpec&) { return std::make_unique<MixedEffects>(); },
        [](const TargetSpec& t) {
