@@ -32,12 +32,14 @@ struct Proposal {
   std::int32_t receiver, supporter;
   double score;
   bool mandated;
-  int broker;  ///< index into the broker list
+  int broker;          ///< index into the broker list
+  std::int64_t entry;  ///< neighbour-list entry (receiver -> supporter)
 };
 
 struct Candidate {
   std::int32_t supporter;
   double score;
+  std::int64_t entry;  ///< neighbour-list entry (receiver -> supporter)
 };
 
 /// Mandated support for an inadequate school from the term after its inspection. With
@@ -50,13 +52,16 @@ bool mandated(const Context& c, int i) {
   return st.inadequate_since[i] < c.term;
 }
 
-double score(const Context& c, int i, int j, double distance, double radius) {
+/// Competition of the pair at neighbour entry e (i -> j), from the last enrolment.
+double competition_at(const State& st, std::int64_t e) { return st.competition.empty() ? 0.0 : st.competition[e]; }
+
+double score(const Context& c, int i, int j, double distance, double radius, double competition) {
   const auto& b = c.s.brokering;
   const State& st = c.st;
   return b.w_gap * (st.attainment[j] - st.attainment[i]) +
          b.w_similarity * std::exp(-std::abs(c.w.disadvantage[i] - c.w.disadvantage[j]) / b.similarity_scale) +
          b.w_trust * pair_trust(st, i, j) + b.w_capacity * st.capacity[j] - b.w_distance * distance / radius -
-         b.w_competition * pair_competition(c.w, st, i, j);
+         b.w_competition * competition;
 }
 
 /// Supporters broker `b` may pair with school i, by distance (the neighbour-list order).
@@ -69,7 +74,7 @@ std::vector<Candidate> candidates(const Context& c, const Broker& b, int i, cons
     if (!supporter_ok[j]) continue;
     if (b.national ? c.st.grade[j] != 1 : (!b.cross_border && c.w.la[j] != c.w.la[i])) continue;
     if (!brokerable_pair(c.st, i, j, c.term)) continue;
-    out.push_back({j, score(c, i, j, nl.distance[e], c.s.brokering.broker_radius_km)});
+    out.push_back({j, score(c, i, j, nl.distance[e], c.s.brokering.broker_radius_km, competition_at(c.st, e)), e});
   }
   return out;
 }
@@ -84,7 +89,7 @@ std::vector<Proposal> propose(const Context& c, const Broker& b, int broker_inde
   std::vector<std::int32_t> taken;
   auto is_taken = [&](int j) { return std::find(taken.begin(), taken.end(), j) != taken.end(); };
   auto add = [&](std::size_t k, const Candidate& cand) {
-    out.push_back({receivers[k], cand.supporter, cand.score, mandated(c, receivers[k]), broker_index});
+    out.push_back({receivers[k], cand.supporter, cand.score, mandated(c, receivers[k]), broker_index, cand.entry});
     taken.push_back(cand.supporter);
   };
   // Mandated receivers come first whatever the strategy: each takes its best free candidate.
@@ -168,7 +173,9 @@ std::vector<Proposal> propose(const Context& c, const Broker& b, int broker_inde
       std::sort(chosen.begin(), chosen.end());
       for (const auto& [neg, r2] : chosen) {
         if (!room()) break;
-        add(rows[r2], Candidate{cols[match[r2]], -neg});
+        const auto& cs = cands[rows[r2]];
+        const auto it = std::find_if(cs.begin(), cs.end(), [&](const Candidate& x) { return x.supporter == cols[match[r2]]; });
+        add(rows[r2], *it);
       }
       break;
     }
@@ -263,7 +270,7 @@ void form_brokered(Context& c) {
       Stream rs = c.stream(Process::SupporterAcceptance, static_cast<std::uint32_t>(p.supporter));
       rs.seek(proposals_received[p.supporter]);  // draw index = proposals received so far this term
       const double pa = sigmoid(bp.a0 + bp.a_trust * trust + bp.a_capacity * st.capacity[p.supporter] -
-                                bp.a_competition * pair_competition(w, st, p.receiver, p.supporter) +
+                                bp.a_competition * competition_at(st, p.entry) +
                                 bp.a_grant * (funded ? 1.0 : 0.0));
       Stream rr = c.stream(Process::ReceiverAcceptance, static_cast<std::uint32_t>(p.receiver));
       const double pb = sigmoid(bp.b0 + bp.b_trust * trust + bp.b_pressure * pressure(st.grade[p.receiver]));

@@ -117,8 +117,8 @@ void enrol_pupils(Context& c) {
       for (auto e = nl.begin(i); e < choice_end[i]; ++e) {
         const int j = nl.index[e];
         if (j < i || st.competition[e] <= 0) continue;
-        const double t = pair_trust(st, i, j);
-        st.trust[pair_key(i, j)] = t * (1.0 - cp.psi_flow * st.competition[e]);
+        const auto [it, inserted] = st.trust.try_emplace(pair_key(i, j), st.openness[i] * st.openness[j]);
+        it.value() = it->second * (1.0 - cp.psi_flow * st.competition[e]);
       }
   }
   // Falling rolls: checked every term; a school long below closure_roll shrinks to its roll.

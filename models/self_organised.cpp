@@ -19,18 +19,19 @@ void form_self_organised(Context& c) {
     Stream r = c.stream(Process::SelfSearch, static_cast<std::uint32_t>(i));
     if (!r.bernoulli(so.p_self)) continue;
     int best = -1;
+    std::int64_t best_entry = -1;
     double best_value = -INFINITY;
     const auto end = nl.end_within(i, so.self_radius_km);
     for (auto e = nl.begin(i); e < end; ++e) {
       const int j = nl.index[e];
       const double value = pair_trust(st, i, j) +
                            so.w_homophily * std::exp(-std::abs(st.attainment[i] - st.attainment[j]) / so.homophily_scale);
-      if (value > best_value || (value == best_value && j < best)) best_value = value, best = j;
+      if (value > best_value || (value == best_value && j < best)) best_value = value, best = j, best_entry = e;
     }
     if (best < 0) continue;
     const double accept = 1.0 / (1.0 + std::exp(-(bp.a0 + bp.a_trust * pair_trust(st, i, best) +
                                                   bp.a_capacity * st.capacity[best] -
-                                                  bp.a_competition * pair_competition(c.w, st, i, best))));
+                                                  bp.a_competition * (st.competition.empty() ? 0.0 : st.competition[best_entry]))));
     if (r.uniform() >= accept) continue;
     const int network = st.self_network[best];
     if (network >= 0) {
