@@ -248,12 +248,15 @@ void form_brokered(Context& c) {
     auto p = propose(c, br, b, receivers, supporter_ok);
     proposals.insert(proposals.end(), p.begin(), p.end());
   }
-  // Conflicts: mandated first, then by score, ties by lower receiver then supporter id.
-  std::sort(proposals.begin(), proposals.end(), [](const Proposal& a, const Proposal& b) {
+  // Conflicts: mandated first, then by score, ties by lower receiver then supporter id; the
+  // same pair proposed by several brokers goes to a funded (programme) broker first.
+  std::sort(proposals.begin(), proposals.end(), [&](const Proposal& a, const Proposal& b) {
     if (a.mandated != b.mandated) return a.mandated;
     if (a.score != b.score) return a.score > b.score;
     if (a.receiver != b.receiver) return a.receiver < b.receiver;
     if (a.supporter != b.supporter) return a.supporter < b.supporter;
+    const bool funded_a = brokers[a.broker].programme >= 0, funded_b = brokers[b.broker].programme >= 0;
+    if (funded_a != funded_b) return funded_a;
     return a.broker < b.broker;
   });
   std::vector<char> receiver_proposed(w.n, false);

@@ -79,18 +79,19 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets) {
 int run_command(const std::string& scenario_path, const std::vector<std::string>& sets, const std::string& out,
                 bool force, int threads, bool quiet, const std::string& history) {
   Scenario s = load(scenario_path, sets);
-  if (s.output.per_school && config::per_school_cells(s) > s.output.per_school_limit) {
-    // Per-school output is on by default up to a size limit (MODEL.md section 9).
-    s.output.per_school = false;
-    std::fprintf(stderr, "schoolsim: note: per-school output switched off: %lld school-terms exceed output.per_school_limit = %lld "
-                 "(raise it with --set output.per_school_limit=N)\n",
-                 static_cast<long long>(config::per_school_cells(s)), static_cast<long long>(s.output.per_school_limit));
-  }
   check_output_path(out, force);
   std::unique_ptr<tbb::global_control> limit;
   if (threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
   const auto t0 = std::chrono::steady_clock::now();
   const World world = build_world(s, fs::path(scenario_path).parent_path());
+  const std::int64_t cells = static_cast<std::int64_t>(world.n) * (s.run.terms + 1);
+  if (s.output.per_school && cells > s.output.per_school_limit) {
+    // Per-school output is on by default up to a size limit (MODEL.md section 9).
+    s.output.per_school = false;
+    std::fprintf(stderr, "schoolsim: note: per-school output switched off: %lld school-terms exceed output.per_school_limit = %lld "
+                 "(raise it with --set output.per_school_limit=N)\n",
+                 static_cast<long long>(cells), static_cast<long long>(s.output.per_school_limit));
+  }
   Engine engine(s, world, static_cast<std::uint64_t>(s.run.seed), static_cast<std::uint32_t>(s.run.replicate));
   Recorder recorder(world, s.run.terms, s.output.per_school);
   Progress progress(s.run.terms);

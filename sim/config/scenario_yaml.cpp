@@ -32,22 +32,38 @@ std::string format_real(double v) {
   return s;
 }
 
+/// Problems listed in one error; the rest are counted ("... and 12345 more problems"), so a
+/// huge broken file costs neither memory nor minutes of "did you mean" searches.
+constexpr std::size_t kMaxProblems = 50;
+
 /// Collects problems while walking one YAML document.
 class Walker {
  public:
   explicit Walker(std::string source) : source_(std::move(source)) {}
 
   void error(const YAML::Mark& mark, const std::string& key, const std::string& what) {
+    if (full()) {
+      ++more_;
+      return;
+    }
     std::string where = source_;
     if (mark.line >= 0) where += ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
     problems_.push_back(where + ": " + (key.empty() ? "" : key + ": ") + what);
   }
-  const std::vector<std::string>& problems() const { return problems_; }
+  /// Whether further problems are only counted (callers skip costly messages).
+  bool full() const { return problems_.size() >= kMaxProblems; }
+  std::vector<std::string> problems() const {
+    std::vector<std::string> out = problems_;
+    if (more_) out.push_back(source_ + ": ... and " + std::to_string(more_) + " more problems");
+    return out;
+  }
+  bool empty() const { return problems_.empty(); }
   const std::string& source() const { return source_; }
 
  private:
   std::string source_;
   std::vector<std::string> problems_;
+  std::size_t more_ = 0;
 };
 
 std::string describe_node(const YAML::Node& n) {
@@ -59,6 +75,9 @@ std::string describe_node(const YAML::Node& n) {
 
 template <class Root>
 std::string suggestion(const std::string& key, const ParamTable<Root>& table, const std::vector<std::string>& extra) {
+  // Edit distances cost key length x known key length each: no suggestion for a key far
+  // longer than any parameter's (a pasted paragraph, a fuzzed or binary file).
+  if (key.size() > 100) return "";
   std::vector<std::string> known = extra;
   std::set<std::string> prefixes;
   for (const auto& p : table) {
@@ -286,7 +305,7 @@ void apply_map(const YAML::Node& map, const std::string& shown_prefix, const std
     }
     std::vector<std::string> extra;
     for (const auto& s : specials) extra.push_back(s.key);
-    w.error(kv.first.Mark(), shown, "unknown key" + suggestion(key, table, extra));
+    w.error(kv.first.Mark(), shown, "unknown key" + (w.full() ? std::string() : suggestion(key, table, extra)));
   }
 }
 
@@ -304,7 +323,7 @@ void apply_document(const YAML::Node& doc, Scenario& s, const std::string& sourc
   Walker w(source);
   if (doc.IsNull()) return;  // an empty file means "all defaults"
   apply_map<Scenario>(doc, "", "", s, scenario_parameters(), scenario_specials(), w, &s);
-  if (!w.problems().empty()) throw ConfigError(w.problems());
+  if (!w.empty()) throw ConfigError(w.problems());
 }
 
 std::string read_file(const std::filesystem::path& path) {
@@ -471,10 +490,6 @@ void validate(const Scenario& s, const std::string& source) {
       problem(key + ".region", "unknown region '" + p.region + "' (define it under world.regions)");
   }
   if (!problems.empty()) throw ConfigError(problems);
-}
-
-std::int64_t per_school_cells(const Scenario& s) {
-  return static_cast<std::int64_t>(s.world.n_primary + s.world.n_secondary) * (s.run.terms + 1);
 }
 
 Scenario load_scenario_file(const std::filesystem::path& path, const std::vector<std::string>& overrides) {

@@ -36,9 +36,6 @@ void apply_override(Scenario& scenario, const std::string& assignment);
 /// Throws ConfigError listing every problem.
 void validate(const Scenario& scenario, const std::string& source = "scenario");
 
-/// School-terms of per-school output a run of this scenario would write.
-std::int64_t per_school_cells(const Scenario& scenario);
-
 /// The fully resolved scenario (every parameter, defaults included) as YAML that loads back
 /// to the same scenario.
 std::string to_yaml(const Scenario& scenario);
