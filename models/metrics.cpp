@@ -17,9 +17,11 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // DER grid (MODEL.md 9): 512 points over [min - 4h, max + 4h].
 constexpr std::size_t kGridPoints = 512;
 constexpr double kGridPad = 4.0;
-// Kernel terms below the smallest normal double (|u| > 37.6) are dropped: together they change a
-// grid value by at most n * DBL_MIN, and skipping them avoids slow subnormal arithmetic.
-constexpr double kTinyTerm = std::numeric_limits<double>::min();
+// Kernel terms below 1e-18 of the kernel's peak (|u| > 9.1) are dropped: a grid value loses at
+// most n * 1e-18, while the density at a data point is at least about 0.9 (its own term), so
+// the result moves by less than n * 1e-18 relative. A point then touches about 9 kernel SDs
+// of grid each side instead of 38 (down to DBL_MIN): DER is about 4x faster.
+constexpr double kTinyTerm = 1e-18;
 
 void require_same_size(std::size_t a, std::size_t b, const char* what) {
   if (a != b) throw std::invalid_argument(std::string("metrics: spans differ in length in ") + what);
@@ -170,7 +172,7 @@ double der_polarisation(std::span<const double> y, double alpha, Scratch& scratc
   //   exp(-(i + a)^2 delta^2 / 2) = exp(-i^2 delta^2 / 2) * exp(-a^2 delta^2 / 2) * exp(-a delta^2)^i:
   // a per-offset table times a geometric sequence whose factors are all <= 1 (no overflow). That
   // costs 4 exp calls per point instead of one per node. A sweep stops once its terms drop below
-  // DBL_MIN, so a grid value loses at most n * DBL_MIN.
+  // kTinyTerm.
   const double d2 = (step / h) * (step / h);
   std::array<double, kGridPoints> offset_factor{};  // exp(-i^2 delta^2 / 2)
   std::size_t reach = 0;
