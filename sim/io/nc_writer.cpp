@@ -220,6 +220,7 @@ struct NcWriter::Impl {
   std::filesystem::path final_path;
   std::filesystem::path temporary_path;
   bool overwrite = false;
+  NcWriter::Format format = NcWriter::Format::Hdf5_18;
   Handle file;
   bool committed = false;
   bool temporary_exists = false;
@@ -589,6 +590,72 @@ struct NcWriter::Impl {
                  "cannot write a slab of variable '" + name + "'");
   }
 
+  template <class T>
+  void define_virtual(const std::string& name, const std::vector<std::string>& dims, const Attributes& attrs,
+                      const std::vector<NcWriter::VirtualMapping>& mappings, T fill) {
+    require_open();
+    require_new_variable(name);
+    check_attributes(name, attrs);
+    if (format != NcWriter::Format::Hdf5_110) {
+      throw std::logic_error("virtual variable '" + name + "' needs an NcWriter with Format::Hdf5_110");
+    }
+    const std::vector<hsize_t> shape = shape_of(name, dims);
+    if (shape.empty() || std::find(shape.begin(), shape.end(), hsize_t{0}) != shape.end()) {
+      throw std::invalid_argument("virtual variable '" + name + "' needs dimensions of nonzero size");
+    }
+    std::optional<T> fill_attr;
+    for (const Attribute& attr : attrs) {
+      if (attr.name == "_FillValue") fill_attr = convert_fill_value<T>(name, attr.value);
+    }
+    const std::string where = "virtual variable '" + name + "'";
+    const auto rank = static_cast<int>(shape.size());
+    Handle dcpl = plist(H5P_DATASET_CREATE, "dataset creation");
+    check_status(H5Pset_obj_track_times(dcpl.get(), false), "cannot turn off times for " + where);
+    check_status(H5Pset_attr_creation_order(dcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+                 "cannot track attribute order for " + where);
+    check_status(H5Pset_fill_value(dcpl.get(), NumericType<T>::memory(), &fill), "cannot set fill value of " + where);
+    Handle space(check(H5Screate_simple(rank, shape.data(), nullptr), "cannot create dataspace for " + where), H5Sclose);
+    for (const NcWriter::VirtualMapping& m : mappings) {
+      const std::size_t n = shape.size();
+      if (m.start.size() != n || m.count.size() != n || m.source_start.size() != n || m.source_shape.size() != n) {
+        throw std::invalid_argument("a mapping of " + where + " needs " + std::to_string(n) + " entries per block");
+      }
+      bool empty = false;
+      for (std::size_t axis = 0; axis < n; ++axis) {
+        if (m.start[axis] + m.count[axis] > shape[axis] || m.source_start[axis] + m.count[axis] > m.source_shape[axis]) {
+          throw std::invalid_argument("a mapping of " + where + " is out of bounds along axis " + std::to_string(axis));
+        }
+        empty = empty || m.count[axis] == 0;
+      }
+      if (empty) continue;
+      const std::vector<hsize_t> start(m.start.begin(), m.start.end()), count(m.count.begin(), m.count.end()),
+          source_start(m.source_start.begin(), m.source_start.end()),
+          source_shape(m.source_shape.begin(), m.source_shape.end());
+      check_status(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+                   "cannot select a block of " + where);
+      Handle source(check(H5Screate_simple(rank, source_shape.data(), nullptr), "cannot create a source dataspace"),
+                    H5Sclose);
+      check_status(H5Sselect_hyperslab(source.get(), H5S_SELECT_SET, source_start.data(), nullptr, count.data(), nullptr),
+                   "cannot select a source block of " + where);
+      check_status(H5Pset_virtual(dcpl.get(), space.get(), m.source_file.c_str(), m.source_dataset.c_str(), source.get()),
+                   "cannot map '" + m.source_file + "':" + m.source_dataset + " into " + where);
+    }
+    check_status(H5Sselect_all(space.get()), "cannot reset the dataspace of " + where);
+    Handle lcpl = plist(H5P_LINK_CREATE, "link creation");
+    check_status(H5Pset_char_encoding(lcpl.get(), H5T_CSET_UTF8), "cannot set UTF-8 names for " + where);
+    Handle dataset(check(H5Dcreate2(file.get(), name.c_str(), NumericType<T>::file(), space.get(), lcpl.get(),
+                                    dcpl.get(), H5P_DEFAULT),
+                         "cannot create " + where),
+                   H5Dclose);
+    variables.insert(name);
+    finish_variable(dataset.get(), name, dims, attrs, false, [&](const Attribute& attr) {
+      Handle scalar(check(H5Screate(H5S_SCALAR), "cannot create attribute dataspace"), H5Sclose);
+      write_attribute_raw(dataset.get(), "variable '" + name + "'", attr.name, NumericType<T>::file(),
+                          NumericType<T>::memory(), scalar.get(), &*fill_attr);
+    });
+    check_status(dataset.close(), "cannot close " + where);
+  }
+
   // Closes the variables made by define() (commit, destructor).
   void close_defined(bool check_errors) {
     for (auto& [name, var] : defined) {
@@ -635,11 +702,12 @@ struct NcWriter::Impl {
 };
 
 // ---------------------------------------------------------------------------------------
-NcWriter::NcWriter(std::filesystem::path final_path, bool overwrite)
+NcWriter::NcWriter(std::filesystem::path final_path, bool overwrite, Format format)
     : impl_(std::make_unique<Impl>()) {
   Impl& self = *impl_;
   self.final_path = std::move(final_path);
   self.overwrite = overwrite;
+  self.format = format;
   self.temporary_path = self.final_path;
   self.temporary_path += ".tmp-" + std::to_string(::getpid());
 
@@ -672,7 +740,9 @@ NcWriter::NcWriter(std::filesystem::path final_path, bool overwrite)
   Handle fapl = self.plist(H5P_FILE_ACCESS, "file access");
   // HDF5 1.8 format: every netCDF-4 reader opens it, and it allows attributes > 64 KiB
   // (the scenario YAML) in dense storage.
-  self.check_status(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18),
+  // Virtual datasets need the 1.10 format (layout message version 4).
+  self.check_status(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18,
+                                         format == Format::Hdf5_110 ? H5F_LIBVER_V110 : H5F_LIBVER_V18),
                     "cannot set file format bounds");
   // Nothing else opens the temporary file, and locks fail on some cluster file systems.
   self.check_status(H5Pset_file_locking(fapl.get(), false, true), "cannot turn off file locking");
@@ -743,6 +813,12 @@ template <class T>
 void NcWriter::write_slab(const std::string& name, const std::vector<std::size_t>& start,
                           const std::vector<std::size_t>& count, std::span<const T> data) {
   impl_->write_slab<T>(name, start, count, data);
+}
+
+template <class T>
+void NcWriter::define_virtual(const std::string& name, const std::vector<std::string>& dims, const Attributes& attrs,
+                              const std::vector<VirtualMapping>& mappings, T fill) {
+  impl_->define_virtual<T>(name, dims, attrs, mappings, fill);
 }
 
 std::size_t NcWriter::dimension_size(const std::string& name) const {
@@ -825,6 +901,8 @@ namespace schoolsim::io {
 #define SCHOOLSIM_NC_SLAB_INSTANTIATE(T)                                                  \
   template void NcWriter::define<T>(const std::string&, const std::vector<std::string>&,  \
                                     const Attributes&, const std::vector<std::size_t>&);  \
+  template void NcWriter::define_virtual<T>(const std::string&, const std::vector<std::string>&, \
+                                            const Attributes&, const std::vector<VirtualMapping>&, T); \
   template void NcWriter::write_slab<T>(const std::string&, const std::vector<std::size_t>&, \
                                         const std::vector<std::size_t>&, std::span<const T>);
 SCHOOLSIM_NC_SLAB_INSTANTIATE(std::int8_t)

@@ -53,10 +53,14 @@ using Attributes = std::vector<Attribute>;
 /// throws std::logic_error; I/O and HDF5 failures throw OutputError.
 class NcWriter {
  public:
+  /// HDF5 file format bounds: 1.8 (every netCDF-4 reader), or 1.8 to 1.10, which virtual
+  /// datasets (define_virtual) need; objects that need no 1.10 feature keep the 1.8 format.
+  enum class Format { Hdf5_18, Hdf5_110 };
+
   /// Creates "<final_path>.tmp-<pid>" in the same folder. Throws OutputError (naming the
   /// path and the reason) if final_path exists and !overwrite, if the folder does not
   /// exist or is not writable, or if HDF5 fails.
-  NcWriter(std::filesystem::path final_path, bool overwrite);
+  NcWriter(std::filesystem::path final_path, bool overwrite, Format format = Format::Hdf5_18);
   /// Without commit(): closes and deletes the temporary file. Never throws.
   ~NcWriter();
   NcWriter(const NcWriter&) = delete;
@@ -121,6 +125,24 @@ class NcWriter {
     write_slab<T>(name, start, count, std::span<const T>(data));
   }
 
+  /// One mapping of a virtual dataset: the block [start, start + count) of the variable reads
+  /// the block [source_start, source_start + count) of dataset `source_dataset` (of shape
+  /// `source_shape`) in the file `source_file`. HDF5 looks a relative `source_file` up
+  /// relative to the folder of the file being read, so the files can move together.
+  struct VirtualMapping {
+    std::string source_file, source_dataset;
+    std::vector<std::size_t> source_shape, start, source_start, count;
+  };
+
+  /// Defines a numeric variable over `dims` (each added, none of size 0) as an HDF5 virtual
+  /// dataset (H5Pset_virtual) joining blocks of other files; values no mapping covers, or
+  /// whose source file is missing, read as `fill` (the dataset's HDF5 fill value; a
+  /// `_FillValue` attribute is written only if given in `attrs`). Needs Format::Hdf5_110.
+  /// Dimension scales and attributes as for write(). std::invalid_argument on misuse.
+  template <class T>
+  void define_virtual(const std::string& name, const std::vector<std::string>& dims, const Attributes& attrs,
+                      const std::vector<VirtualMapping>& mappings, T fill);
+
   /// Writes a whole variable of variable-length UTF-8 strings (netCDF NC_STRING) over
   /// `dims`, `values` in C order; stored like string dimensions (chunked, unfiltered).
   void write_strings(const std::string& name, const std::vector<std::string>& dims,
@@ -164,6 +186,8 @@ extern template void NcWriter::write<double>(const std::string&, const std::vect
 #define SCHOOLSIM_NC_SLAB_EXTERN(T)                                                         \
   extern template void NcWriter::define<T>(const std::string&, const std::vector<std::string>&, \
                                            const Attributes&, const std::vector<std::size_t>&);  \
+  extern template void NcWriter::define_virtual<T>(const std::string&, const std::vector<std::string>&, \
+                                                   const Attributes&, const std::vector<VirtualMapping>&, T); \
   extern template void NcWriter::write_slab<T>(const std::string&,                          \
                                                const std::vector<std::size_t>&,             \
                                                const std::vector<std::size_t>&, std::span<const T>);
