@@ -15,6 +15,8 @@ namespace schoolsim {
 namespace {
 
 constexpr std::int64_t kWorldFormat = 1;
+constexpr double kMaxCoordinateKm = 100000;  // BNG spans 700 x 1300 km
+constexpr double kMaxPlaces = 1000000;       // the largest English school has about 4,000
 
 io::Attributes attrs(const std::string& units, const std::string& long_name) {
   return {{"units", units}, {"long_name", long_name}};
@@ -130,9 +132,14 @@ WorldFileData read_world_file(const std::filesystem::path& path) {
     const std::string where = " (school " + std::to_string(i) + ", URN " + std::to_string(d.urn[i]) + ")";
     if (d.phase[i] != 0 && d.phase[i] != 1) fail("school_phase must be 0 or 1" + where);
     if (d.la[i] < 0 || static_cast<std::size_t>(d.la[i]) >= n_las) fail("school_la out of range" + where);
+    // Bounds well beyond any real value, so a corrupt or hand-edited number (1e308) cannot
+    // overflow the spatial grid or the integer rolls derived from places.
     if (!std::isfinite(d.x[i]) || !std::isfinite(d.y[i])) fail("school_x/school_y not finite" + where);
+    if (std::abs(d.x[i]) > kMaxCoordinateKm || std::abs(d.y[i]) > kMaxCoordinateKm)
+      fail("school_x/school_y beyond " + std::to_string(static_cast<int>(kMaxCoordinateKm)) + " km" + where);
     if (!(d.disadvantage[i] >= 0 && d.disadvantage[i] <= 1)) fail("school_disadvantage outside 0..1" + where);
     if (!(d.places[i] > 0)) fail("school_places not positive" + where);
+    if (d.places[i] > kMaxPlaces) fail("school_places above " + std::to_string(static_cast<int>(kMaxPlaces)) + where);
     if (!(d.pupils[i] >= 0 && d.pupils[i] <= d.places[i])) fail("school_pupils outside 0..school_places" + where);
     if (d.grade[i] < 0 || d.grade[i] > 4) fail("school_initial_grade outside 0..4" + where);
     if (d.academy[i] < -1 || d.academy[i] > 1) fail("school_academy outside -1..1" + where);

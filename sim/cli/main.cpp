@@ -13,6 +13,7 @@
 
 #include "sim/cli/calibrate_command.hpp"
 #include "sim/cli/evaluate_command.hpp"
+#include "sim/cli/output_path.hpp"
 #include "sim/cli/sweep_command.hpp"
 #include "sim/cli/world_commands.hpp"
 #include "sim/config/scenario_yaml.hpp"
@@ -43,12 +44,7 @@ std::string command_line(int argc, char** argv) {
 
 /// Checks the output path before the simulation runs, so a long run never ends in "cannot write".
 void check_output_path(const fs::path& out, bool force) {
-  if (out.empty()) throw InputError("no output file given (use -o OUT.h5)");
-  const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir)) throw InputError(out.string() + ": the folder " + dir.string() + " does not exist");
-  if (access(dir.c_str(), W_OK) != 0) throw InputError(out.string() + ": the folder " + dir.string() + " is not writable");
-  if (fs::is_directory(out)) throw InputError(out.string() + ": is a folder, not a file name");
-  if (fs::exists(out) && !force) throw InputError(out.string() + ": exists already (use --force to replace it)");
+  if (const std::string problem = cli::output_path_problem(out, force); !problem.empty()) throw InputError(problem);
 }
 
 /// "term 12/30, ETA 3s" on a terminal's stderr, redrawn in place.

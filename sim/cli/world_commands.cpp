@@ -3,12 +3,14 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <variant>
 
 #include "sim/analysis/capacity.hpp"
+#include "sim/cli/output_path.hpp"
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/initial_state.hpp"
 #include "sim/io/capacity_file.hpp"
@@ -34,11 +36,7 @@ struct InputError : std::runtime_error {
 /// Refuses an output path before any work: missing folder, a folder, or an existing file
 /// without --force.
 void check_output_path(const fs::path& out, bool force) {
-  const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir)) throw InputError(out.string() + ": the folder " + dir.string() + " does not exist");
-  if (access(dir.c_str(), W_OK) != 0) throw InputError(out.string() + ": the folder " + dir.string() + " is not writable");
-  if (fs::is_directory(out)) throw InputError(out.string() + ": is a folder, not a file name");
-  if (fs::exists(out) && !force) throw InputError(out.string() + ": exists already (use --force to replace it)");
+  if (const std::string problem = output_path_problem(out, force); !problem.empty()) throw InputError(problem);
 }
 
 /// Runs `body`, mapping exceptions to exit statuses and messages on stderr.
@@ -138,6 +136,8 @@ int WorldCommands::run(const std::string& history) const {
 int WorldCommands::import_world(const std::string& history) const {
   const auto t0 = std::chrono::steady_clock::now();
   check_output_path(output_, force_);
+  // CLI::Range lets NaN through (every comparison with NaN is false).
+  if (!(max_bad_share_ >= 0 && max_bad_share_ <= 1)) throw InputError("--max-bad-share: expected a share in [0, 1]");
   reg::ImportRules rules;
   rules.max_bad_share = max_bad_share_;
   rules.encoding = reg::parse_encoding(encoding_);
@@ -186,6 +186,8 @@ int WorldCommands::world_info() const {
 int WorldCommands::capacity(const std::string& history) const {
   for (const auto& out : {output_, csv_, schools_csv_})
     if (!out.empty()) check_output_path(out, force_);
+  if (std::isnan(radius_primary_) || std::isnan(radius_secondary_))  // CLI::Range lets NaN through
+    throw InputError("--radius-primary/--radius-secondary: expected a distance in km, got nan");
   if (!fs::exists(input_)) throw InputError(input_ + ": no such file");
   if (fs::is_directory(input_)) throw InputError(input_ + ": is a folder, not a world file or scenario");
   Scenario s;

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "sim/config/param_table.hpp"
+#include "sim/io/bounded_read.hpp"
 
 namespace schoolsim::config {
 namespace {
@@ -327,11 +328,10 @@ void apply_document(const YAML::Node& doc, Scenario& s, const std::string& sourc
 }
 
 std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError({path.string() + ": cannot open the file for reading"});
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+  // Bounded: a huge file, /dev/zero or an endless pipe is refused, not read into memory.
+  io::BoundedRead read = io::read_bounded(path, io::kMaxYamlBytes);
+  if (!read.problem.empty()) throw ConfigError({path.string() + ": " + read.problem});
+  std::string text = std::move(read.bytes);
   if (text.find('\0') != std::string::npos) throw ConfigError({path.string() + ": not a YAML text file (binary data)"});
   return text;
 }

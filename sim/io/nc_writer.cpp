@@ -726,6 +726,10 @@ NcWriter::NcWriter(std::filesystem::path final_path, bool overwrite, Format form
   if (std::filesystem::exists(status)) {
     if (!overwrite) self.fail("file exists and overwriting was not requested (--force)");
     if (std::filesystem::is_directory(status)) self.fail("a folder of that name exists");
+    // Never rename over a device, pipe or socket (as root, over /dev/null itself); a
+    // symbolic link is replaced, not what it points to.
+    if (!std::filesystem::is_regular_file(status) && !std::filesystem::is_symlink(status))
+      self.fail("it is not a regular file (a device, pipe or socket)");
   }
 
   Handle fcpl = self.plist(H5P_FILE_CREATE, "file creation");

@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "sim/config/scenario_yaml.hpp"
+#include "sim/io/bounded_read.hpp"
 #include "sim/register/bng.hpp"
 #include "sim/register/csv.hpp"
 
@@ -118,12 +119,10 @@ std::string read_input_file(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw RegisterError(path.string() + ": no such file");
   if (std::filesystem::is_directory(path, ec)) throw RegisterError(path.string() + ": is a folder, not a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw RegisterError(path.string() + ": cannot open the file for reading");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw RegisterError(path.string() + ": cannot read the file");
-  return std::move(buffer).str();
+  // Bounded: a huge file or /dev/zero is refused rather than read into memory.
+  io::BoundedRead read = io::read_bounded(path, io::kMaxCsvBytes);
+  if (!read.problem.empty()) throw RegisterError(path.string() + ": " + read.problem);
+  return std::move(read.bytes);
 }
 
 Decoded decode_or_throw(std::string_view bytes, const std::string& source, Encoding encoding) {

@@ -14,6 +14,7 @@
 
 #include "sim/config/param_table.hpp"
 #include "sim/config/scenario_yaml.hpp"
+#include "sim/io/bounded_read.hpp"
 #include "sim/sweep/designs.hpp"
 #include "sim/sweep/sobol.hpp"
 
@@ -31,6 +32,10 @@ class Problems {
  public:
   explicit Problems(std::string source) : source_(std::move(source)) {}
   void add(const YAML::Mark& mark, const std::string& key, const std::string& what) {
+    if (list_.size() >= kMaxProblems) {  // a huge broken file: count the rest
+      ++more_;
+      return;
+    }
     std::string where = source_;
     if (mark.line >= 0) where += ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
     list_.push_back(where + ": " + (key.empty() ? "" : key + ": ") + what);
@@ -38,13 +43,18 @@ class Problems {
   void add_raw(const std::string& line) { list_.push_back(line); }
   bool empty() const { return list_.empty(); }
   void throw_if_any() const {
-    if (!list_.empty()) throw ConfigError(list_);
+    if (list_.empty()) return;
+    std::vector<std::string> out = list_;
+    if (more_) out.push_back(source_ + ": ... and " + std::to_string(more_) + " more problems");
+    throw ConfigError(out);
   }
   const std::string& source() const { return source_; }
 
  private:
+  static constexpr std::size_t kMaxProblems = 50;
   std::string source_;
   std::vector<std::string> list_;
+  std::size_t more_ = 0;
 };
 
 std::string describe(const YAML::Node& n) {
@@ -93,6 +103,7 @@ bool read_bool(const YAML::Node& n, bool& out) { return n.IsScalar() && YAML::co
 
 /// "did you mean" among `known`: the closest by edit distance, or one with the same last name.
 std::string suggestion(const std::string& key, const std::vector<std::string>& known) {
+  if (key.size() > 100) return "";  // far longer than any key: edit distances would only cost time
   const auto last_of = [](const std::string& k) { return k.substr(k.rfind('.') == std::string::npos ? 0 : k.rfind('.') + 1); };
   const std::string last = last_of(key);
   std::string best;
@@ -275,7 +286,10 @@ bool resolve_parameter(const std::string& key, const Scenario& base, SweptParame
   std::smatch m;
   if (std::regex_match(key, m, item)) {
     const std::string list_key = m[1];
-    const std::size_t index = std::stoul(m[2]);
+    // An index too large for size_t cannot exist either (std::stoul would throw out_of_range).
+    std::size_t index = std::numeric_limits<std::size_t>::max();
+    const std::string digits = m[2];
+    std::from_chars(digits.data(), digits.data() + digits.size(), index);
     const std::string field = m[3];
     if (list_key == "programmes")
       return list_parameter(list_key, config::programme_parameters(), base.programmes.size(), key,
@@ -566,11 +580,9 @@ std::string read_text(const fs::path& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw ConfigError({path.string() + ": no such file"});
   if (fs::is_directory(path, ec)) throw ConfigError({path.string() + ": is a folder, not a sweep file"});
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError({path.string() + ": cannot open the file for reading"});
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+  io::BoundedRead read = io::read_bounded(path, io::kMaxYamlBytes);  // huge files, endless pipes
+  if (!read.problem.empty()) throw ConfigError({path.string() + ": " + read.problem});
+  std::string text = std::move(read.bytes);
   if (text.find('\0') != std::string::npos) throw ConfigError({path.string() + ": not a YAML text file (binary data)"});
   return text;
 }
