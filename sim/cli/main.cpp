@@ -13,6 +13,8 @@
 
 #include "sim/cli/calibrate_command.hpp"
 #include "sim/cli/evaluate_command.hpp"
+#include "sim/cli/info_command.hpp"
+#include "sim/cli/merge_command.hpp"
 #include "sim/cli/output_path.hpp"
 #include "sim/cli/sweep_command.hpp"
 #include "sim/cli/world_commands.hpp"
@@ -138,6 +140,8 @@ int main(int argc, char** argv) {
   const schoolsim::cli::WorldCommands world_commands(app);
   const schoolsim::cli::CalibrateCommand calibrate(app);
   const schoolsim::cli::EvaluateCommand evaluate(app);
+  const schoolsim::cli::MergeCommand merge(app);
+  const schoolsim::cli::InfoCommand info(app);
 
   try {
     app.parse(argc, argv);
@@ -149,6 +153,8 @@ int main(int argc, char** argv) {
   if (world_commands.selected()) return world_commands.run(command_line(argc, argv));
   if (calibrate.selected()) return calibrate.run(command_line(argc, argv));
   if (evaluate.selected()) return evaluate.run(command_line(argc, argv));
+  if (merge.selected()) return merge.run(command_line(argc, argv));
+  if (info.selected()) return info.run();
   try {
     if (*run) return run_command(scenario_path, sets, out, force, threads, quiet, command_line(argc, argv));
     if (*validate) {

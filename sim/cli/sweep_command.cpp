@@ -11,10 +11,12 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/io/nc_writer.hpp"
+#include "sim/mpi/mpi_sweep.hpp"
 #include "sim/sweep/run_plan.hpp"
 #include "sim/sweep/sweep_error.hpp"
 #include "sim/sweep/sweep_runner.hpp"
@@ -165,20 +167,45 @@ SweepCommand::SweepCommand(CLI::App& app) {
   command_->add_flag("--force", force_, "Discard an interrupted sweep's runs and replace an existing output file");
   command_->add_flag("-q,--quiet", quiet_, "No progress or summary on stderr");
   command_->add_flag("--dry-run", dry_run_, "Print the runs (id, point, replicate, seed, parameters) and exit");
+  command_->add_option("--shard", shard_,
+                       "Run only part K of N (K = 0..N-1, contiguous blocks of runs) into the shard file -o; join the "
+                       "parts with `schoolsim merge` (docs/cluster.md)");
 }
 
 bool SweepCommand::selected() const { return command_->parsed(); }
 
 int SweepCommand::run(const std::string& history) const {
+  // Under an MPI launcher (mpirun, srun --mpi) every process runs this; only rank 0 prints.
+  const int launched = mpi::launcher_processes();
+  std::unique_ptr<mpi::Session> session;
+  if (launched > 0 && shard_.empty() && mpi::built_with_mpi()) session = std::make_unique<mpi::Session>();
+  const bool root = !session || session->rank() == 0;
   try {
     const SweepSpec spec = load_sweep_file(spec_path_, sets_);
-    for (const auto& n : spec.notes) std::cerr << "schoolsim: note: " << n << "\n";
+    if (root)
+      for (const auto& n : spec.notes) std::cerr << "schoolsim: note: " << n << "\n";
     if (dry_run_) {
-      print_plan(spec);
+      if (root) print_plan(spec);
       return kOk;
     }
     if (output_.empty()) throw SweepInputError("no output file given (use -o OUT.h5)");
     if (resume_ && force_) throw SweepInputError("--resume and --force exclude each other");
+    std::optional<ShardSpec> shard;
+    if (!shard_.empty()) {
+      try {
+        shard = parse_shard(shard_);
+      } catch (const std::invalid_argument& e) {
+        throw SweepInputError(e.what());
+      }
+      if (launched > 1)
+        throw SweepInputError("--shard runs one part per process without MPI: start it once per part (e.g. a SLURM "
+                              "job array), not with mpirun -n " + std::to_string(launched));
+    }
+    if (launched > 1 && !session)
+      throw SweepInputError("this schoolsim was built without MPI (CMake option SCHOOLSIM_MPI) but started by an MPI "
+                            "launcher with " + std::to_string(launched) +
+                            " processes: rebuild with libopenmpi-dev, or run parts with --shard K/N (docs/cluster.md)");
+    if (session) return run_mpi(*session, spec, history);
     std::unique_ptr<tbb::global_control> limit;
     if (threads_ > 0)
       limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads_);
@@ -190,6 +217,7 @@ int SweepCommand::run(const std::string& history) const {
     options.history = history;
     options.stop = &g_stop;
     options.note = [](const std::string& n) { std::cerr << "schoolsim: note: " << n << "\n"; };
+    options.shard = shard;
     SweepCounters counters;
     SweepOutcome outcome;
     const auto t0 = std::chrono::steady_clock::now();
@@ -224,18 +252,65 @@ int SweepCommand::run(const std::string& history) const {
     }
     return kOk;
   } catch (const config::ConfigError& e) {
-    std::cerr << "schoolsim: invalid sweep:\n" << e.what() << "\n";
+    if (root) std::cerr << "schoolsim: invalid sweep:\n" << e.what() << "\n";
     return kInputError;
   } catch (const SweepInputError& e) {
-    std::cerr << "schoolsim: " << e.what() << "\n";
+    if (root) std::cerr << "schoolsim: " << e.what() << "\n";
     return kInputError;
   } catch (const io::OutputError& e) {
-    std::cerr << "schoolsim: cannot write output: " << e.what() << "\n";
+    if (root) std::cerr << "schoolsim: cannot write output: " << e.what() << "\n";
     return kRuntimeError;
   } catch (const std::exception& e) {
-    std::cerr << "schoolsim: error: " << e.what() << "\n";
+    if (root) std::cerr << "schoolsim: error: " << e.what() << "\n";
     return kRuntimeError;
   }
+}
+
+int SweepCommand::run_mpi(const mpi::Session& session, const SweepSpec& spec, const std::string& history) const {
+  const bool root = session.rank() == 0;
+  SweepOptions options;
+  options.output = output_;
+  options.resume = resume_;
+  options.force = force_;
+  options.history = history;
+  options.stop = &g_stop;
+  options.note = [](const std::string& n) { std::cerr << "schoolsim: note: " << n << "\n"; };
+  SweepCounters counters;
+  mpi::MpiSweepResult result;
+  const auto t0 = std::chrono::steady_clock::now();
+  {
+    SignalGuard signals;
+    std::unique_ptr<ProgressReporter> progress;
+    if (root && !quiet_) progress = std::make_unique<ProgressReporter>(counters);
+    result = mpi::run_sweep(session, spec, options, counters, threads_);
+  }
+  if (!root) return result.status;
+  const double total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const SweepOutcome& outcome = result.outcome;
+  if (!result.message.empty()) std::cerr << "schoolsim: " << result.message << "\n";
+  if (result.status == kInterrupted) {
+    std::cerr << "schoolsim: sweep interrupted: finished runs are saved in " << outcome.parts.string()
+              << "; continue with (any number of ranks):\n  mpirun ... " << with_resume(history) << "\n";
+    return result.status;
+  }
+  if (outcome.result == SweepOutcome::Result::AlreadyComplete) {
+    if (!quiet_) std::cerr << "schoolsim: " << output_ << " is already complete (nothing to resume)\n";
+    return result.status;
+  }
+  if (result.status != kOk && result.shards == 0) return result.status;
+  if (!quiet_) {
+    char rate[64];
+    std::snprintf(rate, sizeof rate, "%.2f", outcome.seconds > 0 ? static_cast<double>(outcome.ran) / outcome.seconds : 0.0);
+    std::cerr << "schoolsim: sweep " << spec.name << ": " << outcome.runs << " runs (" << outcome.failed << " failed";
+    if (outcome.reused > 0) std::cerr << ", " << outcome.reused << " reused";
+    std::cerr << ") on " << session.size() << (session.size() == 1 ? " rank in " : " ranks in ")
+              << duration_text(total_seconds) << ", " << rate
+              << " runs/s -> " << output_ << " (master of " << result.shards << " shards in " << output_ << ".shards/)\n";
+  }
+  if (outcome.failed > 0)
+    std::cerr << "schoolsim: " << outcome.failed << " of " << outcome.runs
+              << " runs failed (run_status = 1; messages in run_error)\n";
+  return result.status;
 }
 
 }  // namespace schoolsim::cli

@@ -38,18 +38,27 @@ std::size_t element_bytes(ElementType t) {
   return 8;
 }
 
-/// Chunks of (run, dims...): whole runs, several per chunk for small variables; one run's
-/// block for per-school variables, halving the largest other axis until under 1 MiB.
-std::vector<std::size_t> chunk_for(const NcWriter& f, const VariableSchema& v, std::size_t runs) {
+std::vector<std::size_t> chunk_for(const NcWriter& f, const VariableSchema& v, std::size_t runs,
+                                   const std::vector<std::string>& dims) {
+  std::vector<std::size_t> shape;
+  for (const auto& d : dims) shape.push_back(f.dimension_size(d));
+  return sweep_chunk(shape, element_bytes(v.type), v.per_school, runs);
+}
+
+}  // namespace
+
+std::vector<std::size_t> sweep_chunk(const std::vector<std::size_t>& shape, std::size_t element_bytes, bool per_school,
+                                     std::size_t runs) {
   std::vector<std::size_t> chunk{1};
-  for (const auto& d : v.dims) chunk.push_back(std::max<std::size_t>(f.dimension_size(d), 1));
-  const std::size_t run_bytes = std::max<std::size_t>(v.size, 1) * element_bytes(v.type);
-  if (!v.per_school) {
+  std::size_t size = 1;
+  for (const auto d : shape) chunk.push_back(std::max<std::size_t>(d, 1)), size *= d;
+  const std::size_t run_bytes = std::max<std::size_t>(size, 1) * element_bytes;
+  if (!per_school) {
     chunk[0] = std::clamp<std::size_t>(kRunChunkBytes / run_bytes, 1, std::max<std::size_t>(runs, 1));
     return chunk;
   }
   auto bytes = [&] {
-    std::size_t b = element_bytes(v.type);
+    std::size_t b = element_bytes;
     for (std::size_t i = 1; i < chunk.size(); ++i) b *= chunk[i];
     return b;
   };
@@ -60,6 +69,8 @@ std::vector<std::size_t> chunk_for(const NcWriter& f, const VariableSchema& v, s
   }
   return chunk;
 }
+
+namespace {
 
 template <class T>
 constexpr T integer_fill() {
@@ -95,19 +106,20 @@ void write_static(NcWriter& f, const World& w) {
   f.write("school_disadvantage", {"school"}, w.disadvantage, attrs("1", "share of pupils eligible for free school meals"));
 }
 
-void write_run_variables(NcWriter& f, const SweepSpec& spec, const SweepPlan& plan, const std::vector<RunSummary>& runs) {
-  const auto R = static_cast<std::size_t>(plan.runs());
+void write_run_variables(NcWriter& f, const SweepSpec& spec, const SweepPlan& plan, const std::vector<RunSummary>& runs,
+                         const std::vector<std::int64_t>& ids) {
+  const auto R = ids.size();
   std::vector<std::int32_t> point(R), replicate(R);
   std::vector<std::int64_t> seed(R);
   std::vector<std::int8_t> status(R);
   std::vector<std::string> error(R);
   for (std::size_t r = 0; r < R; ++r) {
-    const RunPlan p = plan.run(static_cast<std::int64_t>(r));
+    const RunPlan p = plan.run(ids[r]);
     point[r] = static_cast<std::int32_t>(p.point);
     replicate[r] = p.replicate;
     seed[r] = static_cast<std::int64_t>(p.seed);
-    status[r] = runs[r].status;
-    error[r] = runs[r].error;
+    status[r] = runs[static_cast<std::size_t>(ids[r])].status;
+    error[r] = runs[static_cast<std::size_t>(ids[r])].error;
   }
   f.write("replicate", {"run"}, replicate,
           attrs("1", "replicate: the same replicate uses the same random numbers at every design point"));
@@ -122,7 +134,7 @@ void write_run_variables(NcWriter& f, const SweepSpec& spec, const SweepPlan& pl
                     {"long_name", p.doc.empty() ? p.key : p.doc},
                     {"sweep_parameter", p.key}};
     std::vector<double> values(R);
-    for (std::size_t r = 0; r < R; ++r) values[r] = plan.value(plan.run(static_cast<std::int64_t>(r)).point, i);
+    for (std::size_t r = 0; r < R; ++r) values[r] = plan.value(plan.run(ids[r]).point, i);
     if (p.type == ValueType::Real) {
       a.push_back({"valid_min", p.min});
       a.push_back({"valid_max", p.max});
@@ -144,7 +156,7 @@ void write_run_variables(NcWriter& f, const SweepSpec& spec, const SweepPlan& pl
   const auto per_run = [&](const auto& per_point) {
     using T = typename std::decay_t<decltype(per_point)>::value_type;
     std::vector<T> out(R);
-    for (std::size_t r = 0; r < R; ++r) out[r] = per_point[static_cast<std::size_t>(plan.run(static_cast<std::int64_t>(r)).point)];
+    for (std::size_t r = 0; r < R; ++r) out[r] = per_point[static_cast<std::size_t>(plan.run(ids[r]).point)];
     return out;
   };
   if (!meta.saltelli_block.empty()) {
@@ -234,10 +246,16 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
                       const World& world, const RunSchema& schema, const std::vector<RunSummary>& runs,
                       const std::function<RunRecord(std::int64_t)>& read, const std::function<bool()>& keep_going,
                       const SweepFileInfo& info) {
-  const auto R = static_cast<std::size_t>(plan.runs());
+  std::vector<std::int64_t> ids = info.run_ids;
+  if (ids.empty() && !info.shard) {
+    ids.resize(static_cast<std::size_t>(plan.runs()));
+    std::iota(ids.begin(), ids.end(), std::int64_t{0});
+  }
+  const auto R = ids.size();
   std::int64_t failed = 0, n_events = 0;
   int max_members = 2;
-  for (const auto& r : runs) {
+  for (const std::int64_t id : ids) {
+    const RunSummary& r = runs[static_cast<std::size_t>(id)];
     failed += r.status != 0;
     n_events += r.n_events;
     max_members = std::max(max_members, static_cast<int>(r.max_members));
@@ -260,13 +278,18 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
   f.set_global("sweep_runs", plan.runs());
   f.set_global("sweep_failed_runs", failed);
   f.set_global("sweep_fingerprint", fingerprint_text(info.fingerprint));
+  if (info.shard) {
+    // A shard: its own runs (global run ids in `run`), failures and events; `schoolsim merge`
+    // or the MPI driver joins the shards (docs/cluster.md).
+    f.set_global("shard_index", static_cast<std::int64_t>(info.shard->index));
+    f.set_global("shard_count", static_cast<std::int64_t>(info.shard->count));
+  }
   f.set_global("run_seed_rule",
                std::string("seed = SplitMix64 output number replicate + 1 from state sweep_seed, shifted right by 2 "
                            "bits; every design point uses the same seed for the same replicate (docs/sweeps.md)"));
 
-  std::vector<std::int32_t> run_ids(R), terms(static_cast<std::size_t>(schema.n_terms)),
+  std::vector<std::int32_t> run_ids(ids.begin(), ids.end()), terms(static_cast<std::size_t>(schema.n_terms)),
       schools(static_cast<std::size_t>(world.n)), member_ids(static_cast<std::size_t>(max_members));
-  std::iota(run_ids.begin(), run_ids.end(), 0);
   std::iota(terms.begin(), terms.end(), 0);
   std::iota(schools.begin(), schools.end(), 0);
   std::iota(member_ids.begin(), member_ids.end(), 0);
@@ -283,7 +306,7 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
   f.add_dimension("member", member_ids, attrs("1", "member position"));
 
   write_static(f, world);
-  write_run_variables(f, spec, plan, runs);
+  write_run_variables(f, spec, plan, runs, ids);
 
   const std::string coordinates = run_coordinates(spec, plan);
   for (const auto& v : schema.variables) {
@@ -296,7 +319,7 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
       if constexpr (!std::is_floating_point_v<T>) {
         if (failed > 0) a.push_back({"_FillValue", static_cast<std::int64_t>(integer_fill<T>())});
       }
-      f.define<T>(v.name, dims, a, chunk_for(f, v, R));
+      f.define<T>(v.name, dims, a, chunk_for(f, v, R, v.dims));
     });
   }
   if (schema.events) {
@@ -313,7 +336,7 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
   std::size_t event_offset = 0;
   for (std::size_t r = 0; r < R; ++r) {
     if (!keep_going()) return false;
-    const RunRecord rec = read(static_cast<std::int64_t>(r));
+    const RunRecord rec = read(ids[r]);
     for (std::size_t i = 0; i < schema.variables.size(); ++i) {
       const VariableSchema& v = schema.variables[i];
       std::vector<std::size_t> start{r}, count{1};
@@ -328,7 +351,7 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
       });
     }
     if (schema.events) {
-      write_events(f, event_offset, static_cast<std::int64_t>(r), rec.events, max_members);
+      write_events(f, event_offset, ids[r], rec.events, max_members);
       event_offset += rec.events.size();
     }
   }

@@ -11,6 +11,7 @@
 
 #include "sim/sweep/run_plan.hpp"
 #include "sim/sweep/run_record.hpp"
+#include "sim/sweep/shards.hpp"
 #include "sim/sweep/sweep_spec.hpp"
 #include "sim/world.hpp"
 
@@ -28,15 +29,26 @@ struct RunSummary {
 struct SweepFileInfo {
   std::string history;      ///< the command line (CF `history`)
   std::uint64_t fingerprint = 0;
+  /// The runs the file holds, ascending: a shard (docs/cluster.md). Empty: every run.
+  std::vector<std::int64_t> run_ids;
+  /// Set for a shard: written as the `shard_index` and `shard_count` attributes.
+  std::optional<ShardSpec> shard;
 };
 
-/// Writes `path` (temporary name, renamed when complete). `read(run_id)` returns each run's
-/// record, called once per run in run order; `keep_going()` is asked before each run and a
+/// Writes `path` (temporary name, renamed when complete): every run, or the runs of
+/// `info.run_ids` (a shard, whose `run` coordinate holds those global run ids). `runs` is
+/// indexed by run id. `read(run_id)` returns each run's record, called once per run in run order; `keep_going()` is asked before each run and a
 /// false answer abandons the file (returns false, nothing written). Throws io::OutputError.
 bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const SweepSpec& spec, const SweepPlan& plan,
                       const World& world, const RunSchema& schema, const std::vector<RunSummary>& runs,
                       const std::function<RunRecord(std::int64_t)>& read, const std::function<bool()>& keep_going,
                       const SweepFileInfo& info);
+
+/// Chunk shape of a variable over (run, shape...) in a sweep file of `runs` runs: variables
+/// without a school axis hold as many whole runs per chunk as fit in 64 KiB; per-school
+/// variables one run, split by halving the largest other axis until under 1 MiB.
+std::vector<std::size_t> sweep_chunk(const std::vector<std::size_t>& shape, std::size_t element_bytes, bool per_school,
+                                     std::size_t runs);
 
 /// The `sweep_fingerprint` attribute of an existing sweep file; nullopt if the file cannot
 /// be read or has none.

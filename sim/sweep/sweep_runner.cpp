@@ -13,6 +13,7 @@
 
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/engine.hpp"
+#include "sim/io/nc_reader.hpp"
 #include "sim/io/nc_writer.hpp"
 #include "sim/sweep/hash.hpp"
 #include "sim/sweep/run_journal.hpp"
@@ -37,7 +38,17 @@ RunSchema schema_of(const SweepSpec& spec, const World& world) {
   return make_run_schema(world.n, b.run.terms, spec.write_per_school, b.output.events);
 }
 
-void check_output(const fs::path& out) {
+/// The journal of a shard: its own fingerprint, so a journal of another part is refused.
+std::uint64_t shard_journal_fingerprint(std::uint64_t fingerprint, const ShardSpec& shard) {
+  Fnv1a h;
+  h.text("schoolsim shard journal 1");
+  h.value(fingerprint), h.value(shard.index), h.value(shard.count);
+  return h.digest();
+}
+
+}  // namespace
+
+void check_sweep_output(const fs::path& out) {
   if (out.empty()) throw SweepInputError("no output file given (use -o OUT.h5)");
   const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
   std::error_code ec;
@@ -56,7 +67,76 @@ RunSummary summarise(const RunRecord& rec) {
   return s;
 }
 
-}  // namespace
+bool holds_sweep(const fs::path& path, std::uint64_t fingerprint, const std::optional<ShardSpec>& shard) {
+  if (read_sweep_fingerprint(path) != fingerprint_text(fingerprint)) return false;
+  try {
+    const io::NcReader file(path);
+    const auto integer = [&](const char* name) -> std::optional<std::int64_t> {
+      const auto v = file.global(name);
+      if (!v || !std::holds_alternative<std::int64_t>(*v)) return std::nullopt;
+      return std::get<std::int64_t>(*v);
+    };
+    if (!shard) return !integer("shard_index");  // a sweep file or the master of a sharded sweep
+    return integer("shard_index") == shard->index && integer("shard_count") == shard->count;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+PreparedSweep::PreparedSweep(const SweepSpec& spec, const std::function<void(const std::string&)>& note_fn)
+    : spec_(spec), plan_(std::make_unique<SweepPlan>(spec_)) {
+  const auto note = [&](const std::string& text) {
+    if (note_fn) note_fn(text);
+  };
+  const SweepPlan& plan = *plan_;
+  // Check every design point; the world's neighbour lists cover the largest radius any
+  // valid point needs.
+  auto radius = required_neighbour_radius(spec_.base_scenario);
+  for (std::int64_t p = 0; p < plan.points(); ++p) {
+    const Scenario s = plan.point_scenario(p);
+    try {
+      config::validate(s, "design point " + std::to_string(p));
+    } catch (const config::ConfigError& e) {
+      point_errors_[p] = e.what();
+      continue;
+    }
+    const auto r = required_neighbour_radius(s);
+    for (int ph = 0; ph < kPhases; ++ph) radius[static_cast<std::size_t>(ph)] = std::max(radius[static_cast<std::size_t>(ph)], r[static_cast<std::size_t>(ph)]);
+  }
+  if (!point_errors_.empty())
+    note(std::to_string(point_errors_.size()) + " of " + std::to_string(plan.points()) +
+         " design points are invalid; their runs are recorded as failed (first: " + point_errors_.begin()->second + ")");
+  world_ = build_world(spec_.base_scenario, spec_.base_path.parent_path(), radius);
+  if (!spec_.base_scenario.world.file.empty()) {
+    const std::size_t known = spec_.notes.size();
+    decide_per_school(spec_, world_.n);
+    for (std::size_t i = known; i < spec_.notes.size(); ++i) note(spec_.notes[i]);
+  }
+  schema_ = schema_of(spec_, world_);
+  fingerprint_ = sweep_fingerprint(spec_, world_);
+}
+
+std::optional<RunRecord> PreparedSweep::run(std::int64_t id, const std::function<bool()>& stopping) const {
+  const RunPlan run = plan_->run(id);
+  if (const auto bad = point_errors_.find(run.point); bad != point_errors_.end()) return failed_run(id, bad->second);
+  try {
+    const Scenario s = plan_->run_scenario(run);
+    Engine engine(s, world_, run.seed, static_cast<std::uint32_t>(run.replicate));
+    Recorder recorder(world_, s.run.terms, s.output.per_school);
+    engine.observe(recorder);
+    for (int t = 1; t <= s.run.terms; ++t) {
+      if (stopping && stopping()) throw Stopped{};
+      engine.step();
+      engine.observe(recorder);
+    }
+    return record_run(schema_, id, recorder, engine.state());
+  } catch (const Stopped&) {
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return failed_run(id, std::string("run ") + std::to_string(id) + " (design point " + std::to_string(run.point) +
+                              ", replicate " + std::to_string(run.replicate) + "): " + e.what());
+  }
+}
 
 std::uint64_t sweep_fingerprint(const SweepSpec& spec, const World& world) {
   const SweepPlan plan(spec);
@@ -83,14 +163,14 @@ SweepOutcome run_sweep(const SweepSpec& spec_in, const SweepOptions& options, Sw
   };
   const auto stopping = [&] { return options.stop != nullptr && options.stop->load(std::memory_order_relaxed); };
   SweepOutcome outcome;
-  SweepSpec spec = spec_in;  // the per-school decision may change once a world file is loaded
-  const auto R = spec.runs();
-  outcome.runs = R;
-  counters.total = R;
+  const auto R = spec_in.runs();
+  const RunBlock block = options.shard ? shard_block(options.shard->index, options.shard->count, R) : RunBlock{0, R};
+  outcome.runs = block.size();
+  counters.total = block.size();
 
   // Output and parts folder: every refusal before any work.
   const fs::path& out = options.output;
-  check_output(out);
+  check_sweep_output(out);
   const fs::path parts_path = RunJournal::folder_for(out);
   outcome.parts = parts_path;
   std::error_code ec;
@@ -107,37 +187,20 @@ SweepOutcome run_sweep(const SweepSpec& spec_in, const SweepOptions& options, Sw
   if (parts_exist && !options.resume && !options.force)
     throw SweepInputError(parts_path.string() +
                           " exists (an interrupted sweep?): use --resume to continue it or --force to start over");
-  const SweepPlan plan(spec);
+  if (parts_exist && !options.force && fs::exists(parts_path / "rank-0", ec))
+    throw SweepInputError(parts_path.string() +
+                          " holds the journals of an MPI sweep: continue it under mpirun (docs/cluster.md), or use --force");
 
-  // Check every design point; the world's neighbour lists cover the largest radius any
-  // valid point needs.
-  std::map<std::int64_t, std::string> point_errors;
-  auto radius = required_neighbour_radius(spec.base_scenario);
-  for (std::int64_t p = 0; p < plan.points(); ++p) {
-    const Scenario s = plan.point_scenario(p);
-    try {
-      config::validate(s, "design point " + std::to_string(p));
-    } catch (const config::ConfigError& e) {
-      point_errors[p] = e.what();
-      continue;
-    }
-    const auto r = required_neighbour_radius(s);
-    for (int ph = 0; ph < kPhases; ++ph) radius[static_cast<std::size_t>(ph)] = std::max(radius[static_cast<std::size_t>(ph)], r[static_cast<std::size_t>(ph)]);
-  }
-  if (!point_errors.empty())
-    note(std::to_string(point_errors.size()) + " of " + std::to_string(plan.points()) +
-         " design points are invalid; their runs are recorded as failed (first: " + point_errors.begin()->second + ")");
-  const World world = build_world(spec.base_scenario, spec.base_path.parent_path(), radius);
-  if (!spec.base_scenario.world.file.empty()) {
-    const std::size_t known = spec.notes.size();
-    decide_per_school(spec, world.n);
-    for (std::size_t i = known; i < spec.notes.size(); ++i) note(spec.notes[i]);
-  }
-  const RunSchema schema = schema_of(spec, world);
-  const std::uint64_t fingerprint = sweep_fingerprint(spec, world);
+  const PreparedSweep prepared(spec_in, note);
+  const SweepSpec& spec = prepared.spec();
+  const SweepPlan& plan = prepared.plan();
+  const RunSchema& schema = prepared.schema();
+  const std::uint64_t fingerprint = prepared.fingerprint();
+  const std::uint64_t journal_fingerprint =
+      options.shard ? shard_journal_fingerprint(fingerprint, *options.shard) : fingerprint;
 
   if (out_exists && !options.force) {
-    if (read_sweep_fingerprint(out) == fingerprint_text(fingerprint)) {
+    if (holds_sweep(out, fingerprint, options.shard)) {
       if (parts_exist) fs::remove_all(parts_path, ec);  // left over if the merge was stopped after the rename
       outcome.result = SweepOutcome::Result::AlreadyComplete;
       counters.stage = 3;
@@ -146,12 +209,15 @@ SweepOutcome run_sweep(const SweepSpec& spec_in, const SweepOptions& options, Sw
     throw SweepInputError(out.string() + ": exists already (use --force to replace it)");
   }
   RunJournal journal(parts_path, parts_exist && !options.force ? RunJournal::Mode::Resume : RunJournal::Mode::Create,
-                     fingerprint, R);
+                     journal_fingerprint, R);
 
   // Reuse the valid records of an interrupted sweep.
   std::vector<RunSummary> summary(static_cast<std::size_t>(R));
   journal.scan(
-      schema, [&](const RunRecord& rec) { summary[static_cast<std::size_t>(rec.run_id)] = summarise(rec); },
+      schema,
+      [&](const RunRecord& rec) {
+        if (rec.run_id >= block.begin && rec.run_id < block.end) summary[static_cast<std::size_t>(rec.run_id)] = summarise(rec);
+      },
       [&](const std::string& problem) {
         note(problem);
         ++outcome.invalid_parts;
@@ -161,9 +227,11 @@ SweepOutcome run_sweep(const SweepSpec& spec_in, const SweepOptions& options, Sw
     counters.failed += s.done && s.status != 0;
   }
   counters.reused = outcome.reused;
-  std::vector<std::int64_t> pending;
-  for (std::int64_t id = 0; id < R; ++id)
+  std::vector<std::int64_t> pending, ids;
+  for (std::int64_t id = block.begin; id < block.end; ++id) {
+    ids.push_back(id);
     if (!summary[static_cast<std::size_t>(id)].done) pending.push_back(id);
+  }
 
   // Run what is missing: one task per run, isolated so that a thread waiting inside a run's
   // parallel loops never starts another run (which bounds the runs in flight by the threads).
@@ -171,29 +239,9 @@ SweepOutcome run_sweep(const SweepSpec& spec_in, const SweepOptions& options, Sw
   counters.started_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t0.time_since_epoch()).count();
   counters.stage = 1;
   const auto run_one = [&](std::int64_t id) {
-    const RunPlan run = plan.run(id);
-    RunRecord rec;
-    if (const auto bad = point_errors.find(run.point); bad != point_errors.end()) {
-      rec = failed_run(id, bad->second);
-    } else {
-      try {
-        const Scenario s = plan.run_scenario(run);
-        Engine engine(s, world, run.seed, static_cast<std::uint32_t>(run.replicate));
-        Recorder recorder(world, s.run.terms, s.output.per_school);
-        engine.observe(recorder);
-        for (int t = 1; t <= s.run.terms; ++t) {
-          if (stopping()) throw Stopped{};
-          engine.step();
-          engine.observe(recorder);
-        }
-        rec = record_run(schema, id, recorder, engine.state());
-      } catch (const Stopped&) {
-        return;
-      } catch (const std::exception& e) {
-        rec = failed_run(id, std::string("run ") + std::to_string(id) + " (design point " + std::to_string(run.point) +
-                                 ", replicate " + std::to_string(run.replicate) + "): " + e.what());
-      }
-    }
+    std::optional<RunRecord> done = prepared.run(id, stopping);
+    if (!done) return;
+    const RunRecord& rec = *done;
     journal.append(schema, rec);
     summary[static_cast<std::size_t>(id)] = summarise(rec);
     if (rec.status != 0) ++counters.failed;
@@ -215,8 +263,8 @@ SweepOutcome run_sweep(const SweepSpec& spec_in, const SweepOptions& options, Sw
     outcome.result = SweepOutcome::Result::Interrupted;
     return outcome;
   }
-  for (const auto& s : summary)
-    if (!s.done) throw std::logic_error("sweep: a run has no result");
+  for (const std::int64_t id : ids)
+    if (!summary[static_cast<std::size_t>(id)].done) throw std::logic_error("sweep: a run has no result");
 
   // Merge the records, in run order, into the sweep file.
   counters.stage = 2;
@@ -228,8 +276,10 @@ SweepOutcome run_sweep(const SweepSpec& spec_in, const SweepOptions& options, Sw
                             e.what() + "); run the sweep again with --resume to redo it");
     }
   };
-  const bool merged = write_sweep_file(out, options.force, spec, plan, world, schema, summary, read,
-                                       [&] { return !stopping(); }, SweepFileInfo{options.history, fingerprint});
+  SweepFileInfo info{options.history, fingerprint, {}, options.shard};
+  if (options.shard) info.run_ids = ids;
+  const bool merged = write_sweep_file(out, options.force, spec, plan, prepared.world(), schema, summary, read,
+                                       [&] { return !stopping(); }, info);
   if (!merged) {
     outcome.result = SweepOutcome::Result::Interrupted;
     return outcome;

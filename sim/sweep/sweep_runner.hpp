@@ -8,8 +8,15 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <memory>
+#include <optional>
 #include <string>
 
+#include "sim/sweep/run_plan.hpp"
+#include "sim/sweep/run_record.hpp"
+#include "sim/sweep/shards.hpp"
+#include "sim/sweep/sweep_file.hpp"
 #include "sim/sweep/sweep_spec.hpp"
 #include "sim/world.hpp"
 
@@ -25,6 +32,9 @@ struct SweepOptions {
   const std::atomic<bool>* stop = nullptr;
   /// Informational messages (invalid records being redone, invalid design points, ...).
   std::function<void(const std::string&)> note;
+  /// Run only part `index` of `count` (contiguous blocks of runs) into the shard file
+  /// `output` (docs/cluster.md); its journal is `output`.parts as usual.
+  std::optional<ShardSpec> shard;
 };
 
 /// Live counters for a progress display (read from another thread).
@@ -49,6 +59,49 @@ struct SweepOutcome {
 /// (resolved spec and base scenario, the world's schools, design points, seeds, output
 /// layout, schoolsim version).
 std::uint64_t sweep_fingerprint(const SweepSpec& spec, const World& world);
+
+/// Everything a process needs to run any run of a sweep: the checked design points, the
+/// world (built once, with neighbour lists for the largest radius any valid point needs),
+/// the per-run output schema and the fingerprint. Shared read-only by the threads of a
+/// process (and built identically by every MPI rank).
+class PreparedSweep {
+ public:
+  /// Validates every design point (invalid ones become failed runs, with a `note`), builds
+  /// the world and decides per-school output for a world file. Throws what build_world throws.
+  PreparedSweep(const SweepSpec& spec, const std::function<void(const std::string&)>& note);
+  PreparedSweep(const PreparedSweep&) = delete;
+  PreparedSweep& operator=(const PreparedSweep&) = delete;
+
+  const SweepSpec& spec() const { return spec_; }
+  const SweepPlan& plan() const { return *plan_; }
+  const World& world() const { return world_; }
+  const RunSchema& schema() const { return schema_; }
+  std::uint64_t fingerprint() const { return fingerprint_; }
+  std::int64_t runs() const { return plan_->runs(); }
+
+  /// Runs one run (a failed record if its point is invalid or the engine throws); nullopt
+  /// if `stopping()` became true before it finished (checked before every term).
+  std::optional<RunRecord> run(std::int64_t id, const std::function<bool()>& stopping) const;
+
+ private:
+  SweepSpec spec_;
+  std::unique_ptr<SweepPlan> plan_;
+  std::map<std::int64_t, std::string> point_errors_;
+  World world_;
+  RunSchema schema_;
+  std::uint64_t fingerprint_ = 0;
+};
+
+/// What writing a sweep or shard file needs to know of a finished run.
+RunSummary summarise(const RunRecord& record);
+
+/// Refuses an output path whose folder is missing or unwritable, or that is a folder
+/// (SweepInputError).
+void check_sweep_output(const std::filesystem::path& out);
+
+/// Whether `path` is a complete file of this sweep (its `sweep_fingerprint` matches and, for
+/// a shard, `shard_index`/`shard_count` too).
+bool holds_sweep(const std::filesystem::path& path, std::uint64_t fingerprint, const std::optional<ShardSpec>& shard);
 
 /// Runs the sweep. Throws SweepInputError (output exists, parts folder exists without
 /// --resume, parts of another sweep, folder locked), io::OutputError on I/O failure.
