@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -189,6 +190,7 @@ std::string take_hdf5_error() {
   };
   if (H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, callback, &found) < 0) found.clear();
   H5Eclear2(H5E_DEFAULT);
+  std::replace(found.begin(), found.end(), '\n', ' ');  // "time = ...\n, filename = ..." in write errors
   return found.empty() ? "unknown HDF5 error" : found;
 }
 
@@ -199,6 +201,21 @@ std::string errno_text(int error) {
 std::filesystem::path folder_of(const std::filesystem::path& path) {
   return path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
 }
+
+// Process-wide policy of the output layer, set before main() (docs/hardening.md):
+// - No HDF5 clean-up at exit. After a failed write (disk full, file size limit) HDF5 keeps a
+//   half-closed file in its tables, and its atexit handler (H5_term_library) then crashed in
+//   H5F__close_cb (HDF5 1.10.8): a clear "No space left on device" error ended in a
+//   segmentation fault. Every file is closed explicitly anyway (commit, ~NcWriter, readers).
+//   H5dont_atexit() must come before any other HDF5 call, hence a static initializer.
+// - SIGXFSZ ignored: over a file size limit (ulimit -f) write() then fails with EFBIG and the
+//   writer reports it and deletes its temporary file, instead of the process being killed
+//   with a core dump and the temporary file left behind.
+const bool kProcessPolicy = [] {
+  H5dont_atexit();
+  std::signal(SIGXFSZ, SIG_IGN);
+  return true;
+}();
 
 // Syncs a file or folder to disk; returns an error text, empty on success.
 std::string fsync_path(const std::filesystem::path& path, int flags) {
