@@ -49,7 +49,7 @@ struct WorldParams {
   double expertise_school_sd = 0.08;
   double expertise_concentration = 20.0;
   double expertise_mean = 0.55;
-  double expertise_disadvantage_slope = 0.5;
+  double expertise_disadvantage_slope = 0.7;  ///< calibrated with turnover_disadvantage (docs/calibration.md)
   double openness_alpha = 4.0;
   double openness_beta = 3.0;
   /// Named regions: sets of LA indices selectable by programmes.
@@ -177,7 +177,7 @@ struct PracticeParams {
   double self_improvement = 0.055;
   double turnover_base = 0.05;
   double turnover_loss = 0.3;
-  double turnover_disadvantage = 1.0;
+  double turnover_disadvantage = 0.9;  ///< calibrated with the expertise slope (docs/calibration.md)
   double turnover_grade = 0.5;
   double labour_tightness = 1.0;
   std::vector<LabourChange> labour_changes;

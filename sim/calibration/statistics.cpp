@@ -488,7 +488,8 @@ class FundingCliff : public Statistic {
     hi_share_ = hi_n > 0 ? hi_alive / hi_n : kNaN;
     lo_share_ = lo_n > 0 ? lo_alive / lo_n : kNaN;
     out.details = fmt(alive, 6) + " of " + fmt(n, 6) + " funded partnerships active " + std::to_string(after_) +
-                  " terms after closure (term " + std::to_string(closure_) + "); surviving: " + fmt(hi_share_) +
+                  " terms after closure (no grant from term " + std::to_string(closure_) + ", survival at term " +
+                  std::to_string(closure_ + after_) + "); surviving: " + fmt(hi_share_) +
                   " with trust at closure above the median vs " + fmt(lo_share_) + " at or below (" +
                   (trust_relation() ? "higher" : "NOT higher") + "); correlation of survival with trust " + fmt(corr);
   }

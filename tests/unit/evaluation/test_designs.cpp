@@ -96,7 +96,11 @@ TEST(EvaluationDesigns, PlantedEffectIsRecoveredWithinTheInterval) {
     EXPECT_LE(e.lo, tau) << to_string(d) << " estimate " << e.estimate << " se " << e.se;
     EXPECT_GE(e.hi, tau) << to_string(d) << " estimate " << e.estimate << " se " << e.se;
     EXPECT_GT(e.se, 0.0);
-    EXPECT_LT(e.se, tau / 2) << to_string(d);  // precise enough to tell the effect from zero
+    // Matching and DiD remove the schools' levels, so they tell the effect from zero; the
+    // naive comparison keeps the between-school spread in its error.
+    if (d != Design::Naive) {
+      EXPECT_LT(e.se, tau / 2) << to_string(d);
+    }
   }
   // Without the planted effect the same designs find nothing (intervals hold 0).
   for (Design d : {Design::Matched, Design::DiD}) {
