@@ -294,6 +294,11 @@ class RankSweep {
   std::atomic<bool> stop_{false}, error_flag_{false};
   std::mutex error_mutex_;
   std::string error_text_;
+  std::chrono::steady_clock::time_point start_;  ///< when the runs started (all ranks at once)
+  double run_seconds_ = 0;                        ///< rank 0: until the last rank finished its runs
+  double seconds_since_start() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
   int status_ = kOk;  ///< this rank's (rank 0: every rank's) result of the runs and shards
   std::string message_;
 };
@@ -489,7 +494,7 @@ void RankSweep::compute_root() {
       if (st.MPI_TAG == kRequest && m.size() == 3) {
         w.ran = m[1], w.failed = m[2];
         send(stopping() ? std::vector<std::int64_t>{} : work.next(std::max<std::int64_t>(m[0], 1)), from, kBatch);
-      } else if (st.MPI_TAG == kDone && m.size() >= 3) {
+      } else if (st.MPI_TAG == kDone && m.size() >= 4) {
         MPI_Status text_status;
         MPI_Probe(from, kDoneText, kWorld, &text_status);
         int length = 0;
@@ -504,7 +509,8 @@ void RankSweep::compute_root() {
           if (!text.empty()) message_ = "rank " + std::to_string(from) + ": " + text;
         }
         if (status != kOk) stop_ = true;  // one rank stopped or failed: stop them all
-        shard_indices_.insert(shard_indices_.end(), m.begin() + 3, m.end());
+        run_seconds_ = std::max(run_seconds_, static_cast<double>(m[3]) * 1e-9);
+        shard_indices_.insert(shard_indices_.end(), m.begin() + 4, m.end());
       }
     }
     update();
@@ -514,6 +520,7 @@ void RankSweep::compute_root() {
     }
     if (!own_done && (stopping() || work.left() == 0) && runner.outstanding() == 0) {
       own_done = true;
+      run_seconds_ = std::max(run_seconds_, seconds_since_start());
       settle_runs();
       if (status_ == kOk) {
         counters_.stage = 2;
@@ -606,6 +613,7 @@ MpiSweepResult RankSweep::run() {
   // The runs: `threads_` workers in this rank's arena, plus the main thread for MPI.
   const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads_) + 1);
   const auto t0 = std::chrono::steady_clock::now();
+  start_ = t0;
   if (root()) {
     result_.outcome.reused = reused_;
     counters_.reused = reused_;
@@ -613,7 +621,7 @@ MpiSweepResult RankSweep::run() {
     counters_.started_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t0.time_since_epoch()).count();
     counters_.stage = 1;
     compute_root();
-    result_.outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    result_.outcome.seconds = run_seconds_;  // until the last rank finished its runs
     result_.outcome.ran = counters_.ran;
     result_.outcome.failed = counters_.failed;
     int status = status_;
@@ -632,11 +640,12 @@ MpiSweepResult RankSweep::run() {
   }
 
   compute_worker();
+  const auto compute_ns = static_cast<std::int64_t>(seconds_since_start() * 1e9);
   settle_runs();
   std::vector<std::int64_t> written;
   if (status_ == kOk) guarded(status_, message_, [&] { written = write_shards(); });
   journals_.clear();
-  std::vector<std::int64_t> done{status_, ran_.load(), failed_.load()};
+  std::vector<std::int64_t> done{status_, ran_.load(), failed_.load(), compute_ns};
   done.insert(done.end(), written.begin(), written.end());
   send(done, 0, kDone);
   MPI_Send(message_.data(), static_cast<int>(message_.size()), MPI_CHAR, 0, kDoneText, kWorld);
