@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "sim/io/h5_inspect.hpp"
+#include "sim/io/verify.hpp"
+#include "sim/world_file.hpp"
 
 namespace schoolsim::cli {
 namespace {
@@ -35,12 +37,50 @@ std::string text_of(const io::H5Inspect& f, const std::string& name) {
   return v != nullptr && std::holds_alternative<std::string>(*v) ? std::get<std::string>(*v) : std::string();
 }
 
+/// --verify: reads every dataset (HDF5 checks each chunk's Fletcher-32 checksum); names every
+/// dataset that does not read back. 0 if all do, 1 otherwise.
+int verify(const std::string& file) {
+  io::VerifyReport report;
+  try {
+    report = io::verify_file(file);
+  } catch (const io::InputFileError& e) {
+    std::cerr << "schoolsim: " << e.what() << "\n";
+    return kProblem;
+  }
+  std::size_t checksummed = 0;
+  std::uint64_t bytes = 0;
+  std::string unprotected;
+  for (const auto& d : report.datasets) {
+    checksummed += d.checksummed ? 1 : 0;
+    bytes += d.bytes;
+  }
+  for (const auto& d : report.datasets)
+    if (!d.checksummed && !d.is_virtual) unprotected += (unprotected.empty() ? "" : ", ") + d.name;
+  std::cout << "verify: read " << report.datasets.size() << " datasets (" << bytes << " bytes), " << checksummed
+            << " with Fletcher-32 checksums";
+  if (!unprotected.empty()) std::cout << "; without (strings, scalars): " << unprotected;
+  std::cout << "\n";
+  if (report.ok()) {
+    std::cout << "verify: ok\n";
+    return kOk;
+  }
+  std::cout.flush();
+  std::cerr << "schoolsim: " << file << " is damaged: " << report.failures() << " of " << report.datasets.size()
+            << " datasets do not read back:";
+  for (const auto& d : report.datasets)
+    if (!d.error.empty()) std::cerr << "\n  " << d.name << ": " << d.error;
+  std::cerr << "\n";
+  return kProblem;
+}
+
 }  // namespace
 
 InfoCommand::InfoCommand(CLI::App& app) {
   command_ = app.add_subcommand(
       "info", "Describe an output file (dimensions, variables, provenance); for a sharded sweep, check its shards");
   command_->add_option("file", file_, "A run, sweep, shard or master file (.h5)")->required();
+  command_->add_flag("--verify", verify_,
+                     "Read every dataset and check its Fletcher-32 checksums; exit 1 naming any damaged dataset");
 }
 
 bool InfoCommand::selected() const { return command_->parsed(); }
@@ -51,8 +91,19 @@ int InfoCommand::run() const {
     opened = std::make_unique<io::H5Inspect>(file_);
   } catch (const io::InputFileError& e) {
     std::cerr << "schoolsim: " << e.what() << "\n";
+    // With --verify, an HDF5 file (by its signature) that cannot be opened is damaged (exit 1).
+    if (verify_ && is_hdf5_file(file_)) {
+      std::cerr << "schoolsim: " << file_ << " is damaged or truncated: it has the HDF5 signature but does not open\n";
+      return kProblem;
+    }
     return kInputError;
   }
+  // Called last: closes the inspected file first (HDF5 refuses a second open with other settings).
+  const auto verified = [&](int status) {
+    if (!verify_) return status;
+    opened.reset();
+    return std::max(status, verify(file_));
+  };
   const io::H5Inspect& f = *opened;
   std::vector<std::string> shards;
   {
@@ -69,7 +120,12 @@ int InfoCommand::run() const {
   }
   const bool has_run = f.find("run") != nullptr;
   std::string kind;
-  if (!shards.empty() || any_virtual)
+  const std::string schoolsim_file = text_of(f, "schoolsim_file");
+  if (schoolsim_file == "world")
+    kind = "world file (schoolsim world import)";
+  else if (schoolsim_file == "capacity")
+    kind = "capacity analysis file (schoolsim capacity)";
+  else if (!shards.empty() || any_virtual)
     kind = "sweep master file joining " + std::to_string(sources.size()) + " shard" + (sources.size() == 1 ? "" : "s") +
            " with HDF5 virtual datasets";
   else if (f.global("shard_index") != nullptr)
@@ -96,7 +152,7 @@ int InfoCommand::run() const {
     std::cout << "  " << v.type_name() << " " << v.name << "(" << dims << ")" << (v.is_virtual ? "  [virtual]" : "") << "\n";
   }
 
-  if (sources.empty()) return kOk;
+  if (sources.empty()) return verified(kOk);
   const fs::path folder = fs::path(file_).has_parent_path() ? fs::path(file_).parent_path() : fs::path(".");
   const std::string fingerprint = text_of(f, "sweep_fingerprint");
   std::vector<std::string> problems;
@@ -128,9 +184,9 @@ int InfoCommand::run() const {
               << " cannot be read, so their runs would read as fill values:";
     for (const auto& p : problems) std::cerr << "\n  " << p;
     std::cerr << "\n";
-    return kProblem;
+    return verified(kProblem);
   }
-  return kOk;
+  return verified(kOk);
 }
 
 }  // namespace schoolsim::cli

@@ -3,7 +3,10 @@
 // or master of a sharded sweep), global attributes (provenance), dimensions and variables.
 // For a master file it checks that every shard it reads (the `shard_files` attribute and the
 // sources of its virtual datasets) exists and belongs to the same sweep, and names any that
-// does not. Exit status: 0 ok, 1 a shard is missing or unusable, 2 not a readable HDF5 file.
+// does not. With --verify it reads every dataset, so HDF5 checks every chunk's Fletcher-32
+// checksum, and names each dataset that does not read back (docs/hardening.md).
+// Exit status: 0 ok, 1 a shard is missing or unusable or (--verify) the file is damaged,
+// 2 not a readable HDF5 file.
 #include <CLI/CLI.hpp>
 
 #include <string>
@@ -23,6 +26,7 @@ class InfoCommand {
  private:
   CLI::App* command_ = nullptr;
   std::string file_;
+  bool verify_ = false;
 };
 
 }  // namespace schoolsim::cli

@@ -1,0 +1,185 @@
+#include "sim/io/verify.hpp"
+
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "sim/io/nc_reader.hpp"
+
+namespace schoolsim::io {
+namespace {
+
+/// Closes an HDF5 identifier at scope exit.
+class Id {
+ public:
+  Id(hid_t id, herr_t (*closer)(hid_t)) : id_(id), closer_(closer) {}
+  ~Id() {
+    if (id_ >= 0) closer_(id_);
+  }
+  Id(const Id&) = delete;
+  Id& operator=(const Id&) = delete;
+  hid_t get() const { return id_; }
+  bool ok() const { return id_ >= 0; }
+
+ private:
+  hid_t id_;
+  herr_t (*closer_)(hid_t);
+};
+
+/// The innermost messages of the HDF5 error stack ("Fletcher32 checksum error ..."), cleared.
+std::string hdf5_error() {
+  std::vector<std::string> lines;
+  const auto walk = [](unsigned, const H5E_error2_t* e, void* data) -> herr_t {
+    auto& out = *static_cast<std::vector<std::string>*>(data);
+    std::string text = e->desc != nullptr ? e->desc : "";
+    char minor[256] = {};
+    if (H5Eget_msg(e->min_num, nullptr, minor, sizeof minor) > 0) text += std::string(" (") + minor + ")";
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    if (!text.empty() && std::find(out.begin(), out.end(), text) == out.end()) out.push_back(text);
+    return 0;
+  };
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, walk, &lines);
+  H5Eclear2(H5E_DEFAULT);
+  std::string out;
+  // The stack lists the API call first; the cause ("data error detected by Fletcher32
+  // checksum") is last: innermost first, at most three.
+  for (std::size_t k = 0; k < lines.size() && k < 3; ++k) out += (k ? "; " : "") + lines[lines.size() - 1 - k];
+  return out.empty() ? "HDF5 could not read it" : out;
+}
+
+/// Whether the dataset's filters include Fletcher-32; whether it is virtual; its chunk shape.
+void describe(hid_t dataset, DatasetCheck& check, std::vector<hsize_t>& chunk, int rank) {
+  Id dcpl(H5Dget_create_plist(dataset), H5Pclose);
+  if (!dcpl.ok()) return;
+  const H5D_layout_t layout = H5Pget_layout(dcpl.get());
+  check.is_virtual = layout == H5D_VIRTUAL;
+  if (layout == H5D_CHUNKED) {
+    chunk.assign(static_cast<std::size_t>(rank), 1);
+    H5Pget_chunk(dcpl.get(), rank, chunk.data());
+  }
+  const int n = H5Pget_nfilters(dcpl.get());
+  for (int k = 0; k < n; ++k) {
+    unsigned flags = 0, config = 0;
+    std::size_t elements = 0;
+    char name[64];
+    if (H5Pget_filter2(dcpl.get(), static_cast<unsigned>(k), &flags, &elements, nullptr, sizeof name, name, &config) ==
+        H5Z_FILTER_FLETCHER32)
+      check.checksummed = true;
+  }
+}
+
+/// Reads one dataset in slabs of whole chunks along its first axis (at most ~64 MiB each).
+void read_all(hid_t dataset, DatasetCheck& check) {
+  Id space(H5Dget_space(dataset), H5Sclose);
+  Id file_type(H5Dget_type(dataset), H5Tclose);
+  if (!space.ok() || !file_type.ok()) {
+    check.error = hdf5_error();
+    return;
+  }
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  std::vector<hsize_t> shape(static_cast<std::size_t>(std::max(rank, 0)));
+  if (rank > 0) H5Sget_simple_extent_dims(space.get(), shape.data(), nullptr);
+  std::vector<hsize_t> chunk;
+  describe(dataset, check, chunk, rank);
+
+  const bool vlen_string = H5Tget_class(file_type.get()) == H5T_STRING && H5Tis_variable_str(file_type.get()) > 0;
+  Id memory_type(vlen_string ? H5Tcopy(file_type.get()) : H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND),
+                 H5Tclose);
+  if (!memory_type.ok()) {
+    check.error = hdf5_error();
+    return;
+  }
+  const std::size_t element = vlen_string ? sizeof(char*) : H5Tget_size(memory_type.get());
+  hsize_t total = 1;
+  for (const hsize_t s : shape) total *= s;
+  if (total == 0) return;
+
+  // Rows per slab: a multiple of the chunk's first dimension (each chunk decompressed once).
+  hsize_t row_elements = 1;
+  for (std::size_t a = 1; a < shape.size(); ++a) row_elements *= shape[a];
+  const hsize_t rows = rank == 0 ? 1 : shape[0];
+  const hsize_t step0 = chunk.empty() ? 1 : std::max<hsize_t>(chunk[0], 1);
+  const hsize_t budget = std::max<hsize_t>(1, (hsize_t{64} << 20) / std::max<hsize_t>(1, row_elements * element));
+  const hsize_t slab_rows = rank == 0 ? 1 : std::max(step0, budget / step0 * step0);
+  std::vector<unsigned char> buffer;
+  for (hsize_t first = 0; first < rows; first += slab_rows) {
+    const hsize_t count0 = rank == 0 ? 1 : std::min(slab_rows, rows - first);
+    buffer.assign(static_cast<std::size_t>((rank == 0 ? 1 : count0 * row_elements) * element), 0);
+    std::vector<hsize_t> start(shape.size(), 0), count(shape);
+    if (rank > 0) start[0] = first, count[0] = count0;
+    // A scalar reads whole (H5S_ALL); else the slab [first, first + count0) along axis 0.
+    Id file_space(rank > 0 ? H5Scopy(space.get()) : H5Screate(H5S_SCALAR), H5Sclose);
+    Id memory_space(rank > 0 ? H5Screate_simple(rank, count.data(), nullptr) : H5Screate(H5S_SCALAR), H5Sclose);
+    if (!file_space.ok() || !memory_space.ok() ||
+        (rank > 0 &&
+         H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0)) {
+      check.error = hdf5_error();
+      return;
+    }
+    if (H5Dread(dataset, memory_type.get(), memory_space.get(), file_space.get(), H5P_DEFAULT, buffer.data()) < 0) {
+      check.error = hdf5_error();
+      return;
+    }
+    if (vlen_string) H5Dvlen_reclaim(memory_type.get(), memory_space.get(), H5P_DEFAULT, buffer.data());
+    check.bytes += buffer.size();
+  }
+}
+
+}  // namespace
+
+bool VerifyReport::ok() const { return failures() == 0; }
+
+std::size_t VerifyReport::failures() const {
+  return static_cast<std::size_t>(
+      std::count_if(datasets.begin(), datasets.end(), [](const DatasetCheck& d) { return !d.error.empty(); }));
+}
+
+VerifyReport verify_file(const std::filesystem::path& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    throw InputFileError(path.string() + ": not an HDF5 file (or not readable)");
+  }
+  Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  H5Pset_file_locking(fapl.get(), false, true);
+  Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
+  if (!file.ok()) throw InputFileError(path.string() + ": cannot open it as HDF5: " + hdf5_error());
+
+  // Dataset names in creation order (by name if the file does not track it).
+  std::vector<std::string> names;
+  const auto collect = [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
+    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+    return 0;
+  };
+  hsize_t index = 0;
+  if (H5Literate(file.get(), H5_INDEX_CRT_ORDER, H5_ITER_INC, &index, collect, &names) < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    names.clear();
+    index = 0;
+    if (H5Literate(file.get(), H5_INDEX_NAME, H5_ITER_INC, &index, collect, &names) < 0)
+      throw InputFileError(path.string() + ": cannot list its variables: " + hdf5_error());
+  }
+  VerifyReport report;
+  for (const auto& name : names) {
+    DatasetCheck check;
+    check.name = name;
+    H5O_info_t info{};
+    if (H5Oget_info_by_name(file.get(), name.c_str(), &info, H5P_DEFAULT) < 0) {
+      check.error = "cannot read its object header: " + hdf5_error();
+      report.datasets.push_back(check);
+      continue;
+    }
+    if (info.type != H5O_TYPE_DATASET) continue;
+    Id dataset(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), H5Dclose);
+    if (!dataset.ok())
+      check.error = "cannot open it: " + hdf5_error();
+    else
+      read_all(dataset.get(), check);
+    report.datasets.push_back(check);
+  }
+  return report;
+}
+
+}  // namespace schoolsim::io
