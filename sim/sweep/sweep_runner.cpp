@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <chrono>
 #include <map>
 #include <system_error>
@@ -55,6 +56,14 @@ void check_sweep_output(const fs::path& out) {
   if (!fs::is_directory(dir, ec)) throw SweepInputError(out.string() + ": the folder " + dir.string() + " does not exist");
   if (::access(dir.c_str(), W_OK) != 0) throw SweepInputError(out.string() + ": the folder " + dir.string() + " is not writable");
   if (fs::is_directory(out, ec)) throw SweepInputError(out.string() + ": is a folder, not a file name");
+  // "<out>.parts" and "<out>.tmp-<pid>" must fit in a file name (else 'File name too long',
+  // exit 1, after the runs); a device, pipe or socket is never replaced, even with --force.
+  if (out.filename().string().size() + 16 > NAME_MAX)
+    throw SweepInputError(out.string() + ": the file name is too long (" + std::to_string(out.filename().string().size()) +
+                          " bytes; at most " + std::to_string(NAME_MAX - 16) + ")");
+  const fs::file_status status = fs::symlink_status(out, ec);
+  if (fs::exists(status) && !fs::is_regular_file(status) && !fs::is_symlink(status))
+    throw SweepInputError(out.string() + ": is not a regular file (a device, pipe or socket); choose a file name");
 }
 
 RunSummary summarise(const RunRecord& rec) {
