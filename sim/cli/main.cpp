@@ -22,6 +22,7 @@
 #include "sim/engine.hpp"
 #include "sim/io/nc_writer.hpp"
 #include "sim/io/run_file.hpp"
+#include "sim/memory_check.hpp"
 #include "sim/version.hpp"
 #include "sim/world.hpp"
 #include "sim/world_builder.hpp"
@@ -75,9 +76,10 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets) {
 }
 
 int run_command(const std::string& scenario_path, const std::vector<std::string>& sets, const std::string& out,
-                bool force, int threads, bool quiet, const std::string& history) {
+                bool force, int threads, bool quiet, const std::string& history, const std::string& memory_limit) {
   Scenario s = load(scenario_path, sets);
   check_output_path(out, force);
+  check_run_memory(s, fs::path(scenario_path).parent_path(), nullptr, memory_limit);  // docs/hardening.md
   std::unique_ptr<tbb::global_control> limit;
   if (threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
   const auto t0 = std::chrono::steady_clock::now();
@@ -90,6 +92,7 @@ int run_command(const std::string& scenario_path, const std::vector<std::string>
                  "(raise it with --set output.per_school_limit=N)\n",
                  static_cast<long long>(cells), static_cast<long long>(s.output.per_school_limit));
   }
+  check_run_memory(s, fs::path(scenario_path).parent_path(), &world, memory_limit);  // exact neighbour lists
   Engine engine(s, world, static_cast<std::uint64_t>(s.run.seed), static_cast<std::uint32_t>(s.run.replicate));
   Recorder recorder(world, s.run.terms, s.output.per_school);
   Progress progress(s.run.terms);
@@ -115,7 +118,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", version_string());
 
-  std::string scenario_path, out;
+  std::string scenario_path, out, memory_limit;
   std::vector<std::string> sets;
   bool force = false, quiet = false, markdown = false;
   int threads = 0;
@@ -128,6 +131,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1024));
   run->add_flag("--force", force, "Replace an existing output file");
   run->add_flag("-q,--quiet", quiet, "No summary line on stderr");
+  run->add_option("--memory-limit", memory_limit, "Refuse up front if the estimate exceeds this (e.g. 4G; default: available)");
 
   auto* validate = app.add_subcommand("validate", "Check a scenario and print it fully resolved (every parameter)");
   validate->add_option("scenario", scenario_path, "Scenario YAML file")->required();
@@ -156,7 +160,7 @@ int main(int argc, char** argv) {
   if (merge.selected()) return merge.run(command_line(argc, argv));
   if (info.selected()) return info.run();
   try {
-    if (*run) return run_command(scenario_path, sets, out, force, threads, quiet, command_line(argc, argv));
+    if (*run) return run_command(scenario_path, sets, out, force, threads, quiet, command_line(argc, argv), memory_limit);
     if (*validate) {
       std::cout << config::to_yaml(load(scenario_path, sets));
       return kOk;
@@ -169,6 +173,9 @@ int main(int argc, char** argv) {
     std::cerr << "schoolsim: invalid scenario:\n" << e.what() << "\n";
     return kInputError;
   } catch (const InputError& e) {
+    std::cerr << "schoolsim: " << e.what() << "\n";
+    return kInputError;
+  } catch (const MemoryError& e) {
     std::cerr << "schoolsim: " << e.what() << "\n";
     return kInputError;
   } catch (const io::OutputError& e) {

@@ -1,6 +1,7 @@
 #include "sim/cli/sweep_command.hpp"
 
 #include <tbb/global_control.h>
+#include <tbb/task_arena.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,9 +16,11 @@
 #include <thread>
 
 #include "sim/config/scenario_yaml.hpp"
+#include "sim/memory_check.hpp"
 #include "sim/io/nc_writer.hpp"
 #include "sim/mpi/mpi_sweep.hpp"
 #include "sim/sweep/run_plan.hpp"
+#include "sim/sweep/shards.hpp"
 #include "sim/sweep/sweep_error.hpp"
 #include "sim/sweep/sweep_runner.hpp"
 #include "sim/sweep/sweep_spec.hpp"
@@ -167,6 +170,8 @@ SweepCommand::SweepCommand(CLI::App& app) {
   command_->add_flag("--force", force_, "Discard an interrupted sweep's runs and replace an existing output file");
   command_->add_flag("-q,--quiet", quiet_, "No progress or summary on stderr");
   command_->add_flag("--dry-run", dry_run_, "Print the runs (id, point, replicate, seed, parameters) and exit");
+  command_->add_option("--memory-limit", memory_limit_,
+                       "Refuse up front if the estimated memory exceeds this (e.g. 4G; default: available memory)");
   command_->add_option("--shard", shard_,
                        "Run only part K of N (K = 0..N-1, contiguous blocks of runs) into the shard file -o; join the "
                        "parts with `schoolsim merge` (docs/cluster.md)");
@@ -205,6 +210,18 @@ int SweepCommand::run(const std::string& history) const {
       throw SweepInputError("this schoolsim was built without MPI (CMake option SCHOOLSIM_MPI) but started by an MPI "
                             "launcher with " + std::to_string(launched) +
                             " processes: rebuild with libopenmpi-dev, or run parts with --shard K/N (docs/cluster.md)");
+    {  // Refuse up front what would not fit in memory (docs/hardening.md "Limits").
+      const double runs = static_cast<double>(shard ? shard_block(shard->index, shard->count, spec.runs()).size() : spec.runs());
+      const bool per_school = spec.write_per_school || (!spec.base_scenario.world.file.empty() &&
+                                                        spec.per_school != PerSchool::Off && spec.base_scenario.output.per_school);
+      try {
+        check_sweep_memory(spec.base_scenario, spec.base_path.parent_path(), runs,
+                           static_cast<double>(spec.points()) * static_cast<double>(spec.parameters.size()),
+                           threads_ > 0 ? threads_ : tbb::this_task_arena::max_concurrency(), per_school, memory_limit_);
+      } catch (const MemoryError& e) {
+        throw SweepInputError(e.what());
+      }
+    }
     if (session) return run_mpi(*session, spec, history);
     std::unique_ptr<tbb::global_control> limit;
     if (threads_ > 0)

@@ -31,7 +31,7 @@ class SweepCommand {
   int run_mpi(const mpi::Session& session, const sweep::SweepSpec& spec, const std::string& history) const;
 
   CLI::App* command_ = nullptr;
-  std::string spec_path_, output_, shard_;
+  std::string spec_path_, output_, shard_, memory_limit_;
   std::vector<std::string> sets_;
   int threads_ = 0;
   bool resume_ = false, force_ = false, quiet_ = false, dry_run_ = false;

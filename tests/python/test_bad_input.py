@@ -528,3 +528,42 @@ def test_unwritable_folder_is_refused(locked_folder, command):
     assert result.returncode == 2, result.stderr
     assert "not writable" in result.stderr and "locked" in result.stderr, result.stderr
     assert leftovers(locked_folder) == []
+
+
+# ----------------------------------------------------------------------------- memory limits
+
+
+def test_run_over_the_memory_limit_is_refused_with_an_estimate(tmp_path):
+    out = tmp_path / "out.h5"
+    result = run("run", BASELINE, "-o", out, "--memory-limit", "60M")
+    refused(result, "this run (before building its world) would need about", "per-school output", "neighbour lists",
+            "but 63 MB are available (--memory-limit)", "--set output.per_school=false", out=out)
+    # The same through the environment, and for the exact check after the world is built.
+    env_result = subprocess.run([str(BIN), "run", str(BASELINE), "-o", str(out)], capture_output=True, text=True,
+                                timeout=TIMEOUT, env=dict(os.environ, SCHOOLSIM_MEMORY_LIMIT="120M"))
+    assert env_result.returncode == 2, env_result.stderr
+    assert "this run would need about" in env_result.stderr and "(SCHOOLSIM_MEMORY_LIMIT)" in env_result.stderr
+    assert not out.exists()
+
+
+def test_huge_synthetic_world_is_refused_before_it_is_built(tmp_path):
+    out = tmp_path / "out.h5"
+    result = run("run", BASELINE, "-o", out, "--set", "world.n_primary=5000000", "--set", "world.n_secondary=1000000",
+                 "--memory-limit", "16G", timeout=30)
+    refused(result, "before building its world", "neighbour lists", out=out)
+
+
+@pytest.mark.parametrize("limit", ["4Q", "-1G", "nan", "lots"])
+def test_bad_memory_limit_is_a_usage_error(tmp_path, limit):
+    out = tmp_path / "out.h5"
+    refused(run("run", BASELINE, "-o", out, *TINY, "--memory-limit", limit), "--memory-limit", "4G", out=out)
+
+
+def test_sweep_over_the_memory_limit_suggests_sharding(tmp_path):
+    spec = write(tmp_path / "sweep.yaml", SWEEP_HEAD + "parameters:\n  brokering.need_quantile: {min: 0.05, max: 0.2}\n"
+                 "design: {type: lhs, n: 2000000000}\n")
+    out = tmp_path / "out.h5"
+    result = run("sweep", spec, "-o", out, "--memory-limit", "8G")
+    refused(result, "this sweep would need about", "sweep bookkeeping", "--shard K/N", out=out, inputs=[spec])
+    small = run("sweep", SCENARIOS / "sweeps" / "la_brokered_grid.yaml", "-o", out, "--memory-limit", "10M")
+    refused(small, "this sweep would need about", "10 MB are available", out=out, inputs=[spec])
