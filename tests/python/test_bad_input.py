@@ -567,3 +567,16 @@ def test_sweep_over_the_memory_limit_suggests_sharding(tmp_path):
     refused(result, "this sweep would need about", "sweep bookkeeping", "--shard K/N", out=out, inputs=[spec])
     small = run("sweep", SCENARIOS / "sweeps" / "la_brokered_grid.yaml", "-o", out, "--memory-limit", "10M")
     refused(small, "this sweep would need about", "10 MB are available", out=out, inputs=[spec])
+
+
+def test_huge_world_file_is_refused_before_it_is_read(tmp_path, world):
+    # 50 million schools declared, none written: a small file whose world would need ~60 GB.
+    path = tmp_path / "world.h5"
+    shutil.copy(world, path)
+    with h5py.File(path, "r+") as f:
+        del f["school_urn"]
+        f.create_dataset("school_urn", shape=(50_000_000,), dtype="i4", chunks=(1 << 20,), fletcher32=True)
+    scenario = write(tmp_path / "scenario.yaml", "world: {file: world.h5}\n")
+    out = tmp_path / "out.h5"
+    result = run("run", scenario, "-o", out, "--memory-limit", "16G", timeout=30)
+    refused(result, "before building its world", "schools (world and state) 60.0 GB", out=out, inputs=[path, scenario])
