@@ -322,7 +322,8 @@ int SweepCommand::run_mpi(const mpi::Session& session, const SweepSpec& spec, co
     if (outcome.reused > 0) std::cerr << ", " << outcome.reused << " reused";
     std::cerr << ") on " << session.size() << (session.size() == 1 ? " rank in " : " ranks in ")
               << duration_text(total_seconds) << ", " << rate
-              << " runs/s -> " << output_ << " (master of " << result.shards << " shards in " << output_ << ".shards/)\n";
+              << " runs/s -> " << output_ << " (master of " << result.shards << (result.shards == 1 ? " shard" : " shards")
+              << " in " << output_ << ".shards/)\n";
   }
   if (outcome.failed > 0)
     std::cerr << "schoolsim: " << outcome.failed << " of " << outcome.runs
