@@ -1,6 +1,8 @@
 // 7.5 Brokered formation: LA brokers, programme brokers and the national broker each propose
 // support pairs (school in need <- supporter); conflicts resolve by score, then both sides
 // decide whether to accept.
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -55,12 +57,15 @@ bool mandated(const Context& c, int i) {
 /// Competition of the pair at neighbour entry e (i -> j), from the last enrolment.
 double competition_at(const State& st, std::int64_t e) { return st.competition.empty() ? 0.0 : st.competition[e]; }
 
-double score(const Context& c, int i, int j, double distance, double radius, double competition) {
+/// Score of receiver i and the supporter at its neighbour entry e.
+double score(const Context& c, int i, std::int64_t e, double radius, double competition) {
+  const int j = c.w.neighbours.index[e];
+  const double distance = c.w.neighbours.distance[e];
   const auto& b = c.s.brokering;
   const State& st = c.st;
   return b.w_gap * (st.attainment[j] - st.attainment[i]) +
          b.w_similarity * std::exp(-std::abs(c.w.disadvantage[i] - c.w.disadvantage[j]) / b.similarity_scale) +
-         b.w_trust * pair_trust(st, i, j) + b.w_capacity * st.capacity[j] - b.w_distance * distance / radius -
+         b.w_trust * pair_trust_at(c.w, st, i, e) + b.w_capacity * st.capacity[j] - b.w_distance * distance / radius -
          b.w_competition * competition;
 }
 
@@ -74,7 +79,7 @@ std::vector<Candidate> candidates(const Context& c, const Broker& b, int i, cons
     if (!supporter_ok[j]) continue;
     if (b.national ? c.st.grade[j] != 1 : (!b.cross_border && c.w.la[j] != c.w.la[i])) continue;
     if (!brokerable_pair(c.st, i, j, c.term)) continue;
-    out.push_back({j, score(c, i, j, nl.distance[e], c.s.brokering.broker_radius_km, competition_at(c.st, e)), e});
+    out.push_back({j, score(c, i, e, c.s.brokering.broker_radius_km, competition_at(c.st, e)), e});
   }
   return out;
 }
@@ -235,8 +240,9 @@ void form_brokered(Context& c) {
       need_all.push_back(i);
     }
   }
-  std::vector<Proposal> proposals;
-  for (int b = 0; b < static_cast<int>(brokers.size()); ++b) {
+  // Brokers propose independently from the same state: in parallel, joined in broker order.
+  std::vector<std::vector<Proposal>> by_broker(brokers.size());
+  tbb::parallel_for(0, static_cast<int>(brokers.size()), [&](int b) {
     const Broker& br = brokers[b];
     std::vector<int> receivers = br.la >= 0 ? need_by_la[br.la] : need_all;
     if (br.national) {
@@ -245,9 +251,10 @@ void form_brokered(Context& c) {
     } else if (br.programme >= 0) {
       std::erase_if(receivers, [&](int i) { return mandated(c, i); });  // mandated support is the LA's (or national) job
     }
-    auto p = propose(c, br, b, receivers, supporter_ok);
-    proposals.insert(proposals.end(), p.begin(), p.end());
-  }
+    by_broker[b] = propose(c, br, b, receivers, supporter_ok);
+  });
+  std::vector<Proposal> proposals;
+  for (const auto& p : by_broker) proposals.insert(proposals.end(), p.begin(), p.end());
   // Conflicts: mandated first, then by score, ties by lower receiver then supporter id; the
   // same pair proposed by several brokers goes to a funded (programme) broker first.
   std::sort(proposals.begin(), proposals.end(), [&](const Proposal& a, const Proposal& b) {
@@ -267,7 +274,7 @@ void form_brokered(Context& c) {
     receiver_proposed[p.receiver] = true;
     const Broker& br = brokers[p.broker];
     const bool funded = br.programme >= 0;
-    const double trust = pair_trust(st, p.receiver, p.supporter);
+    const double trust = pair_trust_at(w, st, p.receiver, p.entry);
     bool accepted = p.mandated;
     if (!accepted) {
       Stream rs = c.stream(Process::SupporterAcceptance, static_cast<std::uint32_t>(p.supporter));

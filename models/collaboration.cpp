@@ -3,7 +3,6 @@
 // relax toward baseline. Partnerships are computed in parallel into their own buffers and
 // applied in id order, so results do not depend on the thread count.
 #include <tbb/parallel_for.h>
-#include <tsl/robin_set.h>
 
 #include <algorithm>
 #include <cmath>
@@ -77,7 +76,7 @@ void collaborate(Context& c) {
     out.delta.assign(static_cast<std::size_t>(n) * kDomains, 0.0);
     for (const Edge& e : edges_of(s, st, p)) {
       const int g = p.members[e.from], r = p.members[e.to];
-      const double trust = pair_trust(st, g, r);
+      const double trust = pair_trust(c.w, st, g, r);
       const double ar = absorb(r), ag = absorb(g);
       double distance = 0;
       for (int d = 0; d < kDomains; ++d) distance += std::abs(st.expertise(g, d) - st.expertise(r, d));
@@ -120,27 +119,30 @@ void collaborate(Context& c) {
     for (int m : st.partnerships[active[k]].members)
       for (int d = 0; d < kDomains; ++d) st.expertise(m, d) = std::clamp(st.expertise(m, d), 0.0, 1.0);
 
-  // Trust: every member pair moves with its partnership's success, in partnership order.
-  tsl::robin_set<std::uint64_t, PairKeyHash> partnered;
+  // Trust: every member pair moves with its partnership's success, in partnership order (a
+  // pair in two partnerships moves twice).
+  const World& world = c.w;
   for (std::size_t k = 0; k < active.size(); ++k) {
     const Partnership& p = st.partnerships[active[k]];
-    const bool support_kind = p.support;
     const double success =
-        partnership_success(contrib[k].gain, support_kind ? cp.expected_gain_support : cp.expected_gain_peer);
-    for (std::size_t a = 0; a < p.members.size(); ++a)
-      for (std::size_t b = a + 1; b < p.members.size(); ++b) {
-        const int i = p.members[a], j = p.members[b];
-        const std::uint64_t key = pair_key(i, j);
-        st.trust[key] = trust_after(s.trust, pair_trust(st, i, j), success);
-        partnered.insert(key);
-      }
+        partnership_success(contrib[k].gain, p.support ? cp.expected_gain_support : cp.expected_gain_peer);
+    for_member_pairs(p, [&](int i, int j) {
+      double& trust = st.trust.slot(world, i, j, baseline_trust(st, i, j));
+      trust = trust_after(s.trust, trust, success);
+    });
   }
-  for (auto it = st.trust.begin(); it != st.trust.end(); ++it) {
-    const std::uint64_t key = it->first;
-    if (partnered.count(key)) continue;
-    const int i = static_cast<int>(key >> 32), j = static_cast<int>(key & 0xffffffffu);
-    it.value() = trust_relaxed(s.trust, it->second, st.openness[i] * st.openness[j]);
-  }
+  // Every other stored pair relaxes toward its baseline: relax all, then put the partnered
+  // pairs' values back (cheaper than asking of every stored pair whether it was partnered).
+  std::vector<std::pair<double*, double>> partnered;
+  for (std::int32_t id : active)
+    for_member_pairs(st.partnerships[id], [&](int i, int j) {
+      double& trust = st.trust.slot(world, i, j, 0.0);  // stored above: no new pair
+      partnered.emplace_back(&trust, trust);
+    });
+  st.trust.update_each(world, [&](int i, int j, double& trust) {
+    trust = trust_relaxed(s.trust, trust, baseline_trust(st, i, j));
+  });
+  for (const auto& [trust, value] : partnered) *trust = value;
 }
 
 }  // namespace schoolsim

@@ -112,14 +112,16 @@ void enrol_pupils(Context& c) {
         st.competition[e] = 0.5 * (to_j + to_i);
       }
     });
-    // The pupil-flow shock lowers stored trust once per enrolment (pairs in id order).
-    for (int i = 0; i < n; ++i)
+    // The pupil-flow shock lowers the trust of each competing pair once per enrolment (each
+    // pair at its entry in the lower id's list, so schools can go in parallel).
+    tbb::parallel_for(0, n, [&](int i) {
       for (auto e = nl.begin(i); e < choice_end[i]; ++e) {
         const int j = nl.index[e];
         if (j < i || st.competition[e] <= 0) continue;
-        const auto [it, inserted] = st.trust.try_emplace(pair_key(i, j), st.openness[i] * st.openness[j]);
-        it.value() = it->second * (1.0 - cp.psi_flow * st.competition[e]);
+        double& trust = st.trust.slot_at(w, i, e, baseline_trust(st, i, j));
+        trust *= 1.0 - cp.psi_flow * st.competition[e];
       }
+    });
   }
   // Falling rolls: checked every term; a school long below closure_roll shrinks to its roll.
   tbb::parallel_for(0, w.n, [&](int i) {

@@ -7,9 +7,12 @@
 
 namespace schoolsim {
 
-double pair_trust(const State& st, std::int32_t i, std::int32_t j) {
-  const auto it = st.trust.find(pair_key(i, j));
-  return it != st.trust.end() ? it->second : st.openness[i] * st.openness[j];
+double pair_trust(const World& w, const State& st, std::int32_t i, std::int32_t j) {
+  return st.trust.value(w, i, j, baseline_trust(st, i, j));
+}
+
+double pair_trust_at(const World& w, const State& st, std::int32_t i, std::int64_t e) {
+  return st.trust.value_at(w, i, e, baseline_trust(st, i, w.neighbours.index[e]));
 }
 
 double pair_competition(const World& w, const State& st, std::int32_t i, std::int32_t j) {
@@ -20,16 +23,10 @@ double pair_competition(const World& w, const State& st, std::int32_t i, std::in
   return 0.0;
 }
 
-template <class F>
-static void for_member_pairs(const Partnership& p, F&& f) {
-  for (std::size_t a = 0; a < p.members.size(); ++a)
-    for (std::size_t b = a + 1; b < p.members.size(); ++b) f(p.members[a], p.members[b]);
-}
-
-double mean_member_trust(const State& st, const Partnership& p) {
+double mean_member_trust(const World& w, const State& st, const Partnership& p) {
   double sum = 0;
   int pairs = 0;
-  for_member_pairs(p, [&](int i, int j) { sum += pair_trust(st, i, j), ++pairs; });
+  for_member_pairs(p, [&](int i, int j) { sum += pair_trust(w, st, i, j), ++pairs; });
   return pairs ? sum / pairs : 0.0;
 }
 

@@ -8,11 +8,21 @@
 namespace schoolsim {
 
 /// Pair trust: the stored value, or the baseline theta_i * theta_j for pairs never met.
-double pair_trust(const State& st, std::int32_t i, std::int32_t j);
+double pair_trust(const World& w, const State& st, std::int32_t i, std::int32_t j);
+/// The same for school i and the school at its neighbour entry e (no search).
+double pair_trust_at(const World& w, const State& st, std::int32_t i, std::int64_t e);
+/// Baseline trust of a pair that has never met: theta_i * theta_j.
+inline double baseline_trust(const State& st, std::int32_t i, std::int32_t j) { return st.openness[i] * st.openness[j]; }
 /// Competition comp_ij from the last enrolment (0 beyond the choice radius).
 double pair_competition(const World& w, const State& st, std::int32_t i, std::int32_t j);
+/// Calls f(i, j) for every pair of members (in member order).
+template <class F>
+void for_member_pairs(const Partnership& p, F&& f) {
+  for (std::size_t a = 0; a < p.members.size(); ++a)
+    for (std::size_t b = a + 1; b < p.members.size(); ++b) f(p.members[a], p.members[b]);
+}
 /// Mean trust over the member pairs of a partnership.
-double mean_member_trust(const State& st, const Partnership& p);
+double mean_member_trust(const World& w, const State& st, const Partnership& p);
 double mean_member_capacity(const State& st, const Partnership& p);
 double min_member_capacity(const State& st, const Partnership& p);
 

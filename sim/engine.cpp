@@ -86,7 +86,7 @@ struct Fnv {
 };
 }  // namespace
 
-std::uint64_t state_hash(const State& st) {
+std::uint64_t state_hash(const World& w, const State& st) {
   Fnv f;
   f.value(st.term);
   f.vec(st.pupils), f.vec(st.places), f.vec(st.effectiveness), f.vec(st.noise), f.vec(st.attainment);
@@ -94,9 +94,7 @@ std::uint64_t state_hash(const State& st) {
   f.vec(st.mat), f.vec(st.self_network), f.vec(st.receiving), f.vec(st.giving), f.vec(st.n_partnerships);
   f.bytes(st.expertise.data(), static_cast<std::size_t>(st.expertise.size()) * sizeof(double));
   f.vec(st.competition);
-  std::vector<std::pair<std::uint64_t, double>> trust(st.trust.begin(), st.trust.end());
-  std::sort(trust.begin(), trust.end());
-  for (const auto& [k, v] : trust) f.value(k), f.value(v);
+  for (const auto& [k, v] : st.trust.entries(w)) f.value(k), f.value(v);
   for (const auto& p : st.partnerships) {
     f.value(p.id), f.value(p.type), f.value(p.active), f.value(p.support), f.value(p.funded), f.value(p.start_term);
     f.value(p.end_term), f.vec(p.members);

@@ -49,6 +49,6 @@ Recorder run_scenario(const Scenario& s, const World& w, const std::function<voi
 
 /// A 64-bit FNV-1a hash of the full run state (schools, partnerships, trust in key order):
 /// the golden-hash regression tests compare it across thread counts.
-std::uint64_t state_hash(const State& st);
+std::uint64_t state_hash(const World& w, const State& st);
 
 }  // namespace schoolsim

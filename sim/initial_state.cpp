@@ -136,6 +136,7 @@ State initial_state(const Scenario& s, const World& w, std::uint64_t seed, std::
   st.attainment.assign(n, 0.0);
   st.capacity.assign(n, 0.0);
   st.openness.resize(n);
+  st.trust = TrustStore(w);
   st.funding.resize(n);
   st.boost.assign(n, 0.0);
   st.grade.assign(n, 2);

@@ -4,10 +4,11 @@
 
 #include <array>
 #include <cstdint>
-#include <tsl/robin_map.h>
 #include <vector>
 
 #include "sim/scenario.hpp"
+#include "sim/state_pairs.hpp"
+#include "sim/trust_store.hpp"
 
 namespace schoolsim {
 
@@ -49,24 +50,6 @@ struct Event {
   std::vector<std::int32_t> members;
 };
 
-/// Mixes a pair key (splitmix64 finaliser) so robin-hood probing sees well-spread hashes.
-struct PairKeyHash {
-  std::size_t operator()(std::uint64_t k) const noexcept {
-    k = (k ^ (k >> 30)) * 0xbf58476d1ce4e5b9ull;
-    k = (k ^ (k >> 27)) * 0x94d049bb133111ebull;
-    return static_cast<std::size_t>(k ^ (k >> 31));
-  }
-};
-/// Values per school pair: an open-addressing hash map (pair lookups are the hot path).
-template <class T>
-using PairMap = tsl::robin_map<std::uint64_t, T, PairKeyHash>;
-
-/// Symmetric pair key (lower id in the high word).
-inline std::uint64_t pair_key(std::int32_t i, std::int32_t j) {
-  const auto a = static_cast<std::uint32_t>(std::min(i, j)), b = static_cast<std::uint32_t>(std::max(i, j));
-  return (static_cast<std::uint64_t>(a) << 32) | b;
-}
-
 struct State {
   int term = 0;
   // Per school.
@@ -88,7 +71,7 @@ struct State {
   double mean_quality0 = 0, mean_disadvantage = 0, funding_reference = 0;
   // Pairs.
   std::vector<double> competition;  ///< aligned with World::neighbours entries
-  PairMap<double> trust;
+  TrustStore trust;  ///< stored pair trust (baseline openness_i * openness_j otherwise)
   PairMap<std::int32_t> cooldown_until;  ///< pair may be brokered again after this term
   // Partnerships (all ever formed, by id) and events.
   std::vector<Partnership> partnerships;

@@ -19,7 +19,7 @@ struct NeighbourLists {
   std::vector<std::int64_t> offset;   ///< size n+1; school i's entries are [offset[i], offset[i+1])
   std::vector<std::int32_t> index;    ///< neighbour id
   std::vector<double> distance;       ///< km
-  std::vector<std::int64_t> reverse;  ///< position of the entry (j -> i) in j's list
+  std::vector<std::int32_t> reverse;  ///< position of the entry (j -> i) in j's list (32 bits: memory at 1 M schools)
   std::array<double, kPhases> radius{};  ///< lists hold every same-phase school within this radius
 
   std::int64_t begin(int i) const { return offset[i]; }

@@ -54,7 +54,7 @@ SupplyDemand supply_demand(const Scenario& s, const World& w, const State& st) {
 
 namespace {
 
-Snapshot snapshot(const State& st) {
+Snapshot snapshot(const World& w, const State& st) {
   Snapshot s;
   s.term = st.term;
   s.attainment = st.attainment;
@@ -70,7 +70,7 @@ Snapshot snapshot(const State& st) {
     const Partnership& p = st.partnerships[k];
     s.active[k] = p.active;
     s.funded[k] = p.funded;
-    s.trust[k] = p.active ? mean_member_trust(st, p) : 0.0;
+    s.trust[k] = p.active ? mean_member_trust(w, st, p) : 0.0;
   }
   return s;
 }
@@ -106,7 +106,7 @@ Trace trace_run(std::shared_ptr<const Scenario> s, std::shared_ptr<const World> 
     governance_shares(st, a, m);
     tr.academy_share.push_back(a);
     tr.mat_share.push_back(m);
-    if (needs.every_term || needs.snapshots.count(st.term)) tr.snapshots.emplace(st.term, snapshot(st));
+    if (needs.every_term || needs.snapshots.count(st.term)) tr.snapshots.emplace(st.term, snapshot(*w, st));
   };
   tr.term0 = supply_demand(*s, *w, engine.state());
   observe();

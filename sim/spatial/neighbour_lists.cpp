@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
+#include <stdexcept>
+#include <string>
 
 #include "sim/world.hpp"
 
@@ -85,6 +88,10 @@ NeighbourLists build_neighbour_lists(std::span<const double> x, std::span<const 
     count[i + 1] = c;
   });
   std::partial_sum(count.begin(), count.end(), count.begin());
+  // Reverse positions are 32-bit (a quarter of the lists' memory at 1 M schools).
+  if (count[n] > std::numeric_limits<std::int32_t>::max())
+    throw std::length_error("neighbour lists: " + std::to_string(count[n]) +
+                            " same-phase pairs within the search radii, more than 2^31 - 1 (use smaller radii or fewer schools)");
   nl.offset = count;
   nl.index.resize(count[n]);
   nl.distance.resize(count[n]);
@@ -106,7 +113,7 @@ NeighbourLists build_neighbour_lists(std::span<const double> x, std::span<const 
       auto lo = std::lower_bound(nl.distance.begin() + nl.offset[j], nl.distance.begin() + nl.offset[j + 1], d);
       auto pos = lo - nl.distance.begin();
       while (nl.index[pos] != i) ++pos;  // equal distances: scan the short run of ties
-      nl.reverse[e] = pos;
+      nl.reverse[e] = static_cast<std::int32_t>(pos);
     }
   });
   return nl;

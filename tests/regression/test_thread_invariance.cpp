@@ -37,7 +37,7 @@ std::uint64_t hash_with_threads(const Scenario& s, const World& w, int threads) 
   arena.execute([&] {
     Engine e(s, w, static_cast<std::uint64_t>(s.run.seed), 0);
     for (int t = 0; t < s.run.terms; ++t) e.step();
-    hash = state_hash(e.state());
+    hash = state_hash(w, e.state());
   });
   return hash;
 }
@@ -82,8 +82,8 @@ TEST(Determinism, DifferentSeedsGiveDifferentRuns) {
   const World w = build_synthetic_world(s.world, required_neighbour_radius(s));
   Engine a(s, w, 11, 0), b(s, w, 12, 0), c(s, w, 11, 1);
   for (int t = 0; t < 3; ++t) a.step(), b.step(), c.step();
-  EXPECT_NE(state_hash(a.state()), state_hash(b.state()));
-  EXPECT_NE(state_hash(a.state()), state_hash(c.state()));
+  EXPECT_NE(state_hash(w, a.state()), state_hash(w, b.state()));
+  EXPECT_NE(state_hash(w, a.state()), state_hash(w, c.state()));
 }
 
 TEST(Determinism, GoldenStateHash) {

@@ -145,7 +145,7 @@ inline std::int32_t add_partnership(Context& c, PartnershipType type, std::vecto
 }
 
 /// Sets the stored trust of a pair.
-inline void set_trust(State& st, std::int32_t i, std::int32_t j, double t) { st.trust[pair_key(i, j)] = t; }
+inline void set_trust(const World& w, State& st, std::int32_t i, std::int32_t j, double t) { st.trust.set(w, i, j, t); }
 
 /// Sum of a vector.
 inline double total(const std::vector<double>& v) {

@@ -29,7 +29,7 @@ double support_gain(double trust, Scenario s = default_scenario()) {
   Sim sim = schools(2, s);
   set_expertise(sim, 0, 0.8);
   set_expertise(sim, 1, 0.4);
-  test::set_trust(sim.st, 0, 1, trust);
+  test::set_trust(sim.w, sim.st, 0, 1, trust);
   auto c = sim.ctx(1);
   test::add_partnership(c, PartnershipType::Pair, {0, 1}, true);
   collaborate(c);
@@ -64,7 +64,7 @@ TEST(Collaboration, TransferNeverMovesAReceiverAboveItsGiver) {
     Sim sim = schools(2, s);
     const double giver[kDomains] = {0.9, 0.3, 0.6}, receiver[kDomains] = {0.2, 0.7, 0.6};
     for (int d = 0; d < kDomains; ++d) sim.st.expertise(0, d) = giver[d], sim.st.expertise(1, d) = receiver[d];
-    test::set_trust(sim.st, 0, 1, 1.0);
+    test::set_trust(sim.w, sim.st, 0, 1, 1.0);
     auto c = sim.ctx(1);
     test::add_partnership(c, PartnershipType::Pair, {0, 1}, true);
     collaborate(c);
@@ -81,7 +81,7 @@ TEST(Collaboration, TransferNeverMovesAReceiverAboveItsGiver) {
   const double e[4] = {0.2, 0.9, 0.5, 0.7};
   for (int i = 0; i < 4; ++i) set_expertise(sim, i, e[i]);
   for (int a = 0; a < 4; ++a)
-    for (int b = a + 1; b < 4; ++b) test::set_trust(sim.st, a, b, 1.0);
+    for (int b = a + 1; b < 4; ++b) test::set_trust(sim.w, sim.st, a, b, 1.0);
   auto c = sim.ctx(1);
   test::add_partnership(c, PartnershipType::Network, {0, 1, 2, 3});
   collaborate(c);
@@ -188,47 +188,47 @@ TEST(Collaboration, TrustRisesAfterSuccessAndFallsAfterFailure) {
   Sim sim = schools(4);
   set_expertise(sim, 0, 0.8);
   set_expertise(sim, 1, 0.4);  // 0 -> 1: a large gain, success clipped at 1
-  test::set_trust(sim.st, 0, 1, 0.8);
-  test::set_trust(sim.st, 2, 3, 0.6);  // 2 and 3 alike: no gain at all, success -1
+  test::set_trust(sim.w, sim.st, 0, 1, 0.8);
+  test::set_trust(sim.w, sim.st, 2, 3, 0.6);  // 2 and 3 alike: no gain at all, success -1
   auto c = sim.ctx(1);
   test::add_partnership(c, PartnershipType::Pair, {0, 1}, true);
   test::add_partnership(c, PartnershipType::Pair, {2, 3});
   collaborate(c);
-  EXPECT_DOUBLE_EQ(pair_trust(sim.st, 0, 1), 0.8 + 0.15 * (1 - 0.8) * 1.0);
-  EXPECT_DOUBLE_EQ(pair_trust(sim.st, 2, 3), 0.6 - 0.3 * 0.6);
+  EXPECT_DOUBLE_EQ(pair_trust(sim.w, sim.st, 0, 1), 0.8 + 0.15 * (1 - 0.8) * 1.0);
+  EXPECT_DOUBLE_EQ(pair_trust(sim.w, sim.st, 2, 3), 0.6 - 0.3 * 0.6);
   for (int t = 2; t <= 200; ++t) {
     auto ct = sim.ctx(t);
     collaborate(ct);
-    ASSERT_GE(pair_trust(sim.st, 2, 3), 0.0);
-    ASSERT_LE(pair_trust(sim.st, 0, 1), 1.0);
+    ASSERT_GE(pair_trust(sim.w, sim.st, 2, 3), 0.0);
+    ASSERT_LE(pair_trust(sim.w, sim.st, 0, 1), 1.0);
   }
-  EXPECT_LT(pair_trust(sim.st, 2, 3), 1e-6);
+  EXPECT_LT(pair_trust(sim.w, sim.st, 2, 3), 1e-6);
 }
 
 TEST(Collaboration, IdlePairsDecayTowardBaseline) {
   Sim sim = schools(4);
   sim.st.openness = {0.5, 0.6, 0.8, 0.9};
-  test::set_trust(sim.st, 0, 1, 0.95);  // above baseline 0.30
-  test::set_trust(sim.st, 2, 3, 0.05);  // below baseline 0.72
+  test::set_trust(sim.w, sim.st, 0, 1, 0.95);  // above baseline 0.30
+  test::set_trust(sim.w, sim.st, 2, 3, 0.05);  // below baseline 0.72
   auto c = sim.ctx(1);
   collaborate(c);
-  EXPECT_DOUBLE_EQ(pair_trust(sim.st, 0, 1), 0.95 + 0.05 * (0.5 * 0.6 - 0.95));
-  EXPECT_DOUBLE_EQ(pair_trust(sim.st, 2, 3), 0.05 + 0.05 * (0.8 * 0.9 - 0.05));
+  EXPECT_DOUBLE_EQ(pair_trust(sim.w, sim.st, 0, 1), 0.95 + 0.05 * (0.5 * 0.6 - 0.95));
+  EXPECT_DOUBLE_EQ(pair_trust(sim.w, sim.st, 2, 3), 0.05 + 0.05 * (0.8 * 0.9 - 0.05));
   for (int t = 2; t <= 400; ++t) {
     auto ct = sim.ctx(t);
     collaborate(ct);
   }
-  EXPECT_NEAR(pair_trust(sim.st, 0, 1), 0.5 * 0.6, 1e-6);
-  EXPECT_NEAR(pair_trust(sim.st, 2, 3), 0.8 * 0.9, 1e-6);
+  EXPECT_NEAR(pair_trust(sim.w, sim.st, 0, 1), 0.5 * 0.6, 1e-6);
+  EXPECT_NEAR(pair_trust(sim.w, sim.st, 2, 3), 0.8 * 0.9, 1e-6);
   // A pair in a partnership does not decay; it follows its partnership's success instead.
   Sim busy = schools(2);
-  test::set_trust(busy.st, 0, 1, 0.95);
+  test::set_trust(busy.w, busy.st, 0, 1, 0.95);
   set_expertise(busy, 0, 0.8);
   set_expertise(busy, 1, 0.4);
   auto cb = busy.ctx(1);
   test::add_partnership(cb, PartnershipType::Pair, {0, 1}, true);
   collaborate(cb);
-  EXPECT_GT(pair_trust(busy.st, 0, 1), 0.95);
+  EXPECT_GT(pair_trust(busy.w, busy.st, 0, 1), 0.95);
 }
 
 TEST(Collaboration, EveryPartnershipReadsTrustFromBeforeThisTermsUpdates) {
@@ -239,7 +239,7 @@ TEST(Collaboration, EveryPartnershipReadsTrustFromBeforeThisTermsUpdates) {
   Sim sim = schools(2, s);
   set_expertise(sim, 0, 0.8);
   set_expertise(sim, 1, 0.4);
-  test::set_trust(sim.st, 0, 1, 0.5);
+  test::set_trust(sim.w, sim.st, 0, 1, 0.5);
   auto c = sim.ctx(1);
   test::add_partnership(c, PartnershipType::Pair, {0, 1}, true);
   test::add_partnership(c, PartnershipType::Network, {0, 1});
@@ -248,7 +248,7 @@ TEST(Collaboration, EveryPartnershipReadsTrustFromBeforeThisTermsUpdates) {
   const double absorb = 0.2 + 0.8 * 0.5 * (0.5 + 0.5 * 0.4);
   const double expected = cp.eta * 0.5 * absorb * 0.4 * (cp.intensity[0] + cp.intensity[1]);
   EXPECT_NEAR(sim.st.expertise(1, 0) - 0.4, expected, 1e-15);
-  EXPECT_DOUBLE_EQ(pair_trust(sim.st, 0, 1), trust_after(s.trust, trust_after(s.trust, 0.5, 1.0), 1.0));
+  EXPECT_DOUBLE_EQ(pair_trust(sim.w, sim.st, 0, 1), trust_after(s.trust, trust_after(s.trust, 0.5, 1.0), 1.0));
 }
 
 }  // namespace

@@ -90,23 +90,23 @@ TEST(Enrolment, FlowShockLowersStoredTrustOfCompetingPairs) {
   int i = 0;
   while (nl.end_within(i, sim.s.competition.choice_radius_km[sim.w.phase[i]]) == nl.begin(i)) ++i;
   const int j = nl.index[nl.begin(i)];
-  test::set_trust(sim.st, i, j, 0.8);
+  test::set_trust(sim.w, sim.st, i, j, 0.8);
   const Sim before = sim;
   auto c = sim.ctx(1);
   enrol_pupils(c);
   const double psi = sim.s.competition.psi_flow;
   const double comp = pair_competition(sim.w, sim.st, i, j);
   ASSERT_GT(comp, 0.0);
-  EXPECT_DOUBLE_EQ(pair_trust(sim.st, i, j), 0.8 * (1.0 - psi * comp));
+  EXPECT_DOUBLE_EQ(pair_trust(sim.w, sim.st, i, j), 0.8 * (1.0 - psi * comp));
   // Every competing pair ends below its trust before the shock, by exactly psi * comp.
   int shocked = 0;
   for (int a = 0; a < sim.w.n; ++a)
     for (auto e = nl.begin(a); e < nl.end(a); ++e) {
       const int b = nl.index[e];
       if (b < a || sim.st.competition[e] <= 0) continue;
-      const double t0 = pair_trust(before.st, a, b);
-      EXPECT_DOUBLE_EQ(pair_trust(sim.st, a, b), t0 * (1.0 - psi * sim.st.competition[e]));
-      EXPECT_LT(pair_trust(sim.st, a, b), t0);
+      const double t0 = pair_trust(before.w, before.st, a, b);
+      EXPECT_DOUBLE_EQ(pair_trust(sim.w, sim.st, a, b), t0 * (1.0 - psi * sim.st.competition[e]));
+      EXPECT_LT(pair_trust(sim.w, sim.st, a, b), t0);
       ++shocked;
     }
   EXPECT_GT(shocked, 0);
@@ -116,7 +116,7 @@ TEST(Enrolment, FlowShockLowersStoredTrustOfCompetingPairs) {
   calm.s.competition.psi_flow = 0.0;
   auto c2 = calm.ctx(1);
   enrol_pupils(c2);
-  EXPECT_EQ(pair_trust(calm.st, i, j), 0.8);
+  EXPECT_EQ(pair_trust(calm.w, calm.st, i, j), 0.8);
 }
 
 TEST(Enrolment, NonEnrolmentTermsLeaveRollsUnchanged) {

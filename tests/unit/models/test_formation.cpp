@@ -145,10 +145,10 @@ Sim strategy_world(BrokerStrategy strategy, std::uint64_t seed = 42) {
   test::flatten(sim.st);
   sim.st.grade[0] = 3;
   sim.st.capacity[1] = 0.1;
-  test::set_trust(sim.st, 0, 1, 1.0);
-  test::set_trust(sim.st, 0, 2, 1.0);
-  test::set_trust(sim.st, 0, 3, 0.1);
-  test::set_trust(sim.st, 0, 4, 0.9);
+  test::set_trust(sim.w, sim.st, 0, 1, 1.0);
+  test::set_trust(sim.w, sim.st, 0, 2, 1.0);
+  test::set_trust(sim.w, sim.st, 0, 3, 0.1);
+  test::set_trust(sim.w, sim.st, 0, 4, 0.9);
   return sim;
 }
 
@@ -195,13 +195,13 @@ double total_score(BrokerStrategy strategy, std::vector<std::pair<int, int>>* pa
   Sim sim(trust_scored(strategy), test::tiny_world({{0, 0}, {0.5, 0}, {1, 0}, {1.5, 0}}));
   test::flatten(sim.st);
   sim.st.grade[0] = sim.st.grade[1] = 3;
-  test::set_trust(sim.st, 0, 2, 0.9);
-  test::set_trust(sim.st, 0, 3, 0.8);
-  test::set_trust(sim.st, 1, 2, 0.7);
-  test::set_trust(sim.st, 1, 3, 0.05);
+  test::set_trust(sim.w, sim.st, 0, 2, 0.9);
+  test::set_trust(sim.w, sim.st, 0, 3, 0.8);
+  test::set_trust(sim.w, sim.st, 1, 2, 0.7);
+  test::set_trust(sim.w, sim.st, 1, 3, 0.05);
   const auto pairs = brokered(sim, 1);
   double score = 0;
-  for (const auto& [g, r] : pairs) score += pair_trust(sim.st, g, r);
+  for (const auto& [g, r] : pairs) score += pair_trust(sim.w, sim.st, g, r);
   if (pairs_out) *pairs_out = pairs;
   return score;
 }
@@ -294,8 +294,8 @@ TEST(Formation, MandatedSchoolsAreProposedBeforeOtherSchoolsInNeed) {
   sim.st.grade[0] = 3;  // higher score
   sim.st.grade[1] = 4;  // mandated
   sim.st.inadequate_since[1] = 1;
-  test::set_trust(sim.st, 0, 2, 0.9);
-  test::set_trust(sim.st, 1, 2, 0.1);
+  test::set_trust(sim.w, sim.st, 0, 2, 0.9);
+  test::set_trust(sim.w, sim.st, 1, 2, 0.1);
   EXPECT_EQ(brokered(sim, 2), (std::vector<std::pair<int, int>>{{2, 1}}));
   sim.st.grade[1] = 3;  // no longer mandated: the higher score wins
   EXPECT_EQ(brokered(sim, 2), (std::vector<std::pair<int, int>>{{2, 0}}));
@@ -314,8 +314,8 @@ TEST(Formation, MandatedProposalsWinConflictsBetweenBrokers) {
   sim.st.grade[0] = 3;
   sim.st.grade[1] = 4;
   sim.st.inadequate_since[1] = 1;
-  test::set_trust(sim.st, 0, 2, 0.9);
-  test::set_trust(sim.st, 1, 2, 0.1);
+  test::set_trust(sim.w, sim.st, 0, 2, 0.9);
+  test::set_trust(sim.w, sim.st, 1, 2, 0.1);
   Sim after = sim;
   EXPECT_EQ(brokered(sim, 2, &after), (std::vector<std::pair<int, int>>{{2, 1}}));
   EXPECT_EQ(after.st.partnerships[0].programme, -1);
@@ -393,8 +393,8 @@ TEST(Formation, SelfOrganisedSearchPrefersSimilarTrustedSchools) {
   ASSERT_EQ(first.st.partnerships.size(), 1u);
   EXPECT_EQ(first.st.partnerships[0].members, (std::vector<std::int32_t>{0, 1}));
   // Enough trust outweighs dissimilarity.
-  test::set_trust(sim.st, 0, 2, 1.0);
-  test::set_trust(sim.st, 0, 1, 0.0);
+  test::set_trust(sim.w, sim.st, 0, 2, 1.0);
+  test::set_trust(sim.w, sim.st, 0, 1, 0.0);
   auto c2 = sim.ctx(1);
   form_self_organised(c2);
   ASSERT_EQ(sim.st.partnerships.size(), 1u);
@@ -415,7 +415,7 @@ TEST(Formation, SelfOrganisedSearchFailsWhenThePartnersNetworkIsFull) {
   net.self_organised = true;
   net.members = {1, 2};
   form_partnership(c1, net);
-  test::set_trust(sim.st, 0, 1, 1.0);  // 0's best partner is 1, in a full network
+  test::set_trust(sim.w, sim.st, 0, 1, 1.0);  // 0's best partner is 1, in a full network
   auto c2 = sim.ctx(2);
   form_self_organised(c2);
   EXPECT_EQ(sim.st.partnerships.size(), 1u);

@@ -41,9 +41,9 @@ TEST(Lifecycle, SustainTestDissolvesLowTrustFundedPartnershipsAndKeepsHighTrustO
   const int low = test::add_partnership(c1, PartnershipType::Pair, {0, 1}, true, 0);
   const int high = test::add_partnership(c1, PartnershipType::Pair, {2, 3}, true, 0);
   const int tired = test::add_partnership(c1, PartnershipType::Pair, {4, 5}, true, 0);
-  test::set_trust(sim.st, 0, 1, 0.3);
-  test::set_trust(sim.st, 2, 3, 0.8);
-  test::set_trust(sim.st, 4, 5, 0.8);
+  test::set_trust(sim.w, sim.st, 0, 1, 0.3);
+  test::set_trust(sim.w, sim.st, 2, 3, 0.8);
+  test::set_trust(sim.w, sim.st, 4, 5, 0.8);
   const int last_grant = 1 + sim.s.lifecycle.partnership_terms;
   for (int t = 2; t <= last_grant + 3; ++t) {
     sim.st.capacity = {0.5, 0.5, 0.5, 0.5, 0.1, 0.1};  // the third pair has no spare capacity
@@ -73,7 +73,7 @@ TEST(Lifecycle, FundedPartnershipsFaceNoHazardAndHazardStartsTheTermAfterFunding
   Sim sim = pairs_world(1, s);
   auto c1 = sim.ctx(1);
   const int id = test::add_partnership(c1, PartnershipType::Pair, {0, 1}, true, 0);
-  test::set_trust(sim.st, 0, 1, 0.9);
+  test::set_trust(sim.w, sim.st, 0, 1, 0.9);
   const int stop = 2 + sim.s.lifecycle.partnership_terms;  // first term without a grant
   for (int t = 2; t <= stop + 1; ++t) {
     auto c = sim.ctx(t);
@@ -91,7 +91,7 @@ TEST(Lifecycle, HazardEndsUnfundedPartnershipsOverTime) {
     auto c1 = sim.ctx(1);
     for (int k = 0; k < kPairs; ++k) {
       test::add_partnership(c1, PartnershipType::Network, {2 * k, 2 * k + 1});
-      test::set_trust(sim.st, 2 * k, 2 * k + 1, trust);
+      test::set_trust(sim.w, sim.st, 2 * k, 2 * k + 1, trust);
     }
     std::vector<std::vector<bool>> alive;  // [term][partnership]
     for (int t = 2; t <= kTerms; ++t) {
@@ -129,7 +129,7 @@ TEST(Lifecycle, MatsNeverEnd) {
   auto c1 = sim.ctx(1);
   const int mat = test::add_partnership(c1, PartnershipType::Mat, {0, 1, 2, 3});
   for (int a = 0; a < 4; ++a)
-    for (int b = a + 1; b < 4; ++b) test::set_trust(sim.st, a, b, 0.0);
+    for (int b = a + 1; b < 4; ++b) test::set_trust(sim.w, sim.st, a, b, 0.0);
   for (int t = 2; t <= 20; ++t) {
     auto c = sim.ctx(t);
     pay_funding(c);
@@ -146,8 +146,8 @@ TEST(Lifecycle, GraduationEndsLowTrustSupportAndTurnsHighTrustIntoPeers) {
   auto c1 = sim.ctx(1);
   const int low = test::add_partnership(c1, PartnershipType::Pair, {0, 1}, true);
   const int high = test::add_partnership(c1, PartnershipType::Pair, {2, 3}, true);
-  test::set_trust(sim.st, 0, 1, 0.3);
-  test::set_trust(sim.st, 2, 3, 0.8);
+  test::set_trust(sim.w, sim.st, 0, 1, 0.3);
+  test::set_trust(sim.w, sim.st, 2, 3, 0.8);
   // Still in need: nothing happens.
   auto c2 = sim.ctx(2);
   run_lifecycle(c2);

@@ -116,7 +116,7 @@ TEST(Engine, IsDeterministicInTheRunSeed) {
     Engine e(s, w, seed, replicate);
     for (int t = 0; t < terms; ++t) e.step();
     EXPECT_EQ(e.term(), terms);
-    return state_hash(e.state());
+    return state_hash(w, e.state());
   };
   const auto h = hash_after(7, 0, 8);
   EXPECT_EQ(h, hash_after(7, 0, 8));
@@ -125,7 +125,7 @@ TEST(Engine, IsDeterministicInTheRunSeed) {
   // The test helper steps the phases in the engine's order: same state.
   test::Sim sim(s, 7);
   for (int t = 0; t < 8; ++t) sim.step();
-  EXPECT_EQ(state_hash(sim.st), h);
+  EXPECT_EQ(state_hash(sim.w, sim.st), h);
 }
 
 TEST(Engine, ConservationAndRangesHoldOverARun) {
@@ -152,7 +152,7 @@ TEST(Engine, ConservationAndRangesHoldOverARun) {
     }
     ASSERT_GE(st.expertise.minCoeff(), 0.0);
     ASSERT_LE(st.expertise.maxCoeff(), 1.0);
-    for (const auto& [key, trust] : st.trust) ASSERT_TRUE(trust >= 0.0 && trust <= 1.0) << trust;
+    for (const auto& [key, trust] : st.trust.entries(sim.w)) ASSERT_TRUE(trust >= 0.0 && trust <= 1.0) << trust;
     for (double c : st.competition) ASSERT_TRUE(c >= 0.0 && c <= 1.0);
     // Membership counts agree with the partnership table.
     std::vector<int> count(sim.w.n, 0);

@@ -145,7 +145,7 @@ TEST(WorldFile, SyntheticWorldsAreUnchangedAndHaveNoRegisterValues) {
   EXPECT_EQ(a.places, b.places);
   EXPECT_FALSE(a.initial.has_value());
   EXPECT_FALSE(a.labels.has_value());
-  EXPECT_EQ(state_hash(initial_state(s, a, 42, 0)), state_hash(initial_state(s, b, 42, 0)));
+  EXPECT_EQ(state_hash(a, initial_state(s, a, 42, 0)), state_hash(b, initial_state(s, b, 42, 0)));
 }
 
 TEST(WorldFile, InitialStateUsesTheRegistersValues) {
