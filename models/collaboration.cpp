@@ -76,7 +76,7 @@ void collaborate(Context& c) {
     out.delta.assign(static_cast<std::size_t>(n) * kDomains, 0.0);
     for (const Edge& e : edges_of(s, st, p)) {
       const int g = p.members[e.from], r = p.members[e.to];
-      const double trust = pair_trust(c.w, st, g, r);
+      const double trust = member_pair_trust(c.w, st, p, static_cast<std::size_t>(e.from), static_cast<std::size_t>(e.to));
       const double ar = absorb(r), ag = absorb(g);
       double distance = 0;
       for (int d = 0; d < kDomains; ++d) distance += std::abs(st.expertise(g, d) - st.expertise(r, d));
@@ -126,19 +126,23 @@ void collaborate(Context& c) {
     const Partnership& p = st.partnerships[active[k]];
     const double success =
         partnership_success(contrib[k].gain, p.support ? cp.expected_gain_support : cp.expected_gain_peer);
-    for_member_pairs(p, [&](int i, int j) {
-      double& trust = st.trust.slot(world, i, j, baseline_trust(st, i, j));
-      trust = trust_after(s.trust, trust, success);
-    });
+    for (std::size_t a = 0; a < p.members.size(); ++a)
+      for (std::size_t b = a + 1; b < p.members.size(); ++b) {
+        double& trust = member_pair_trust_slot(world, st, p, a, b);
+        trust = trust_after(s.trust, trust, success);
+      }
   }
   // Every other stored pair relaxes toward its baseline: relax all, then put the partnered
   // pairs' values back (cheaper than asking of every stored pair whether it was partnered).
   std::vector<std::pair<double*, double>> partnered;
-  for (std::int32_t id : active)
-    for_member_pairs(st.partnerships[id], [&](int i, int j) {
-      double& trust = st.trust.slot(world, i, j, 0.0);  // stored above: no new pair
-      partnered.emplace_back(&trust, trust);
-    });
+  for (std::int32_t id : active) {
+    const Partnership& p = st.partnerships[id];
+    for (std::size_t a = 0; a < p.members.size(); ++a)
+      for (std::size_t b = a + 1; b < p.members.size(); ++b) {
+        double& trust = member_pair_trust_slot(world, st, p, a, b);  // stored above: no new pair
+        partnered.emplace_back(&trust, trust);
+      }
+  }
   st.trust.update_each(world, [&](int i, int j, double& trust) {
     trust = trust_relaxed(s.trust, trust, baseline_trust(st, i, j));
   });

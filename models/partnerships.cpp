@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 #include "models/metrics.hpp"
 
@@ -23,11 +24,38 @@ double pair_competition(const World& w, const State& st, std::int32_t i, std::in
   return 0.0;
 }
 
+/// The stored-trust entry of member pair (a, b): from p's cache when it matches the members
+/// (partnerships made by form_partnership), else searched.
+static std::int64_t member_pair_entry(const World& w, const Partnership& p, std::size_t a, std::size_t b) {
+  if (a > b) std::swap(a, b);
+  const std::size_t n = p.members.size();
+  if (p.pair_entries.size() == n * (n - 1) / 2) return p.pair_entries[member_pair_index(a, b, n)];
+  return TrustStore::pair_entry(w, p.members[a], p.members[b]);
+}
+
+double member_pair_trust(const World& w, const State& st, const Partnership& p, std::size_t a, std::size_t b) {
+  const int i = p.members[a], j = p.members[b];
+  return st.trust.value_of(member_pair_entry(w, p, a, b), i, j, baseline_trust(st, i, j));
+}
+
+double& member_pair_trust_slot(const World& w, State& st, const Partnership& p, std::size_t a, std::size_t b) {
+  const int i = p.members[a], j = p.members[b];
+  return st.trust.slot_of(member_pair_entry(w, p, a, b), i, j, baseline_trust(st, i, j));
+}
+
+/// Fills p's cache of member pair entries (after its members changed).
+static void cache_pair_entries(const World& w, Partnership& p) {
+  p.pair_entries.clear();
+  for_member_pairs(p, [&](int i, int j) { p.pair_entries.push_back(TrustStore::pair_entry(w, i, j)); });
+}
+
 double mean_member_trust(const World& w, const State& st, const Partnership& p) {
   double sum = 0;
-  int pairs = 0;
-  for_member_pairs(p, [&](int i, int j) { sum += pair_trust(w, st, i, j), ++pairs; });
-  return pairs ? sum / pairs : 0.0;
+  const std::size_t n = p.members.size();
+  for (std::size_t a = 0; a < n; ++a)
+    for (std::size_t b = a + 1; b < n; ++b) sum += member_pair_trust(w, st, p, a, b);
+  const std::size_t pairs = n * (n - 1) / 2;
+  return pairs ? sum / static_cast<double>(pairs) : 0.0;
 }
 
 double mean_member_capacity(const State& st, const Partnership& p) {
@@ -89,6 +117,7 @@ std::int32_t form_partnership(Context& c, Partnership p) {
     st.receiving[p.members[1]] = p.id;
   }
   for (int m : p.members) add_member(st, p, m);
+  cache_pair_entries(c.w, p);
   st.partnerships.push_back(p);
   record(c, st.partnerships.back(), 0, EndReason::NotEnded, p.members);
   return p.id;
@@ -98,6 +127,7 @@ void join_partnership(Context& c, std::int32_t id, std::int32_t school) {
   Partnership& p = c.st.partnerships[id];
   p.members.push_back(school);
   add_member(c.st, p, school);
+  cache_pair_entries(c.w, p);
   record(c, p, 2, EndReason::NotEnded, {school});
 }
 

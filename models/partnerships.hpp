@@ -21,6 +21,14 @@ void for_member_pairs(const Partnership& p, F&& f) {
   for (std::size_t a = 0; a < p.members.size(); ++a)
     for (std::size_t b = a + 1; b < p.members.size(); ++b) f(p.members[a], p.members[b]);
 }
+/// Position of member pair (a, b), a < b, in for_member_pairs order among n members.
+inline std::size_t member_pair_index(std::size_t a, std::size_t b, std::size_t n) {
+  return a * (2 * n - a - 1) / 2 + (b - a - 1);
+}
+/// Trust of the members at positions a and b of p (a != b), through p's cached pair entries.
+double member_pair_trust(const World& w, const State& st, const Partnership& p, std::size_t a, std::size_t b);
+/// The stored trust of that member pair, storing its baseline first if it has none.
+double& member_pair_trust_slot(const World& w, State& st, const Partnership& p, std::size_t a, std::size_t b);
 /// Mean trust over the member pairs of a partnership.
 double mean_member_trust(const World& w, const State& st, const Partnership& p);
 double mean_member_capacity(const State& st, const Partnership& p);

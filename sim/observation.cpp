@@ -79,7 +79,7 @@ SystemMetrics system_metrics(const World& w, const State& st) {
     for (int mbr : p.members) crosses |= quartile(mbr) != q0;
     crossing += crosses;
     for (std::size_t a = 0; a < p.members.size(); ++a)
-      for (std::size_t b = a + 1; b < p.members.size(); ++b) trust_sum += pair_trust(w, st, p.members[a], p.members[b]), ++pairs;
+      for (std::size_t b = a + 1; b < p.members.size(); ++b) trust_sum += member_pair_trust(w, st, p, a, b), ++pairs;
   }
   m.cross_quartile_share = active ? static_cast<double>(crossing) / static_cast<double>(active) : NAN;
   m.mean_trust = pairs ? trust_sum / static_cast<double>(pairs) : NAN;

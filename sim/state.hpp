@@ -37,6 +37,10 @@ struct Partnership {
   std::int32_t first_unfunded_term = 0;  ///< hazard applies from this term on
   std::int32_t end_term = -1;
   std::vector<std::int32_t> members;
+  /// Where each member pair's trust is stored (TrustStore::pair_entry, pairs in
+  /// for_member_pairs order), kept by form_partnership and join_partnership so the trust of
+  /// a partnership's pairs is read without searching every term.
+  std::vector<std::int64_t> pair_entries;
 };
 
 struct Event {

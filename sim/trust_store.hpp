@@ -32,11 +32,7 @@ class TrustStore {
 
   /// Trust of (i, j): the stored value, or `baseline` when none is stored.
   double value(const World& w, std::int32_t i, std::int32_t j, double baseline) const {
-    const std::int64_t e = listed_entry(w, i, j);
-    if (e >= 0) return stored_or(listed_[e], baseline);
-    if (unlisted_.empty()) return baseline;
-    const auto it = unlisted_.find(pair_key(i, j));
-    return it != unlisted_.end() ? it->second : baseline;
+    return value_of(listed_entry(w, i, j), i, j, baseline);
   }
   /// Trust of i and the school at i's neighbour entry e.
   double value_at(const World& w, std::int32_t i, std::int64_t e, double baseline) const {
@@ -45,15 +41,27 @@ class TrustStore {
   /// The stored value of (i, j), storing `baseline` first if the pair has none. The reference
   /// stays valid until the next call that stores a new pair.
   double& slot(const World& w, std::int32_t i, std::int32_t j, double baseline) {
-    const std::int64_t e = listed_entry(w, i, j);
-    if (e < 0) return unlisted_.try_emplace(pair_key(i, j), baseline).first.value();
-    return stored_or_store(std::min(i, j), e, baseline);
+    return slot_of(listed_entry(w, i, j), i, j, baseline);
   }
   /// The same for i and the school at i's neighbour entry e. Distinct (i, e) with the school
   /// at e above i are distinct slots, so a parallel loop over i may write them.
   double& slot_at(const World& w, std::int32_t i, std::int64_t e, double baseline) {
     return stored_or_store(std::min(i, w.neighbours.index[e]), canonical(w.neighbours, i, e), baseline);
   }
+  /// Where (i, j) is kept: its entry in the lower id's neighbour list, or -1 (not neighbours).
+  /// The *_of functions below take it, to skip the search for pairs looked up every term.
+  static std::int64_t pair_entry(const World& w, std::int32_t i, std::int32_t j) { return listed_entry(w, i, j); }
+  double value_of(std::int64_t entry, std::int32_t i, std::int32_t j, double baseline) const {
+    if (entry >= 0) return stored_or(listed_[entry], baseline);
+    if (unlisted_.empty()) return baseline;
+    const auto it = unlisted_.find(pair_key(i, j));
+    return it != unlisted_.end() ? it->second : baseline;
+  }
+  double& slot_of(std::int64_t entry, std::int32_t i, std::int32_t j, double baseline) {
+    if (entry < 0) return unlisted_.try_emplace(pair_key(i, j), baseline).first.value();
+    return stored_or_store(std::min(i, j), entry, baseline);
+  }
+
   /// Stores `value` for (i, j).
   void set(const World& w, std::int32_t i, std::int32_t j, double value) { slot(w, i, j, value) = value; }
 
