@@ -1,6 +1,10 @@
 // 7.4 Lifecycle: funded partnerships whose funding stopped face the sustain test; support
 // pairs whose receiver is no longer in need graduate; unfunded partnerships (MATs excepted)
 // dissolve with a hazard that rises with low capacity and low trust.
+#include <tbb/parallel_for.h>
+
+#include <vector>
+
 #include "models/partnerships.hpp"
 #include "models/submodels.hpp"
 
@@ -10,14 +14,24 @@ void run_lifecycle(Context& c) {
   const auto& lc = c.s.lifecycle;
   State& st = c.st;
   const auto count = static_cast<std::int32_t>(st.partnerships.size());
-  for (std::int32_t id = 0; id < count; ++id) {
+  // What happens to each partnership depends on its own members' trust, capacity and need and
+  // its own random stream, none of which ending another partnership changes: decide in
+  // parallel (changing only the partnership itself), then update schools and end partnerships
+  // in id order.
+  struct Outcome {
+    bool graduated = false;
+    EndReason end = EndReason::NotEnded;
+  };
+  std::vector<Outcome> outcome(static_cast<std::size_t>(count));
+  tbb::parallel_for(0, count, [&](std::int32_t id) {
     Partnership& p = st.partnerships[id];
-    if (!p.active || p.type == PartnershipType::Mat) continue;
+    if (!p.active || p.type == PartnershipType::Mat) return;
+    Outcome& out = outcome[id];
     if (p.sustain_test_due) {
       p.sustain_test_due = false;
       if (mean_member_trust(c.w, st, p) < lc.sustain_trust || mean_member_capacity(st, p) < lc.min_capacity) {
-        end_partnership(c, id, EndReason::FundingEnded);
-        continue;
+        out.end = EndReason::FundingEnded;
+        return;
       }
     }
     if (p.support && !in_need(c, p.members[1])) {
@@ -25,18 +39,22 @@ void run_lifecycle(Context& c) {
       if (mean_member_trust(c.w, st, p) >= lc.sustain_trust) {
         p.support = false;
         p.graduated = true;
-        st.receiving[p.members[1]] = -1;
+        out.graduated = true;
       } else {
-        end_partnership(c, id, EndReason::Graduated);
-        continue;
+        out.end = EndReason::Graduated;
+        return;
       }
     }
     if (!p.funded && c.term >= p.first_unfunded_term) {
       const double hazard = lc.hazard_base + lc.hazard_capacity * (1.0 - min_member_capacity(st, p)) +
                             lc.hazard_trust * (1.0 - mean_member_trust(c.w, st, p));
       Stream r = c.stream(Process::Lifecycle, static_cast<std::uint32_t>(id));
-      if (r.uniform() < hazard) end_partnership(c, id, EndReason::Hazard);
+      if (r.uniform() < hazard) out.end = EndReason::Hazard;
     }
+  });
+  for (std::int32_t id = 0; id < count; ++id) {
+    if (outcome[id].graduated) st.receiving[st.partnerships[id].members[1]] = -1;
+    if (outcome[id].end != EndReason::NotEnded) end_partnership(c, id, outcome[id].end);
   }
 }
 
