@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "models/partnerships.hpp"
 #include "models/submodels.hpp"
@@ -52,28 +53,39 @@ void enrol_pupils(Context& c) {
     const int n = w.n;
     const auto& cp = s.competition;
     std::vector<double> intake(n), free(n), self_flow(n), inflow(n), scale(n, 1.0), overflow(n, 0.0);
-    std::vector<double> flow(nl.index.size(), 0.0);
-    std::vector<std::int64_t> choice_end(n);
+    // Flows exist only within the choice radius, a prefix of each neighbour list (and the
+    // mirror of a prefix entry is in the other school's prefix: same phase, same radius). They
+    // are stored compactly, prefix after prefix: a tenth of the lists' size for primaries.
+    std::vector<std::int64_t> choice_end(n), flow_offset(n + 1, 0);
+    tbb::parallel_for(0, n, [&](int i) {
+      choice_end[i] = nl.end_within(i, cp.choice_radius_km[w.phase[i]]);
+      flow_offset[i + 1] = choice_end[i] - nl.begin(i);
+    });
+    std::partial_sum(flow_offset.begin(), flow_offset.end(), flow_offset.begin());
+    std::vector<double> flow(static_cast<std::size_t>(flow_offset[n]));
+    const auto at = [&](int i, std::int64_t e) { return flow_offset[i] + (e - nl.begin(i)); };  // i's entry e
+    const auto mirror = [&](std::int64_t e) { return at(nl.index[e], nl.reverse[e]); };       // the other way
     tbb::parallel_for(0, n, [&](int i) {
       const int ph = w.phase[i];
       intake[i] = st.pupils[i] / cp.years_in_phase[ph];
       st.pupils[i] -= intake[i];
       free[i] = std::max(0.0, st.places[i] - st.pupils[i]);
       const double r = cp.choice_radius_km[ph];
-      choice_end[i] = nl.end_within(i, r);
       // Shares P_ij proportional to exp(lambda_a a_j - lambda_d d_ij / r), i itself at distance 0.
       const double self_w = std::exp(cp.lambda_attainment * st.attainment[i]);
       double total = self_w;
       for (auto e = nl.begin(i); e < choice_end[i]; ++e) {
-        flow[e] = std::exp(cp.lambda_attainment * st.attainment[nl.index[e]] - cp.lambda_distance * nl.distance[e] / r);
-        total += flow[e];
+        const double share =
+            std::exp(cp.lambda_attainment * st.attainment[nl.index[e]] - cp.lambda_distance * nl.distance[e] / r);
+        flow[at(i, e)] = share;
+        total += share;
       }
-      for (auto e = nl.begin(i); e < choice_end[i]; ++e) flow[e] *= intake[i] / total;
+      for (auto e = nl.begin(i); e < choice_end[i]; ++e) flow[at(i, e)] *= intake[i] / total;
       self_flow[i] = intake[i] * self_w / total;
     });
     tbb::parallel_for(0, n, [&](int j) {
       double in = self_flow[j];
-      for (auto e = nl.begin(j); e < choice_end[j]; ++e) in += flow[nl.reverse[e]];
+      for (auto e = nl.begin(j); e < choice_end[j]; ++e) in += flow[mirror(e)];
       inflow[j] = in;
       if (in > free[j]) scale[j] = in > 0 ? free[j] / in : 1.0;
     });
@@ -82,15 +94,15 @@ void enrol_pupils(Context& c) {
       double over = self_flow[i] * (1.0 - scale[i]);
       for (auto e = nl.begin(i); e < choice_end[i]; ++e) {
         const int j = nl.index[e];
-        over += flow[e] * (1.0 - scale[j]);
-        flow[e] *= scale[j];
+        over += flow[at(i, e)] * (1.0 - scale[j]);
+        flow[at(i, e)] *= scale[j];
       }
       self_flow[i] *= scale[i];
       overflow[i] = over;
     });
     tbb::parallel_for(0, n, [&](int j) {
       double in = self_flow[j];
-      for (auto e = nl.begin(j); e < choice_end[j]; ++e) in += flow[nl.reverse[e]];
+      for (auto e = nl.begin(j); e < choice_end[j]; ++e) in += flow[mirror(e)];
       free[j] -= std::min(free[j], in);
       st.pupils[j] += in;
     });
@@ -103,12 +115,13 @@ void enrol_pupils(Context& c) {
     for (int i = 0; i < n; ++i) moved += intake[i] - self_flow[i] - overflow_home[i];
     st.pupils_moved = moved;
     // Competition: comp_ij = 1/2 (share of i's intake going to j + share of j's intake going to i).
-    st.competition.assign(nl.index.size(), 0.0);
+    // Beyond the choice radius competition stays 0: zeroed once, then only prefixes change.
+    if (st.competition.empty()) st.competition.assign(nl.index.size(), 0.0);
     tbb::parallel_for(0, n, [&](int i) {
       for (auto e = nl.begin(i); e < choice_end[i]; ++e) {
         const int j = nl.index[e];
-        const double to_j = intake[i] > 0 ? flow[e] / intake[i] : 0.0;
-        const double to_i = intake[j] > 0 ? flow[nl.reverse[e]] / intake[j] : 0.0;
+        const double to_j = intake[i] > 0 ? flow[at(i, e)] / intake[i] : 0.0;
+        const double to_i = intake[j] > 0 ? flow[mirror(e)] / intake[j] : 0.0;
         st.competition[e] = 0.5 * (to_j + to_i);
       }
     });
