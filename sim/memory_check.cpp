@@ -18,7 +18,11 @@ namespace {
 
 constexpr double kProgram = 50e6;
 constexpr double kPerSchool = 1200;
-constexpr double kPerNeighbourPair = 40;
+// Per same-phase neighbour pair (a list entry): 16 bytes stored in the world (id, distance,
+// reverse position) plus what building the lists holds for a moment; and 16 bytes in every
+// run's state (competition and stored trust, aligned with the lists).
+constexpr double kPerNeighbourPair = 24;
+constexpr double kPerNeighbourPairPerRun = 16;
 constexpr double kPerSchoolTerm = 27;  // attainment, capacity (float), 3 expertise (float), pupils (int32), grade, partnerships
 constexpr double kPerRun = 150;
 constexpr double kPerDesignValue = 8;
@@ -135,7 +139,7 @@ MemoryEstimate run_memory(const Scenario& s, double schools, double neighbour_pa
   MemoryEstimate e;
   e.parts.emplace_back("program", kProgram);
   e.parts.emplace_back("schools (world and state)", kPerSchool * schools);
-  e.parts.emplace_back("neighbour lists", kPerNeighbourPair * neighbour_pairs);
+  e.parts.emplace_back("neighbour lists", (kPerNeighbourPair + kPerNeighbourPairPerRun) * neighbour_pairs);
   if (s.output.per_school)
     e.parts.emplace_back("per-school output", kPerSchoolTerm * schools * (static_cast<double>(s.run.terms) + 1));
   return e;
@@ -148,7 +152,7 @@ MemoryEstimate sweep_memory(const Scenario& base, double schools, double neighbo
   e.parts.emplace_back("program", kProgram);
   e.parts.emplace_back("world", kPerSchool / 4 * schools);
   e.parts.emplace_back("neighbour lists", kPerNeighbourPair * neighbour_pairs);
-  e.parts.emplace_back("runs in flight", flights * kPerSchool * schools);
+  e.parts.emplace_back("runs in flight", flights * (kPerSchool * schools + kPerNeighbourPairPerRun * neighbour_pairs));
   if (per_school)
     e.parts.emplace_back("per-school output of the runs in flight",
                          flights * kPerSchoolTerm * schools * (static_cast<double>(base.run.terms) + 1));
