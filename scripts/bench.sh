@@ -8,7 +8,7 @@ bash scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)" --target schoolsim_bench
 mkdir -p out/bench
-filter='BM_Run/|BM_WorldBuild/schools:(2000|20214)/|BM_WriteRunFile'
+filter='BM_Run/|BM_WorldBuild/schools:(2000|20214)/|BM_WriteRunFile|BM_Sweep'
 [[ ${1:-} == --large ]] && filter='.'
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 ./build/release/tests/bench/schoolsim_bench --benchmark_filter="$filter" --benchmark_repetitions=1 \
