@@ -69,6 +69,10 @@ NeighbourLists build_neighbour_lists(std::span<const double> x, std::span<const 
   auto visit = [&](int i, auto&& f) {
     const Grid& g = grids[phase[i]];
     const double r = radius[phase[i]];
+    // Distances are std::hypot's, and so is the "within r" test. hypot is slow, and most
+    // candidates of the 3 x 3 cells are well outside the circle: dx^2 + dy^2 is within a few
+    // ulp of hypot^2, so anything beyond r^2 (1 + 1e-9) is out for sure and skips it.
+    const double outside = r * r * (1.0 + 1e-9);
     const int cx = g.cx(x[i]), cy = g.cy(y[i]);
     for (int gy = std::max(cy - 1, 0); gy <= std::min(cy + 1, g.ny - 1); ++gy)
       for (int gx = std::max(cx - 1, 0); gx <= std::min(cx + 1, g.nx - 1); ++gx) {
@@ -76,7 +80,9 @@ NeighbourLists build_neighbour_lists(std::span<const double> x, std::span<const 
         for (auto k = g.start[c]; k < g.start[c + 1]; ++k) {
           const int j = g.members[k];
           if (j == i) continue;
-          const double d = std::hypot(x[i] - x[j], y[i] - y[j]);
+          const double dx = x[i] - x[j], dy = y[i] - y[j];
+          if (dx * dx + dy * dy > outside) continue;
+          const double d = std::hypot(dx, dy);
           if (d <= r) f(j, d);
         }
       }
@@ -97,6 +103,7 @@ NeighbourLists build_neighbour_lists(std::span<const double> x, std::span<const 
   nl.distance.resize(count[n]);
   tbb::parallel_for(0, n, [&](int i) {
     std::vector<std::pair<double, std::int32_t>> found;
+    found.reserve(static_cast<std::size_t>(nl.offset[i + 1] - nl.offset[i]));
     visit(i, [&](int j, double d) { found.emplace_back(d, j); });
     std::sort(found.begin(), found.end());
     for (std::size_t k = 0; k < found.size(); ++k) {
@@ -105,15 +112,19 @@ NeighbourLists build_neighbour_lists(std::span<const double> x, std::span<const 
     }
   });
   // Reverse positions: lists are symmetric (same radius within a phase), so (j -> i) exists.
+  // Each pair is searched once, by its lower id, which sets both directions (no other task
+  // writes (j -> i): j's task only handles j's entries to higher ids).
   nl.reverse.resize(count[n]);
   tbb::parallel_for(0, n, [&](int i) {
     for (auto e = nl.offset[i]; e < nl.offset[i + 1]; ++e) {
       const int j = nl.index[e];
+      if (j < i) continue;
       const double d = nl.distance[e];
       auto lo = std::lower_bound(nl.distance.begin() + nl.offset[j], nl.distance.begin() + nl.offset[j + 1], d);
       auto pos = lo - nl.distance.begin();
       while (nl.index[pos] != i) ++pos;  // equal distances: scan the short run of ties
       nl.reverse[e] = static_cast<std::int32_t>(pos);
+      nl.reverse[pos] = static_cast<std::int32_t>(e);
     }
   });
   return nl;
