@@ -55,6 +55,8 @@ std::array<KeyIndex, 4> quintile_boundaries(std::span<KeyIndex> keyed) {
   return bounds;
 }
 
+double esteban_ray_from_bounds(std::span<const double> y, const std::array<KeyIndex, 4>& bounds, double alpha);
+
 int quintile_of(const KeyIndex& x, const std::array<KeyIndex, 4>& bounds) {
   int g = 0;
   for (const KeyIndex& b : bounds) g += key_less(x, b) ? 0 : 1;
@@ -143,14 +145,14 @@ double p90_p10(std::span<const double> y) {
   return p90_p10(y, scratch);
 }
 
-double der_polarisation(std::span<const double> y, double alpha, Scratch& scratch) {
+namespace {
+
+/// DER of y given y sorted ascending.
+double der_polarisation_sorted(std::span<const double> y, std::span<const double> sorted, double alpha) {
   if (!(alpha > 0.0)) throw std::invalid_argument("metrics::der_polarisation: alpha must be > 0");
   const std::size_t n = y.size();
   if (n == 0) return kNaN;
   if (n < 2) return 0.0;
-  std::vector<double>& sorted = scratch.values;
-  sorted.assign(y.begin(), y.end());
-  std::sort(sorted.begin(), sorted.end());
   // Test constancy exactly: the two-pass SD of constant input can be a rounding residue, not 0.
   if (sorted.front() == sorted.back()) return 0.0;
   const double sigma = sd(y);
@@ -236,6 +238,15 @@ double der_polarisation(std::span<const double> y, double alpha, Scratch& scratc
   return acc / (nd * nd);
 }
 
+}  // namespace
+
+double der_polarisation(std::span<const double> y, double alpha, Scratch& scratch) {
+  std::vector<double>& sorted = scratch.values;
+  sorted.assign(y.begin(), y.end());
+  std::sort(sorted.begin(), sorted.end());
+  return der_polarisation_sorted(y, sorted, alpha);
+}
+
 double der_polarisation(std::span<const double> y, double alpha) {
   Scratch scratch;
   return der_polarisation(y, alpha, scratch);
@@ -247,8 +258,15 @@ double esteban_ray_quintiles(std::span<const double> y, double alpha, Scratch& s
   std::vector<KeyIndex>& keyed = scratch.keyed;
   keyed.resize(n);
   for (std::size_t i = 0; i < n; ++i) keyed[i] = {y[i], i};
-  const std::array<KeyIndex, 4> bounds = quintile_boundaries(keyed);
-  // Group sums in input order, so the result does not depend on how nth_element arranged things.
+  return esteban_ray_from_bounds(y, quintile_boundaries(keyed), alpha);
+}
+
+namespace {
+
+/// ER over the quintile groups cut at `bounds` (the order statistics at k n / 5).
+double esteban_ray_from_bounds(std::span<const double> y, const std::array<KeyIndex, 4>& bounds, double alpha) {
+  const std::size_t n = y.size();
+  // Group sums in input order, so the result does not depend on how the order was found.
   std::array<double, 5> sum{};
   std::array<std::size_t, 5> count{};
   for (std::size_t i = 0; i < n; ++i) {
@@ -272,6 +290,8 @@ double esteban_ray_quintiles(std::span<const double> y, double alpha, Scratch& s
   }
   return er;
 }
+
+}  // namespace
 
 double esteban_ray_quintiles(std::span<const double> y, double alpha) {
   Scratch scratch;
@@ -363,6 +383,91 @@ double between_group_share(std::span<const double> y, std::span<const std::int32
                            int n_groups) {
   Scratch scratch;
   return between_group_share(y, group, n_groups, scratch);
+}
+
+void order(std::span<const double> y, Ordered& out) {
+  out.keyed.resize(y.size());
+  for (std::size_t i = 0; i < y.size(); ++i) out.keyed[i] = {y[i], i};
+  std::sort(out.keyed.begin(), out.keyed.end(), key_less);
+  out.sorted.resize(y.size());
+  for (std::size_t k = 0; k < y.size(); ++k) out.sorted[k] = out.keyed[k].key;
+}
+
+namespace {
+/// quantile_inplace's result from sorted values (the same order statistics, the same lerp).
+double quantile_sorted(std::span<const double> sorted, double q) {
+  const std::size_t n = sorted.size();
+  const double pos = static_cast<double>(n - 1) * q;
+  const std::size_t lo = std::min(static_cast<std::size_t>(std::floor(pos)), n - 1);
+  if (lo + 1 >= n) return sorted[lo];
+  return lerp_numpy(sorted[lo], sorted[lo + 1], pos - static_cast<double>(lo));
+}
+}  // namespace
+
+double p90_p10_ordered(const Ordered& o) {
+  if (o.sorted.empty()) return kNaN;
+  return quantile_sorted(o.sorted, 0.9) - quantile_sorted(o.sorted, 0.1);
+}
+
+double der_polarisation_ordered(std::span<const double> y, const Ordered& o, double alpha) {
+  require_same_size(y.size(), o.sorted.size(), "der_polarisation_ordered");
+  return der_polarisation_sorted(y, o.sorted, alpha);
+}
+
+double esteban_ray_quintiles_ordered(std::span<const double> y, const Ordered& o, double alpha) {
+  require_same_size(y.size(), o.keyed.size(), "esteban_ray_quintiles_ordered");
+  const std::size_t n = y.size();
+  if (n == 0) return kNaN;
+  std::array<KeyIndex, 4> bounds{};
+  for (std::size_t k = 1; k <= 4; ++k) bounds[k - 1] = o.keyed[k * n / 5];
+  return esteban_ray_from_bounds(y, bounds, alpha);
+}
+
+std::vector<std::int8_t> disadvantage_groups(std::span<const double> d, std::span<const std::int8_t> phase) {
+  require_same_size(d.size(), phase.size(), "disadvantage_groups");
+  const std::size_t n = d.size();
+  for (std::int8_t p : phase) {
+    if (p != 0 && p != 1) throw std::out_of_range("metrics::disadvantage_groups: phase must be 0 or 1");
+  }
+  std::vector<std::int8_t> group(n, -1);
+  std::vector<KeyIndex> keyed;
+  for (std::int8_t p = 0; p <= 1; ++p) {
+    keyed.clear();
+    for (std::size_t i = 0; i < n; ++i)
+      if (phase[i] == p) keyed.push_back({d[i], i});
+    if (keyed.size() < 5) continue;
+    const std::array<KeyIndex, 4> bounds = quintile_boundaries(keyed);
+    for (std::size_t i = 0; i < n; ++i)
+      if (phase[i] == p) group[i] = static_cast<std::int8_t>(quintile_of({d[i], i}, bounds));
+  }
+  return group;
+}
+
+double disadvantage_gap_grouped(std::span<const double> y, std::span<const std::int8_t> group,
+                                std::span<const std::int8_t> phase) {
+  require_same_size(y.size(), group.size(), "disadvantage_gap_grouped");
+  require_same_size(y.size(), phase.size(), "disadvantage_gap_grouped");
+  const std::size_t n = y.size();
+  if (n == 0) return kNaN;
+  // The sums of disadvantage_gap, in the same order: per phase, schools in input order.
+  std::array<double, 2> least{}, most{};
+  std::array<std::size_t, 2> n_least{}, n_most{}, n_phase{};
+  for (std::size_t i = 0; i < n; ++i) {
+    if (group[i] < 0) continue;
+    const int p = phase[i];
+    ++n_phase[p];
+    if (group[i] == 0) least[p] += y[i], ++n_least[p];
+    else if (group[i] == 4) most[p] += y[i], ++n_most[p];
+  }
+  double weighted = 0.0, schools = 0.0;
+  for (int p = 0; p <= 1; ++p) {
+    if (n_phase[p] == 0) continue;
+    const double gap = least[p] / static_cast<double>(n_least[p]) - most[p] / static_cast<double>(n_most[p]);
+    const double np = static_cast<double>(n_phase[p]);
+    weighted += np * gap;
+    schools += np;
+  }
+  return schools > 0.0 ? weighted / schools : kNaN;
 }
 
 }  // namespace schoolsim::metrics

@@ -99,4 +99,26 @@ double between_group_share(std::span<const double> y, std::span<const std::int32
 double between_group_share(std::span<const double> y, std::span<const std::int32_t> group,
                            int n_groups, Scratch& scratch);
 
+// --- One order per scope (the observation's path) ----------------------------------------
+// The order-based metrics above each sort or select on their own copy. A caller computing all
+// of them for the same values (sim/observation.cpp) orders the values once instead; the
+// *_ordered functions give exactly the results of the plain ones.
+
+// y in ascending (value, index) order.
+struct Ordered {
+  std::vector<KeyIndex> keyed;  // (y_i, i), ascending
+  std::vector<double> sorted;   // keyed[k].key
+};
+void order(std::span<const double> y, Ordered& out);
+double p90_p10_ordered(const Ordered& o);
+double der_polarisation_ordered(std::span<const double> y, const Ordered& o, double alpha = 0.5);
+double esteban_ray_quintiles_ordered(std::span<const double> y, const Ordered& o, double alpha = 1.3);
+// The disadvantage quintile of every school within its phase, by the rule of disadvantage_gap:
+// 0 least ... 4 most disadvantaged, -1 where the phase has fewer than 5 schools. Disadvantage
+// does not change during a run, so callers compute this once.
+std::vector<std::int8_t> disadvantage_groups(std::span<const double> d, std::span<const std::int8_t> phase);
+// disadvantage_gap from those groups.
+double disadvantage_gap_grouped(std::span<const double> y, std::span<const std::int8_t> group,
+                                std::span<const std::int8_t> phase);
+
 }  // namespace schoolsim::metrics

@@ -27,26 +27,39 @@ const std::vector<MetricInfo>& scope_metric_info() {
   return info;
 }
 
-ScopeMetrics scope_metrics(const World& w, const State& st, const std::vector<std::int32_t>& ids) {
+Scope make_scope(const World& w, std::vector<std::int32_t> ids) {
+  Scope sc;
+  sc.ids = std::move(ids);
+  for (int i : sc.ids) {
+    sc.phase.push_back(w.phase[i]);
+    sc.la.push_back(w.la[i]);
+    sc.disadvantage.push_back(w.disadvantage[i]);
+  }
+  sc.disadvantage_group = metrics::disadvantage_groups(sc.disadvantage, sc.phase);
+  return sc;
+}
+
+ScopeMetrics scope_metrics(const World& w, const State& st, const Scope& scope) {
+  const std::vector<std::int32_t>& ids = scope.ids;
   const std::size_t n = ids.size();
-  std::vector<double> a(n), pupils(n), d(n), cap(n);
-  std::vector<std::int8_t> phase(n);
-  std::vector<std::int32_t> la(n);
+  std::vector<double> a(n), pupils(n), cap(n);
   for (std::size_t k = 0; k < n; ++k) {
     const int i = ids[k];
-    a[k] = st.attainment[i], pupils[k] = st.pupils[i], d[k] = w.disadvantage[i], cap[k] = st.capacity[i];
-    phase[k] = w.phase[i], la[k] = w.la[i];
+    a[k] = st.attainment[i], pupils[k] = st.pupils[i], cap[k] = st.capacity[i];
   }
+  // One order of the attainments serves every order-based metric.
+  metrics::Ordered ordered;
+  metrics::order(a, ordered);
   ScopeMetrics m{};
   m.attainment_mean = metrics::mean(a);
   m.attainment_mean_pw = metrics::weighted_mean(a, pupils);
   m.attainment_sd = metrics::sd(a);
   m.attainment_sd_pw = metrics::weighted_sd(a, pupils);
-  m.attainment_p90_p10 = metrics::p90_p10(a);
-  m.der_polarisation = metrics::der_polarisation(a, 0.5);
-  m.er_polarisation = metrics::esteban_ray_quintiles(a, 1.3);
-  m.disadvantage_gap = metrics::disadvantage_gap(a, d, phase);
-  m.between_la_share = metrics::between_group_share(a, la, w.n_las);
+  m.attainment_p90_p10 = metrics::p90_p10_ordered(ordered);
+  m.der_polarisation = metrics::der_polarisation_ordered(a, ordered, 0.5);
+  m.er_polarisation = metrics::esteban_ray_quintiles_ordered(a, ordered, 1.3);
+  m.disadvantage_gap = metrics::disadvantage_gap_grouped(a, scope.disadvantage_group, scope.phase);
+  m.between_la_share = metrics::between_group_share(a, scope.la, w.n_las);
   m.mean_capacity = metrics::mean(cap);
   std::array<std::int64_t, kGrades> count{};
   for (int i : ids) ++count[st.grade[i] - 1];
@@ -88,7 +101,18 @@ SystemMetrics system_metrics(const World& w, const State& st) {
   return m;
 }
 
-Recorder::Recorder(const World& w, int terms, bool per_school) : per_school_(per_school) {
+namespace {
+std::vector<std::int32_t> all_schools(const World& w) {
+  std::vector<std::int32_t> all(static_cast<std::size_t>(w.n));
+  std::iota(all.begin(), all.end(), 0);
+  return all;
+}
+}  // namespace
+
+Recorder::Recorder(const World& w, int terms, bool per_school)
+    : per_school_(per_school),
+      everyone_(make_scope(w, all_schools(w))),
+      by_phase_{make_scope(w, w.phase_members[0]), make_scope(w, w.phase_members[1])} {
   const auto observations = static_cast<std::size_t>(terms + 1);
   overall.reserve(observations);
   phases.reserve(observations);
@@ -105,15 +129,13 @@ Recorder::Recorder(const World& w, int terms, bool per_school) : per_school_(per
 }
 
 void Recorder::observe(const Scenario&, const World& w, const State& st) {
-  std::vector<std::int32_t> all(w.n);
-  std::iota(all.begin(), all.end(), 0);
   // The scopes are independent serial computations: run them side by side.
   ScopeMetrics everyone{};
   std::array<ScopeMetrics, kPhases> by_phase{};
   SystemMetrics sys{};
-  tbb::parallel_invoke([&] { everyone = scope_metrics(w, st, all); },
-                       [&] { by_phase[0] = scope_metrics(w, st, w.phase_members[0]); },
-                       [&] { by_phase[1] = scope_metrics(w, st, w.phase_members[1]); },
+  tbb::parallel_invoke([&] { everyone = scope_metrics(w, st, everyone_); },
+                       [&] { by_phase[0] = scope_metrics(w, st, by_phase_[0]); },
+                       [&] { by_phase[1] = scope_metrics(w, st, by_phase_[1]); },
                        [&] { sys = system_metrics(w, st); });
   overall.push_back(everyone);
   phases.push_back(by_phase);

@@ -33,6 +33,17 @@ struct SystemMetrics {
   double cross_quartile_share, mean_trust, pupils_moved, money_spent;
 };
 
+/// The schools of one metric scope and what about them never changes during a run (phase,
+/// LA, disadvantage and its quintile within the phase), gathered once.
+struct Scope {
+  std::vector<std::int32_t> ids;
+  std::vector<std::int8_t> phase;
+  std::vector<std::int32_t> la;
+  std::vector<double> disadvantage;
+  std::vector<std::int8_t> disadvantage_group;  ///< metrics::disadvantage_groups
+};
+Scope make_scope(const World& w, std::vector<std::int32_t> ids);
+
 /// Records one observation per term (term 0 = initial state).
 class Recorder {
  public:
@@ -53,10 +64,13 @@ class Recorder {
 
  private:
   bool per_school_;
+  Scope everyone_;                        ///< all schools
+  std::array<Scope, kPhases> by_phase_;   ///< each phase
 };
 
-/// Metrics over the schools `ids` (MODEL.md section 9).
-ScopeMetrics scope_metrics(const World& w, const State& st, const std::vector<std::int32_t>& ids);
+
+/// Metrics over the schools of `scope` (MODEL.md section 9).
+ScopeMetrics scope_metrics(const World& w, const State& st, const Scope& scope);
 SystemMetrics system_metrics(const World& w, const State& st);
 
 }  // namespace schoolsim

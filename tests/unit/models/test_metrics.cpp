@@ -346,3 +346,49 @@ TEST(Metrics, EstebanRayDoesNotDependOnInputOrder) {
   const std::vector<double> reversed(y.rbegin(), y.rend());
   expect_rel(m::esteban_ray_quintiles(reversed), m::esteban_ray_quintiles(y), 1e-14);
 }
+
+TEST(Metrics, OrderedVariantsEqualThePlainOnesExactly) {
+  // The observation orders a scope's values once and shares the order; the results must be
+  // the plain functions' to the bit, including with ties (rounded values) and n not a
+  // multiple of 5, where quintile cuts and P90/P10 order statistics fall between ties.
+  for (const std::size_t n : {1u, 2u, 5u, 7u, 503u, 2000u}) {
+    std::vector<double> y = seeded_sample(n, 40 + n);
+    std::vector<double> tied = y;
+    for (double& v : tied) v = std::round(v * 4.0) / 4.0;
+    for (const auto& values : {y, tied}) {
+      m::Ordered o;
+      m::order(values, o);
+      ASSERT_TRUE(std::is_sorted(o.sorted.begin(), o.sorted.end()));
+      EXPECT_EQ(m::p90_p10_ordered(o), m::p90_p10(values)) << n;
+      EXPECT_EQ(m::der_polarisation_ordered(values, o, 0.5), m::der_polarisation(values, 0.5)) << n;
+      EXPECT_EQ(m::der_polarisation_ordered(values, o, 1.3), m::der_polarisation(values, 1.3)) << n;
+      EXPECT_EQ(m::esteban_ray_quintiles_ordered(values, o, 1.3), m::esteban_ray_quintiles(values, 1.3)) << n;
+    }
+  }
+  m::Ordered none;
+  m::order({}, none);
+  EXPECT_TRUE(std::isnan(m::p90_p10_ordered(none)));
+  EXPECT_TRUE(std::isnan(m::esteban_ray_quintiles_ordered({}, none)));
+}
+
+TEST(Metrics, GroupedDisadvantageGapEqualsThePlainOneExactly) {
+  // Two phases of different sizes, one with fewer than 5 schools (skipped), tied disadvantage.
+  for (const std::size_t n : {4u, 9u, 64u, 1001u}) {
+    const std::vector<double> y = seeded_sample(n, 7 + n);
+    std::vector<double> d = seeded_sample(n, 99 + n);
+    for (double& v : d) v = std::round(v * 3.0) / 3.0;
+    std::vector<std::int8_t> phase(n);
+    for (std::size_t i = 0; i < n; ++i) phase[i] = static_cast<std::int8_t>(n > 9 ? i % 5 == 0 : i < 2);
+    const auto groups = m::disadvantage_groups(d, phase);
+    const double plain = m::disadvantage_gap(y, d, phase);
+    const double grouped = m::disadvantage_gap_grouped(y, groups, phase);
+    if (std::isnan(plain)) {
+      EXPECT_TRUE(std::isnan(grouped)) << n;
+    } else {
+      EXPECT_EQ(grouped, plain) << n;
+    }
+  }
+  // Groups by hand: one phase of 5 schools, disadvantage 0.5 0.1 0.3 0.2 0.4 -> quintiles 4 0 2 1 3.
+  EXPECT_EQ(m::disadvantage_groups(std::vector<double>{0.5, 0.1, 0.3, 0.2, 0.4}, std::vector<std::int8_t>(5, 0)),
+            (std::vector<std::int8_t>{4, 0, 2, 1, 3}));
+}
