@@ -65,14 +65,16 @@ NeighbourLists build_neighbour_lists(std::span<const double> x, std::span<const 
   std::array<Grid, kPhases> grids;
   for (int p = 0; p < kPhases; ++p) grids[p] = make_grid(x, y, ids[p], radius[p]);
 
-  // Visits the same-phase schools within the radius of i (excluding i), in no particular order.
-  auto visit = [&](int i, auto&& f) {
+  // Visits the same-phase schools within the radius of i (excluding i), in no particular
+  // order, passing their distance when `kWantDistance` (else NaN: counting needs no hypot
+  // except for the rare candidates within rounding of the radius).
+  auto visit = [&]<bool kWantDistance>(int i, auto&& f) {
     const Grid& g = grids[phase[i]];
     const double r = radius[phase[i]];
     // Distances are std::hypot's, and so is the "within r" test. hypot is slow, and most
     // candidates of the 3 x 3 cells are well outside the circle: dx^2 + dy^2 is within a few
     // ulp of hypot^2, so anything beyond r^2 (1 + 1e-9) is out for sure and skips it.
-    const double outside = r * r * (1.0 + 1e-9);
+    const double outside = r * r * (1.0 + 1e-9), inside = r * r * (1.0 - 1e-9);
     const int cx = g.cx(x[i]), cy = g.cy(y[i]);
     for (int gy = std::max(cy - 1, 0); gy <= std::min(cy + 1, g.ny - 1); ++gy)
       for (int gx = std::max(cx - 1, 0); gx <= std::min(cx + 1, g.nx - 1); ++gx) {
@@ -81,7 +83,14 @@ NeighbourLists build_neighbour_lists(std::span<const double> x, std::span<const 
           const int j = g.members[k];
           if (j == i) continue;
           const double dx = x[i] - x[j], dy = y[i] - y[j];
-          if (dx * dx + dy * dy > outside) continue;
+          const double d2 = dx * dx + dy * dy;
+          if (d2 > outside) continue;
+          if constexpr (!kWantDistance) {
+            if (d2 < inside) {
+              f(j, std::numeric_limits<double>::quiet_NaN());
+              continue;
+            }
+          }
           const double d = std::hypot(dx, dy);
           if (d <= r) f(j, d);
         }
@@ -90,7 +99,7 @@ NeighbourLists build_neighbour_lists(std::span<const double> x, std::span<const 
   std::vector<std::int64_t> count(n + 1, 0);
   tbb::parallel_for(0, n, [&](int i) {
     std::int64_t c = 0;
-    visit(i, [&](int, double) { ++c; });
+    visit.template operator()<false>(i, [&](int, double) { ++c; });
     count[i + 1] = c;
   });
   std::partial_sum(count.begin(), count.end(), count.begin());
@@ -104,7 +113,7 @@ NeighbourLists build_neighbour_lists(std::span<const double> x, std::span<const 
   tbb::parallel_for(0, n, [&](int i) {
     std::vector<std::pair<double, std::int32_t>> found;
     found.reserve(static_cast<std::size_t>(nl.offset[i + 1] - nl.offset[i]));
-    visit(i, [&](int j, double d) { found.emplace_back(d, j); });
+    visit.template operator()<true>(i, [&](int j, double d) { found.emplace_back(d, j); });
     std::sort(found.begin(), found.end());
     for (std::size_t k = 0; k < found.size(); ++k) {
       nl.index[nl.offset[i] + k] = found[k].second;
