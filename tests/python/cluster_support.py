@@ -5,12 +5,12 @@ import os
 import shutil
 import subprocess
 
-import h5py
 import numpy as np
 import pytest
 import xarray as xr
 
 from engine_support import REPO, schoolsim_binary
+from sweep_support import datasets, global_attrs as sweep_global_attrs
 
 #: Global attributes allowed to differ between files holding the same sweep.
 PROVENANCE = ("history", "shard_files")
@@ -77,21 +77,6 @@ def mpirun(ranks, *args, env=None, timeout=120):
                           env={**os.environ, **MPI_ENV, **(env or {})})
 
 
-def datasets(path):
-    """``{name: (dtype, values, attributes)}`` of every dataset, in file order."""
-    out = {}
-    with h5py.File(path, "r") as f:
-        for name, obj in f.items():
-            attrs = {k: v for k, v in obj.attrs.items() if k not in ("DIMENSION_LIST", "REFERENCE_LIST")}
-            out[name] = (obj.dtype, obj[()], attrs)
-    return out
-
-
-def global_attrs(path):
-    with h5py.File(path, "r") as f:
-        return {k: v for k, v in f.attrs.items() if k not in PROVENANCE}
-
-
 def assert_same_data(reference, other):
     """Asserts two sweep files hold the same data: every dataset in the same order with the
     same type, shape, bits (NaNs included) and attributes; the same global attributes but
@@ -109,7 +94,7 @@ def assert_same_data(reference, other):
         assert list(aa) == list(ab), name
         for key, value in aa.items():
             assert np.array_equal(value, ab[key]), (name, key)
-    ga, gb = global_attrs(reference), global_attrs(other)
+    ga, gb = sweep_global_attrs(reference, PROVENANCE), sweep_global_attrs(other, PROVENANCE)
     assert list(ga) == list(gb)
     for key, value in ga.items():
         assert np.array_equal(value, gb[key]), key

@@ -24,9 +24,10 @@ def datasets(path):
     return out
 
 
-def global_attrs(path):
+def global_attrs(path, ignore=PROVENANCE):
+    """Returns the global attributes of an HDF5 file but those named in ``ignore``."""
     with h5py.File(path, "r") as f:
-        return {k: v for k, v in f.attrs.items() if k not in PROVENANCE}
+        return {k: v for k, v in f.attrs.items() if k not in ignore}
 
 
 def assert_same_sweep(a, b):
