@@ -5,7 +5,7 @@
 
 namespace schoolsim {
 
-std::int64_t TrustStore::listed_entry(const World& w, std::int32_t i, std::int32_t j) {
+std::int64_t TrustStore::pair_entry(const World& w, std::int32_t i, std::int32_t j) {
   const std::int32_t a = std::min(i, j), b = std::max(i, j);
   if (a == b || w.phase[a] != w.phase[b]) return -1;
   // a's list is sorted by distance: locate b's distance, then b among the entries that close.

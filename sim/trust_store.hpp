@@ -32,7 +32,7 @@ class TrustStore {
 
   /// Trust of (i, j): the stored value, or `baseline` when none is stored.
   double value(const World& w, std::int32_t i, std::int32_t j, double baseline) const {
-    return value_of(listed_entry(w, i, j), i, j, baseline);
+    return value_of(pair_entry(w, i, j), i, j, baseline);
   }
   /// Trust of i and the school at i's neighbour entry e.
   double value_at(const World& w, std::int32_t i, std::int64_t e, double baseline) const {
@@ -41,7 +41,7 @@ class TrustStore {
   /// The stored value of (i, j), storing `baseline` first if the pair has none. The reference
   /// stays valid until the next call that stores a new pair.
   double& slot(const World& w, std::int32_t i, std::int32_t j, double baseline) {
-    return slot_of(listed_entry(w, i, j), i, j, baseline);
+    return slot_of(pair_entry(w, i, j), i, j, baseline);
   }
   /// The same for i and the school at i's neighbour entry e. Distinct (i, e) with the school
   /// at e above i are distinct slots, so a parallel loop over i may write them.
@@ -50,7 +50,7 @@ class TrustStore {
   }
   /// Where (i, j) is kept: its entry in the lower id's neighbour list, or -1 (not neighbours).
   /// The *_of functions below take it, to skip the search for pairs looked up every term.
-  static std::int64_t pair_entry(const World& w, std::int32_t i, std::int32_t j) { return listed_entry(w, i, j); }
+  static std::int64_t pair_entry(const World& w, std::int32_t i, std::int32_t j);
   double value_of(std::int64_t entry, std::int32_t i, std::int32_t j, double baseline) const {
     if (entry >= 0) return stored_or(listed_[entry], baseline);
     if (unlisted_.empty()) return baseline;
@@ -105,8 +105,6 @@ class TrustStore {
   static std::int64_t canonical(const NeighbourLists& nl, std::int32_t i, std::int64_t e) {
     return nl.index[e] > i ? e : nl.reverse[e];
   }
-  /// The entry of (i, j) in the lower id's neighbour list, or -1 if they are not neighbours.
-  static std::int64_t listed_entry(const World& w, std::int32_t i, std::int32_t j);
 
   std::vector<double> listed_;  ///< aligned with w.neighbours entries; NaN = nothing stored
   /// Per school: one past its last list entry that holds a value (stored pairs are mostly
