@@ -34,7 +34,7 @@ for kind in "${kinds[@]}"; do
     export INTEL_LIBITTNOTIFY64=$build/libtbb_itt_tsan.so INTEL_ITTNOTIFY_GROUPS=sync
   fi
   built=$(date +%s)
-  ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 1200
+  ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 1200 -LE install
   tested=$(date +%s)
   SCHOOLSIM_BIN=$build/schoolsim PYTHONPATH="$root/analysis${PYTHONPATH:+:$PYTHONPATH}" \
     /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/python/test_bad_input.py tests/python/test_nothing_lost.py
