@@ -70,14 +70,25 @@ double min_member_capacity(const State& st, const Partnership& p) {
   return p.members.empty() ? 0.0 : lo;
 }
 
-bool in_need(const Context& c, std::int32_t i) {
-  return c.st.grade[i] >= 3 || c.st.attainment[i] < c.thresholds.need[c.w.phase[i]];
+bool in_need(const World& w, const State& st, const NeedThresholds& t, std::int32_t i) {
+  return st.grade[i] >= 3 || st.attainment[i] < t.need[w.phase[i]];
 }
 
-bool can_support(const Context& c, std::int32_t i) {
-  return c.st.grade[i] <= 2 && c.st.attainment[i] >= c.thresholds.support[c.w.phase[i]] &&
-         c.st.capacity[i] >= c.s.brokering.min_capacity_to_give && c.st.giving[i] < c.s.brokering.max_give &&
-         c.st.receiving[i] < 0;
+bool can_support(const Scenario& s, const World& w, const State& st, const NeedThresholds& t, std::int32_t i) {
+  return st.grade[i] <= 2 && st.attainment[i] >= t.support[w.phase[i]] &&
+         st.capacity[i] >= s.brokering.min_capacity_to_give && st.giving[i] < s.brokering.max_give && st.receiving[i] < 0;
+}
+
+SupportRoles support_roles(const Scenario& s, const World& w, const State& st) {
+  const NeedThresholds t = need_thresholds(s, w, st);
+  SupportRoles roles;
+  roles.can_support.assign(static_cast<std::size_t>(w.n), 0);
+  roles.needs_support.assign(static_cast<std::size_t>(w.n), 0);
+  for (int i = 0; i < w.n; ++i) {
+    roles.can_support[i] = can_support(s, w, st, t, i) ? 1 : 0;
+    roles.needs_support[i] = in_need(w, st, t, i) && st.receiving[i] < 0 ? 1 : 0;
+  }
+  return roles;
 }
 
 NeedThresholds need_thresholds(const Scenario& s, const World& w, const State& st) {

@@ -2,10 +2,8 @@
 // The engine steps one run through the phases of MODEL.md section 3, timing each phase.
 #include <array>
 #include <cstdint>
-#include <functional>
 #include <string>
 
-#include "sim/observation.hpp"
 #include "sim/scenario.hpp"
 #include "sim/state.hpp"
 #include "sim/world.hpp"
@@ -22,30 +20,28 @@ using PhaseProfile = std::array<double, static_cast<int>(StepPhase::Count)>;
 
 class Engine {
  public:
-  /// Initialises the run for (seed, replicate); the world must outlive the engine.
-  Engine(const Scenario& s, const World& w, std::uint64_t seed, std::uint32_t replicate);
+  /// Initialises the run of scenario `s` (the engine keeps its own copy) for (seed, replicate);
+  /// the world must outlive the engine. Runs are driven by run::drive (sim/run/driver.hpp).
+  Engine(Scenario s, const World& w, std::uint64_t seed, std::uint32_t replicate);
 
-  /// Advances one term: phases 1..9 of MODEL.md section 3, then increments the term.
+  /// Advances one term: phases 1..8 of MODEL.md section 3, then increments the term.
   void step();
-  /// Records the current state (call once at term 0, then after every step).
-  void observe(Recorder& r);
 
   int term() const { return state_.term; }
+  const Scenario& scenario() const { return s_; }
   const State& state() const { return state_; }
   const PhaseProfile& profile() const { return profile_; }
+  /// Hands the state over at the end of a run (the engine must not be stepped afterwards).
+  State release_state() { return std::move(state_); }
 
  private:
-  const Scenario& s_;
+  Scenario s_;
   const World& w_;
   std::uint64_t seed_;
   std::uint32_t replicate_;
   State state_;
   PhaseProfile profile_{};
 };
-
-/// Runs a whole scenario: term 0 observation, then `terms` steps with an observation after
-/// each. `progress(term)` is called after each term when given.
-Recorder run_scenario(const Scenario& s, const World& w, const std::function<void(int)>& progress = {});
 
 /// A 64-bit FNV-1a hash of the full run state (schools, partnerships, trust in key order):
 /// the golden-hash regression tests compare it across thread counts.

@@ -128,7 +128,9 @@ Recorder::Recorder(const World& w, int terms, bool per_school)
   }
 }
 
-void Recorder::observe(const Scenario&, const World& w, const State& st) {
+void Recorder::report(const run::Snapshot& snapshot) {
+  const World& w = snapshot.world;
+  const State& st = snapshot.state;
   // The scopes are independent serial computations: run them side by side.
   ScopeMetrics everyone{};
   std::array<ScopeMetrics, kPhases> by_phase{};

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/run/reporter.hpp"
 #include "sim/scenario.hpp"
 #include "sim/state.hpp"
 #include "sim/world.hpp"
@@ -44,11 +45,12 @@ struct Scope {
 };
 Scope make_scope(const World& w, std::vector<std::int32_t> ids);
 
-/// Records one observation per term (term 0 = initial state).
-class Recorder {
+/// The reporter of system metrics (overall and per phase) and, when asked, per-school
+/// trajectories: one observation per term (term 0 = initial state).
+class Recorder : public run::Reporter {
  public:
   Recorder(const World& w, int terms, bool per_school);
-  void observe(const Scenario& s, const World& w, const State& st);
+  void report(const run::Snapshot& snapshot) override;
 
   int observed_terms() const { return static_cast<int>(overall.size()); }
   bool per_school() const { return per_school_; }

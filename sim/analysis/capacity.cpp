@@ -5,7 +5,6 @@
 #include <map>
 #include <stdexcept>
 
-#include "models/context.hpp"
 #include "models/metrics.hpp"
 #include "models/partnerships.hpp"
 
@@ -53,17 +52,11 @@ CapacityResult analyse_capacity(const Scenario& s, const World& w, const State& 
     if (options.radius[p] > nl.radius[p] || options.radius[p] < 0)
       throw std::invalid_argument("capacity analysis radius " + std::to_string(options.radius[p]) +
                                   " km is outside the world's neighbour lists (0.." + std::to_string(nl.radius[p]) + " km)");
-  // The rules only read the state; Context holds a non-const reference for the submodels.
-  const Context c{s, w, const_cast<State&>(st), st.term, 0, 0, need_thresholds(s, w, st)};
+  SupportRoles roles = support_roles(s, w, st);
   CapacityResult r;
   r.options = options;
-  r.high_performing.assign(static_cast<std::size_t>(w.n), 0);
-  r.in_need.assign(static_cast<std::size_t>(w.n), 0);
-  for (int i = 0; i < w.n; ++i) {
-    r.high_performing[i] = can_support(c, i) ? 1 : 0;
-    // A school already receiving support is not "in need" for brokering (MODEL.md 7.5).
-    r.in_need[i] = in_need(c, i) && st.receiving[i] < 0 ? 1 : 0;
-  }
+  r.high_performing = std::move(roles.can_support);
+  r.in_need = std::move(roles.needs_support);
   // Regions: the register's region of each LA.
   std::vector<int> region_of(static_cast<std::size_t>(w.n_las), -1);
   if (w.labels) {

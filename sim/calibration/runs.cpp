@@ -5,10 +5,9 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "models/context.hpp"
 #include "models/partnerships.hpp"
 #include "sim/config/scenario_yaml.hpp"
-#include "sim/engine.hpp"
+#include "sim/run/driver.hpp"
 #include "sim/evaluation/counterfactual.hpp"
 #include "sim/world_builder.hpp"
 
@@ -29,23 +28,19 @@ const Snapshot& Trace::at(int term) const {
 }
 
 SupplyDemand supply_demand(const Scenario& s, const World& w, const State& st) {
-  // The rules only read the state; Context holds a non-const reference for the submodels.
-  Context c{s, w, const_cast<State&>(st), st.term, 0, 0, need_thresholds(s, w, st)};
+  const SupportRoles roles = support_roles(s, w, st);
   SupplyDemand out;
-  std::vector<char> supports(static_cast<std::size_t>(w.n));
   for (int i = 0; i < w.n; ++i) {
-    supports[i] = can_support(c, i) ? 1 : 0;
-    out.supporters[w.phase[i]] += supports[i];
-    // A receiver is not "in need" for brokering (MODEL.md 7.5: "and not already a receiver").
-    if (in_need(c, i) && st.receiving[i] < 0) ++out.in_need[w.phase[i]];
+    out.supporters[w.phase[i]] += roles.can_support[i];
+    out.in_need[w.phase[i]] += roles.needs_support[i];
   }
   const auto& nl = w.neighbours;
   for (int i : w.phase_members[static_cast<int>(Phase::Secondary)]) {
-    if (!in_need(c, i) || st.receiving[i] >= 0) continue;
+    if (!roles.needs_support[i]) continue;
     int count = 0;
     for (auto e = nl.begin(i); e < nl.end_within(i, s.brokering.broker_radius_km); ++e) {
       const int j = nl.index[e];
-      if (supports[j] && (s.brokering.cross_border || w.la[j] == w.la[i])) ++count;
+      if (roles.can_support[j] && (s.brokering.cross_border || w.la[j] == w.la[i])) ++count;
     }
     out.secondary_supporters_nearby.push_back(count);
   }
@@ -90,6 +85,29 @@ void governance_shares(const State& st, double& academy_share, double& mat_share
 
 }  // namespace
 
+namespace {
+
+/// The calibration statistics' view of a run: governance shares every term, the supply and
+/// demand of support at term 0, and snapshots of the terms the statistics asked for.
+class TraceReporter : public run::Reporter {
+ public:
+  TraceReporter(Trace& trace, const RunNeeds& needs) : trace_(trace), needs_(needs) {}
+  void report(const run::Snapshot& now) override {
+    if (now.term == 0) trace_.term0 = supply_demand(now.scenario, now.world, now.state);
+    double academies = 0, in_mats = 0;
+    governance_shares(now.state, academies, in_mats);
+    trace_.academy_share.push_back(academies);
+    trace_.mat_share.push_back(in_mats);
+    if (needs_.every_term || needs_.snapshots.count(now.term)) trace_.snapshots.emplace(now.term, snapshot(now.world, now.state));
+  }
+
+ private:
+  Trace& trace_;
+  const RunNeeds& needs_;
+};
+
+}  // namespace
+
 Trace trace_run(std::shared_ptr<const Scenario> s, std::shared_ptr<const World> w, std::uint32_t replicate,
                 const RunNeeds& needs) {
   Trace tr;
@@ -97,28 +115,16 @@ Trace trace_run(std::shared_ptr<const Scenario> s, std::shared_ptr<const World> 
   tr.world = w;
   tr.replicate = replicate;
   tr.terms = needs.terms;
-  Engine engine(*s, *w, static_cast<std::uint64_t>(s->run.seed), replicate);
+  run::RunDescription description{*s, static_cast<std::uint64_t>(s->run.seed), replicate};
+  description.scenario.run.terms = needs.terms;  // as long as the statistics need, not the scenario says
   Recorder rec(*w, needs.terms, false);
-  auto observe = [&] {
-    engine.observe(rec);
-    const State& st = engine.state();
-    double a = 0, m = 0;
-    governance_shares(st, a, m);
-    tr.academy_share.push_back(a);
-    tr.mat_share.push_back(m);
-    if (needs.every_term || needs.snapshots.count(st.term)) tr.snapshots.emplace(st.term, snapshot(*w, st));
-  };
-  tr.term0 = supply_demand(*s, *w, engine.state());
-  observe();
-  for (int t = 1; t <= needs.terms; ++t) {
-    engine.step();
-    observe();
-  }
+  TraceReporter tracer(tr, needs);
+  run::RunOutcome outcome = run::drive(description, *w, {&rec, &tracer});
   tr.overall = std::move(rec.overall);
   tr.phases = std::move(rec.phases);
   tr.system = std::move(rec.system);
-  tr.partnerships = engine.state().partnerships;
-  tr.events = engine.state().events;
+  tr.partnerships = std::move(outcome.final_state.partnerships);
+  tr.events = std::move(outcome.final_state.events);
   return tr;
 }
 

@@ -1,7 +1,6 @@
 // The schoolsim command line. Exit status: 0 ok, 1 runtime error, 2 usage or input error.
 #include <CLI/CLI.hpp>
 #include <tbb/global_control.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -19,10 +18,11 @@
 #include "sim/cli/sweep_command.hpp"
 #include "sim/cli/world_commands.hpp"
 #include "sim/config/scenario_yaml.hpp"
-#include "sim/engine.hpp"
 #include "sim/io/nc_writer.hpp"
 #include "sim/io/run_file.hpp"
 #include "sim/memory_check.hpp"
+#include "sim/run/driver.hpp"
+#include "sim/run/progress_reporter.hpp"
 #include "sim/version.hpp"
 #include "sim/world.hpp"
 #include "sim/world_builder.hpp"
@@ -50,25 +50,6 @@ void check_output_path(const fs::path& out, bool force) {
   if (const std::string problem = cli::output_path_problem(out, force); !problem.empty()) throw InputError(problem);
 }
 
-/// "term 12/30, ETA 3s" on a terminal's stderr, redrawn in place.
-class Progress {
- public:
-  explicit Progress(int total) : total_(total), live_(isatty(STDERR_FILENO) != 0), start_(Clock::now()) {}
-  void update(int done) {
-    if (!live_) return;
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-    const double eta = done > 0 ? elapsed / done * (total_ - done) : 0.0;
-    std::fprintf(stderr, "\rterm %d/%d  elapsed %.1fs  ETA %.1fs   ", done, total_, elapsed, eta);
-    if (done == total_) std::fprintf(stderr, "\n");
-  }
-
- private:
-  using Clock = std::chrono::steady_clock;
-  int total_;
-  bool live_;
-  Clock::time_point start_;
-};
-
 Scenario load(const std::string& path, const std::vector<std::string>& sets) {
   if (!fs::exists(path)) throw config::ConfigError({path + ": no such file"});
   if (fs::is_directory(path)) throw config::ConfigError({path + ": is a folder, not a scenario file"});
@@ -93,16 +74,10 @@ int run_command(const std::string& scenario_path, const std::vector<std::string>
                  static_cast<long long>(cells), static_cast<long long>(s.output.per_school_limit));
   }
   check_run_memory(s, fs::path(scenario_path).parent_path(), &world, memory_limit);  // exact neighbour lists
-  Engine engine(s, world, static_cast<std::uint64_t>(s.run.seed), static_cast<std::uint32_t>(s.run.replicate));
   Recorder recorder(world, s.run.terms, s.output.per_school);
-  Progress progress(s.run.terms);
-  engine.observe(recorder);
-  for (int t = 1; t <= s.run.terms; ++t) {
-    engine.step();
-    engine.observe(recorder);
-    progress.update(t);
-  }
-  io::write_run_file(out, force, s, world, recorder, engine.state(), io::Provenance{history});
+  run::ProgressReporter progress(s.run.terms);
+  const run::RunOutcome outcome = run::drive(run::describe(s), world, {&recorder, &progress});
+  io::write_run_file(out, force, s, world, recorder, outcome.final_state, io::Provenance{history});
   if (!quiet) {
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::fprintf(stderr, "schoolsim: %s: %d schools, %d terms in %.2f s -> %s\n", s.name.c_str(), world.n, s.run.terms,
@@ -116,7 +91,7 @@ int run_command(const std::string& scenario_path, const std::vector<std::string>
 int main(int argc, char** argv) {
   CLI::App app{"schoolsim: agent-based simulation of a self-improving school system"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", version_string());
+  app.set_version_flag("--version", version_banner());
 
   std::string scenario_path, out, memory_limit;
   std::vector<std::string> sets;

@@ -13,7 +13,7 @@
 #include <system_error>
 
 #include "sim/config/scenario_yaml.hpp"
-#include "sim/engine.hpp"
+#include "sim/run/driver.hpp"
 #include "sim/io/nc_reader.hpp"
 #include "sim/io/nc_writer.hpp"
 #include "sim/sweep/hash.hpp"
@@ -30,9 +30,6 @@ namespace schoolsim::sweep {
 namespace {
 
 namespace fs = std::filesystem;
-
-/// Thrown inside a run when the sweep is asked to stop; the run is abandoned.
-struct Stopped {};
 
 RunSchema schema_of(const SweepSpec& spec, const World& world) {
   const Scenario& b = spec.base_scenario;
@@ -129,18 +126,11 @@ std::optional<RunRecord> PreparedSweep::run(std::int64_t id, const std::function
   const RunPlan run = plan_->run(id);
   if (const auto bad = point_errors_.find(run.point); bad != point_errors_.end()) return failed_run(id, bad->second);
   try {
-    const Scenario s = plan_->run_scenario(run);
-    Engine engine(s, world_, run.seed, static_cast<std::uint32_t>(run.replicate));
-    Recorder recorder(world_, s.run.terms, s.output.per_school);
-    engine.observe(recorder);
-    for (int t = 1; t <= s.run.terms; ++t) {
-      if (stopping && stopping()) throw Stopped{};
-      engine.step();
-      engine.observe(recorder);
-    }
-    return record_run(schema_, id, recorder, engine.state());
-  } catch (const Stopped&) {
-    return std::nullopt;
+    const run::RunDescription description{plan_->run_scenario(run), run.seed, static_cast<std::uint32_t>(run.replicate)};
+    Recorder recorder(world_, description.scenario.run.terms, description.scenario.output.per_school);
+    const run::RunOutcome outcome = run::drive(description, world_, {&recorder}, stopping);
+    if (outcome.stopped) return std::nullopt;
+    return record_run(schema_, id, recorder, outcome.final_state);
   } catch (const std::exception& e) {
     return failed_run(id, std::string("run ") + std::to_string(id) + " (design point " + std::to_string(run.point) +
                               ", replicate " + std::to_string(run.replicate) + "): " + e.what());

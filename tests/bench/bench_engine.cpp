@@ -11,8 +11,9 @@
 #include <memory>
 
 #include "sim/config/scenario_yaml.hpp"
-#include "sim/engine.hpp"
 #include "sim/io/run_file.hpp"
+#include "sim/observation.hpp"
+#include "sim/run/driver.hpp"
 
 namespace {
 
@@ -55,15 +56,10 @@ void BM_Run(benchmark::State& state) {
   PhaseProfile total{};
   for (auto _ : state) {
     arena.execute([&] {
-      Engine engine(s, w, 42, 0);
       Recorder recorder(w, s.run.terms, s.output.per_school);
-      engine.observe(recorder);
-      for (int t = 1; t <= s.run.terms; ++t) {
-        engine.step();
-        engine.observe(recorder);
-      }
+      const run::RunOutcome outcome = run::drive(run::RunDescription{s, 42, 0}, w, {&recorder});
       benchmark::DoNotOptimize(recorder.overall.back().attainment_sd);
-      for (std::size_t k = 0; k < total.size(); ++k) total[k] += engine.profile()[k];
+      for (std::size_t k = 0; k < total.size(); ++k) total[k] += outcome.profile[k];
     });
   }
   const double school_terms = static_cast<double>(w.n) * s.run.terms;
@@ -91,12 +87,10 @@ void BM_WriteRunFile(benchmark::State& state) {
   Scenario s = scenario_of_size(n);
   s.run.terms = 30;
   const World& w = world_of_size(n);
-  Engine engine(s, w, 42, 0);
   Recorder recorder(w, s.run.terms, true);
-  engine.observe(recorder);
-  for (int t = 1; t <= s.run.terms; ++t) engine.step(), engine.observe(recorder);
+  const run::RunOutcome outcome = run::drive(run::RunDescription{s, 42, 0}, w, {&recorder});
   const auto path = std::filesystem::temp_directory_path() / "schoolsim_bench_run.h5";
-  for (auto _ : state) io::write_run_file(path, true, s, w, recorder, engine.state(), {"benchmark"});
+  for (auto _ : state) io::write_run_file(path, true, s, w, recorder, outcome.final_state, {"benchmark"});
   std::filesystem::remove(path);
 }
 
