@@ -222,16 +222,18 @@ void check_run_memory(const Scenario& s, const std::filesystem::path& scenario_d
 
 namespace schoolsim {
 
-void check_sweep_memory(const Scenario& base, const std::filesystem::path& base_dir, double runs, double values,
-                        int threads, bool per_school, const std::string& option) {
+std::optional<MemoryEstimate> check_sweep_memory(const Scenario& base, const std::filesystem::path& base_dir, double runs,
+                                                double values, int threads, bool per_school, const std::string& option) {
   const auto limit = limit_or_input_error(option);
   const auto schools = schools_of(base, base_dir);
-  if (!schools) return;
+  if (!schools) return std::nullopt;
   const double pairs = base.world.file.empty() ? estimated_neighbour_pairs(base) : 0;
-  check_memory(sweep_memory(base, *schools, pairs, runs, values, threads, per_school), limit, "this sweep",
+  MemoryEstimate estimate = sweep_memory(base, *schools, pairs, runs, values, threads, per_school);
+  check_memory(estimate, limit, "this sweep",
                "Shard it (schoolsim sweep --shard K/N, one part per machine or job, or mpirun across nodes; "
                "docs/cluster.md), turn off per-school output (output: {per_school: false}), run fewer runs at once "
                "(--threads N) or use fewer schools");
+  return estimate;
 }
 
 }  // namespace schoolsim

@@ -87,8 +87,9 @@ void check_run_memory(const Scenario& s, const std::filesystem::path& scenario_d
 namespace schoolsim {
 
 /// `schoolsim sweep`, before its world is built: one shared world, `threads` runs in flight,
-/// `runs` runs and `values` design values (points x parameters). Throws MemoryError.
-void check_sweep_memory(const Scenario& base, const std::filesystem::path& base_dir, double runs, double values,
-                        int threads, bool per_school, const std::string& option);
+/// `runs` runs and `values` design values (points x parameters). Throws MemoryError; else
+/// returns the estimate (nullopt if the number of schools is unknown).
+std::optional<MemoryEstimate> check_sweep_memory(const Scenario& base, const std::filesystem::path& base_dir, double runs,
+                                                double values, int threads, bool per_school, const std::string& option);
 
 }  // namespace schoolsim

@@ -13,8 +13,10 @@
 #include "sim/cli/calibrate_command.hpp"
 #include "sim/cli/evaluate_command.hpp"
 #include "sim/cli/info_command.hpp"
+#include "sim/cli/input_files.hpp"
 #include "sim/cli/merge_command.hpp"
 #include "sim/cli/output_path.hpp"
+#include "sim/cli/stop_signal.hpp"
 #include "sim/cli/sweep_command.hpp"
 #include "sim/cli/world_commands.hpp"
 #include "sim/config/scenario_yaml.hpp"
@@ -32,7 +34,7 @@ namespace {
 using namespace schoolsim;
 namespace fs = std::filesystem;
 
-constexpr int kOk = 0, kRuntimeError = 1, kInputError = 2;
+constexpr int kOk = 0, kRuntimeError = 1, kInputError = 2, kInterrupted = 130;
 
 /// An input problem found before any work starts (reported with exit status 2).
 struct InputError : std::runtime_error {
@@ -59,6 +61,9 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets) {
 int run_command(const std::string& scenario_path, const std::vector<std::string>& sets, const std::string& out,
                 bool force, int threads, bool quiet, const std::string& history, const std::string& memory_limit) {
   Scenario s = load(scenario_path, sets);
+  if (const std::string problem = cli::output_is_input_problem(out, cli::scenario_input_files(scenario_path, s));
+      !problem.empty())
+    throw InputError(problem);
   check_output_path(out, force);
   check_run_memory(s, fs::path(scenario_path).parent_path(), nullptr, memory_limit);  // docs/hardening.md
   std::unique_ptr<tbb::global_control> limit;
@@ -76,8 +81,18 @@ int run_command(const std::string& scenario_path, const std::vector<std::string>
   check_run_memory(s, fs::path(scenario_path).parent_path(), &world, memory_limit);  // exact neighbour lists
   Recorder recorder(world, s.run.terms, s.output.per_school);
   run::ProgressReporter progress(s.run.terms);
-  const run::RunOutcome outcome = run::drive(run::describe(s), world, {&recorder, &progress});
-  io::write_run_file(out, force, s, world, recorder, outcome.final_state, io::Provenance{history});
+  // Ctrl-C or SIGTERM stops between terms or while writing, and leaves no OUT.h5.tmp-<pid>.
+  const cli::StopSignal signals("\nschoolsim: interrupted: stopping (nothing is written); press Ctrl-C again to quit at once\n");
+  const auto interrupted = [&] {
+    std::fprintf(stderr, "schoolsim: run interrupted: %s was not written\n", out.c_str());
+    return kInterrupted;
+  };
+  const run::RunOutcome outcome =
+      run::drive(run::describe(s), world, {&recorder, &progress}, [] { return cli::StopSignal::requested(); });
+  if (outcome.stopped) return interrupted();
+  if (!io::write_run_file(out, force, s, world, recorder, outcome.final_state, io::Provenance{history},
+                          [] { return !cli::StopSignal::requested(); }))
+    return interrupted();
   if (!quiet) {
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::fprintf(stderr, "schoolsim: %s: %d schools, %d terms in %.2f s -> %s\n", s.name.c_str(), world.n, s.run.terms,

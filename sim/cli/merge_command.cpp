@@ -2,14 +2,13 @@
 
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 
 #include "sim/cli/output_path.hpp"
+#include "sim/cli/stop_signal.hpp"
 #include "sim/io/nc_writer.hpp"
 #include "sim/sweep/shard_merge.hpp"
 #include "sim/sweep/sweep_error.hpp"
@@ -18,10 +17,6 @@ namespace schoolsim::cli {
 namespace {
 
 constexpr int kOk = 0, kRuntimeError = 1, kInputError = 2, kInterrupted = 130;
-
-std::atomic<bool> g_merge_stop{false};
-
-extern "C" void on_merge_signal(int) { g_merge_stop.store(true); }
 
 }  // namespace
 
@@ -52,25 +47,13 @@ int MergeCommand::run(const std::string& history) const {
     options.copy = copy_;
     options.overwrite = force_;
     options.history = history;
-    options.keep_going = [] { return !g_merge_stop.load(); };
-    g_merge_stop = false;
-    struct sigaction action {}, old_int {}, old_term {};
-    action.sa_handler = on_merge_signal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &action, &old_int);
-    sigaction(SIGTERM, &action, &old_term);
+    options.keep_going = [] { return !StopSignal::requested(); };
     const auto t0 = std::chrono::steady_clock::now();
     sweep::MergeOutcome outcome;
-    try {
+    {
+      const StopSignal signals(nullptr);
       outcome = sweep::merge_shards(shards, output_, options);
-    } catch (...) {
-      sigaction(SIGINT, &old_int, nullptr);
-      sigaction(SIGTERM, &old_term, nullptr);
-      throw;
     }
-    sigaction(SIGINT, &old_int, nullptr);
-    sigaction(SIGTERM, &old_term, nullptr);
     if (!outcome.complete) {
       std::cerr << "schoolsim: merge interrupted; nothing was written\n";
       return kInterrupted;

@@ -7,7 +7,6 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -15,6 +14,8 @@
 #include <optional>
 #include <thread>
 
+#include "sim/cli/input_files.hpp"
+#include "sim/cli/stop_signal.hpp"
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/memory_check.hpp"
 #include "sim/io/nc_writer.hpp"
@@ -32,39 +33,8 @@ using namespace schoolsim::sweep;
 
 constexpr int kOk = 0, kRuntimeError = 1, kInputError = 2, kInterrupted = 130;
 
-std::atomic<bool> g_stop{false};
-static_assert(std::atomic<bool>::is_always_lock_free);
-
-extern "C" void on_signal(int) {
-  g_stop.store(true);
-  static const char message[] =
-      "\nschoolsim: interrupted: stopping the runs in flight (finished runs are kept); press Ctrl-C again to quit at once\n";
-  [[maybe_unused]] const auto n = ::write(STDERR_FILENO, message, sizeof message - 1);
-}
-
-/// Installs the SIGINT/SIGTERM handler for its lifetime; a second signal kills (SA_RESETHAND).
-class SignalGuard {
- public:
-  SignalGuard() {
-    g_stop = false;
-    struct sigaction action {};
-    action.sa_handler = on_signal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &action, &old_int_);
-    sigaction(SIGTERM, &action, &old_term_);
-  }
-  ~SignalGuard() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  SignalGuard(const SignalGuard&) = delete;
-  SignalGuard& operator=(const SignalGuard&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
+constexpr const char* kStopMessage =
+    "\nschoolsim: interrupted: stopping the runs in flight (finished runs are kept); press Ctrl-C again to quit at once\n";
 
 std::string duration_text(double seconds) {
   char buf[32];
@@ -142,6 +112,16 @@ std::string with_resume(const std::string& history) {
   return history.find(" --resume") == std::string::npos ? history + " --resume" : history;
 }
 
+/// The sweep file, its base scenario (and the files that one extends) and the world file.
+std::vector<InputFile> sweep_input_files(const std::string& spec_path, const SweepSpec& spec) {
+  std::vector<InputFile> files{{spec_path, "the sweep file"}};
+  for (InputFile& f : scenario_input_files(spec.base_path, spec.base_scenario)) {
+    if (f.role == "the scenario") f.role = "the base scenario";
+    files.push_back(std::move(f));
+  }
+  return files;
+}
+
 void print_plan(const SweepSpec& spec) {
   const SweepPlan plan(spec);
   std::printf("run\tpoint\treplicate\tseed");
@@ -189,12 +169,12 @@ int SweepCommand::run(const std::string& history) const {
     const SweepSpec spec = load_sweep_file(spec_path_, sets_);
     if (root)
       for (const auto& n : spec.notes) std::cerr << "schoolsim: note: " << n << "\n";
-    if (dry_run_) {
-      if (root) print_plan(spec);
-      return kOk;
+    if (!dry_run_) {
+      if (output_.empty()) throw SweepInputError("no output file given (use -o OUT.h5)");
+      if (resume_ && force_) throw SweepInputError("--resume and --force exclude each other");
+      if (const std::string problem = output_is_input_problem(output_, sweep_input_files(spec_path_, spec)); !problem.empty())
+        throw SweepInputError(problem);
     }
-    if (output_.empty()) throw SweepInputError("no output file given (use -o OUT.h5)");
-    if (resume_ && force_) throw SweepInputError("--resume and --force exclude each other");
     std::optional<ShardSpec> shard;
     if (!shard_.empty()) {
       try {
@@ -202,25 +182,34 @@ int SweepCommand::run(const std::string& history) const {
       } catch (const std::invalid_argument& e) {
         throw SweepInputError(e.what());
       }
-      if (launched > 1)
+      if (launched > 1 && !dry_run_)
         throw SweepInputError("--shard runs one part per process without MPI: start it once per part (e.g. a SLURM "
                               "job array), not with mpirun -n " + std::to_string(launched));
     }
-    if (launched > 1 && !session)
+    if (launched > 1 && !session && !dry_run_)
       throw SweepInputError("this schoolsim was built without MPI (CMake option SCHOOLSIM_MPI) but started by an MPI "
                             "launcher with " + std::to_string(launched) +
                             " processes: rebuild with libopenmpi-dev, or run parts with --shard K/N (docs/cluster.md)");
-    {  // Refuse up front what would not fit in memory (docs/hardening.md "Limits").
+    // Refuse up front what would not fit in memory (docs/hardening.md "Limits"), --dry-run
+    // included: listing a huge design holds every design value in memory too.
+    std::optional<MemoryEstimate> estimate;
+    {
       const double runs = static_cast<double>(shard ? shard_block(shard->index, shard->count, spec.runs()).size() : spec.runs());
       const bool per_school = spec.write_per_school || (!spec.base_scenario.world.file.empty() &&
                                                         spec.per_school != PerSchool::Off && spec.base_scenario.output.per_school);
       try {
-        check_sweep_memory(spec.base_scenario, spec.base_path.parent_path(), runs,
-                           static_cast<double>(spec.points()) * static_cast<double>(spec.parameters.size()),
-                           threads_ > 0 ? threads_ : tbb::this_task_arena::max_concurrency(), per_school, memory_limit_);
+        estimate = check_sweep_memory(spec.base_scenario, spec.base_path.parent_path(), runs,
+                                      static_cast<double>(spec.points()) * static_cast<double>(spec.parameters.size()),
+                                      threads_ > 0 ? threads_ : tbb::this_task_arena::max_concurrency(), per_school,
+                                      memory_limit_);
       } catch (const MemoryError& e) {
         throw SweepInputError(e.what());
       }
+    }
+    if (dry_run_) {
+      if (root && estimate && !quiet_) std::cerr << "schoolsim: note: estimated memory of the sweep: " << estimate->text() << "\n";
+      if (root) print_plan(spec);
+      return kOk;
     }
     if (session) return run_mpi(*session, spec, history);
     std::unique_ptr<tbb::global_control> limit;
@@ -232,14 +221,14 @@ int SweepCommand::run(const std::string& history) const {
     options.resume = resume_;
     options.force = force_;
     options.history = history;
-    options.stop = &g_stop;
+    options.stop = &StopSignal::flag();
     options.note = [](const std::string& n) { std::cerr << "schoolsim: note: " << n << "\n"; };
     options.shard = shard;
     SweepCounters counters;
     SweepOutcome outcome;
     const auto t0 = std::chrono::steady_clock::now();
     {
-      SignalGuard signals;
+      StopSignal signals(kStopMessage);
       std::unique_ptr<ProgressReporter> progress;
       if (!quiet_) progress = std::make_unique<ProgressReporter>(counters);
       outcome = run_sweep(spec, options, counters);
@@ -290,13 +279,13 @@ int SweepCommand::run_mpi(const mpi::Session& session, const SweepSpec& spec, co
   options.resume = resume_;
   options.force = force_;
   options.history = history;
-  options.stop = &g_stop;
+  options.stop = &StopSignal::flag();
   options.note = [](const std::string& n) { std::cerr << "schoolsim: note: " << n << "\n"; };
   SweepCounters counters;
   mpi::MpiSweepResult result;
   const auto t0 = std::chrono::steady_clock::now();
   {
-    SignalGuard signals;
+    StopSignal signals(kStopMessage);
     std::unique_ptr<ProgressReporter> progress;
     if (root && !quiet_) progress = std::make_unique<ProgressReporter>(counters);
     result = mpi::run_sweep(session, spec, options, counters, threads_);

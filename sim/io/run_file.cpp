@@ -105,8 +105,10 @@ void write_events(NcWriter& f, const State& st, int max_members) {
 
 }  // namespace
 
-void write_run_file(const std::filesystem::path& path, bool overwrite, const Scenario& s, const World& w,
-                    const Recorder& r, const State& final_state, const Provenance& provenance) {
+bool write_run_file(const std::filesystem::path& path, bool overwrite, const Scenario& s, const World& w,
+                    const Recorder& r, const State& final_state, const Provenance& provenance,
+                    const std::function<bool()>& keep_going) {
+  const auto stopped = [&] { return keep_going && !keep_going(); };
   NcWriter f(path, overwrite);
   f.set_global("Conventions", std::string("CF-1.8"));
   f.set_global("title", "schoolsim run: " + s.name);
@@ -134,11 +136,17 @@ void write_run_file(const std::filesystem::path& path, bool overwrite, const Sce
   std::iota(member_ids.begin(), member_ids.end(), 0);
   f.add_dimension("member", member_ids, attrs("1", "member position"));
 
+  // Without commit() the writer deletes its temporary file.
   write_static(f, w);
+  if (stopped()) return false;
   write_metrics(f, r);
+  if (stopped()) return false;
   write_per_school(f, r);
+  if (stopped()) return false;
   if (s.output.events) write_events(f, final_state, max_members);
+  if (stopped()) return false;
   f.commit();
+  return true;
 }
 
 }  // namespace schoolsim::io

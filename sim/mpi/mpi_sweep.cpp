@@ -359,6 +359,7 @@ void RankSweep::prepare_output() {
     throw SweepInputError(out_.string() + ": exists already (use --force to replace it)");
   }
   if (options_.force) {
+    const auto held = RunJournal::lock_for_removal(parts_);  // a running sweep's journals are never removed
     for (const fs::path& p : {parts_, shards_}) {
       fs::remove_all(p, ec);
       if (ec) throw io::OutputError("cannot remove '" + p.string() + "': " + ec.message());
@@ -387,7 +388,7 @@ void RankSweep::open_journals() {
     const fs::path folder = parts_ / ("rank-" + std::to_string(j));
     std::error_code ec;
     const auto mode = fs::exists(folder, ec) ? RunJournal::Mode::Resume : RunJournal::Mode::Create;
-    journals_.push_back(std::make_unique<RunJournal>(folder, mode, prepared_->fingerprint(), R));
+    journals_.push_back(std::make_unique<RunJournal>(folder, mode, prepared_->fingerprint(), R, prepared_->world_digest()));
     journal_index_.push_back(j);
     const auto slot = static_cast<std::int32_t>(journals_.size() - 1);
     journals_.back()->scan(

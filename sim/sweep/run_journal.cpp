@@ -122,8 +122,68 @@ void write_atomically(const fs::path& path, const std::string& bytes, bool durab
   }
 }
 
-std::string manifest_text(std::uint64_t fingerprint, std::int64_t runs) {
-  return "schoolsim sweep parts 1\nfingerprint " + hex(fingerprint) + "\nruns " + std::to_string(runs) + "\n";
+std::string manifest_text(std::uint64_t fingerprint, std::int64_t runs, const WorldDigest& world) {
+  return "schoolsim sweep parts 1\nfingerprint " + hex(fingerprint) + "\nruns " + std::to_string(runs) + "\n" +
+         world.manifest_lines();
+}
+
+/// Refuses an entry of the parts folder that exists but is not a regular file: a journal
+/// linked to /dev/zero would take every append and read back zeros at the merge; a pipe
+/// would block its reader.
+void require_regular_or_absent(const fs::path& path) {
+  std::error_code ec;
+  const fs::file_status status = fs::symlink_status(path, ec);
+  if (!fs::exists(status) || fs::is_regular_file(status)) return;
+  const char* kind = fs::is_symlink(status) ? "a symbolic link" : fs::is_directory(status) ? "a folder" : fs::is_fifo(status) ? "a pipe" : "a device or socket";
+  throw SweepInputError(path.string() + ": is " + kind + ", not a regular file; the parts folder " +
+                        path.parent_path().string() + " is damaged: use --force to discard it and start over");
+}
+
+/// Opens an entry of the parts folder without following links or blocking on a pipe, and
+/// checks that it is a regular file (closing the race with require_regular_or_absent).
+int open_regular(const fs::path& path, int flags) {
+  require_regular_or_absent(path);
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+  if (fd < 0) {
+    const int e = errno;
+    if (e == ELOOP || e == EISDIR || e == ENXIO) require_regular_or_absent(path);
+    throw io::OutputError("cannot open '" + path.string() + "': " + errno_text(e));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw SweepInputError(path.string() + ": is not a regular file; the parts folder " + path.parent_path().string() +
+                          " is damaged: use --force to discard it and start over");
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
+/// "pid 1234 on host node7", as written into a lock file by its owner ("" if unreadable).
+std::string lock_owner(int fd) {
+  char buf[256] = {};
+  const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  if (n <= 0) return {};
+  std::string text(buf, static_cast<std::size_t>(n));
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\0')) text.pop_back();
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return text;
+}
+
+void write_lock_owner(int fd) {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) std::strcpy(host, "?");
+  const std::string text = "pid " + std::to_string(::getpid()) + " on host " + host + "\n";
+  if (::ftruncate(fd, 0) == 0) {
+    [[maybe_unused]] const ssize_t n = ::pwrite(fd, text.data(), text.size(), 0);
+  }
+}
+
+std::string in_use_message(const fs::path& folder, int lock_fd) {
+  const std::string owner = lock_owner(lock_fd);
+  return "a running schoolsim sweep" + (owner.empty() ? std::string() : " (" + owner + ")") + " holds the lock of " +
+         folder.string();
 }
 
 }  // namespace
@@ -250,7 +310,7 @@ fs::path RunJournal::folder_for(const fs::path& output) {
   return p;
 }
 
-RunJournal::RunJournal(fs::path folder, Mode mode, std::uint64_t fingerprint, std::int64_t runs)
+RunJournal::RunJournal(fs::path folder, Mode mode, std::uint64_t fingerprint, std::int64_t runs, const WorldDigest& world)
     : folder_(std::move(folder)), fingerprint_(fingerprint), runs_(runs), offset_(static_cast<std::size_t>(runs), 0) {
   std::error_code ec;
   if (mode == Mode::Create) {
@@ -262,34 +322,80 @@ RunJournal::RunJournal(fs::path folder, Mode mode, std::uint64_t fingerprint, st
     throw SweepInputError(folder_.string() + ": no parts folder to resume");
   }
   const fs::path lock = folder_ / "lock";
-  lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock_fd_ < 0) throw io::OutputError("cannot create '" + lock.string() + "': " + errno_text(errno));
+  lock_fd_ = open_regular(lock, O_RDWR | O_CREAT);
   if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     const int e = errno;
+    const std::string message = in_use_message(folder_, lock_fd_);
     ::close(lock_fd_);
     lock_fd_ = -1;
-    if (e == EWOULDBLOCK) throw SweepInputError("another schoolsim sweep is using " + folder_.string());
+    if (e == EWOULDBLOCK) throw SweepInputError(message);
     throw io::OutputError("cannot lock '" + lock.string() + "': " + errno_text(e));
   }
+  const auto release = [&] {
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+  };
+  write_lock_owner(lock_fd_);
   const fs::path manifest = folder_ / "manifest";
-  const std::string expected = manifest_text(fingerprint, runs);
+  const std::string expected = manifest_text(fingerprint, runs, world);
   bool ok = false;
+  try {
+    require_regular_or_absent(manifest);
+    require_regular_or_absent(path());
+  } catch (...) {
+    release();
+    throw;
+  }
   if (mode == Mode::Resume && fs::exists(manifest, ec)) {
     std::ifstream in(manifest);
     std::stringstream ss;
     ss << in.rdbuf();
     if (ss.str() != expected) {
-      ::close(lock_fd_);
-      lock_fd_ = -1;
+      release();
+      const std::string world_change = world.change_since(ss.str());
+      if (!world_change.empty())
+        throw SweepInputError(folder_.string() + " holds runs made on another world: " + world_change +
+                              "; use --force to discard them and start over");
       throw SweepInputError(folder_.string() +
                             " holds runs of a different sweep (the sweep file, its base scenario, --set options or the "
                             "schoolsim build changed): use --force to discard them and start over");
     }
     ok = true;
   }
-  if (!ok) write_atomically(manifest, expected, true);
-  fd_ = ::open(path().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw io::OutputError("cannot open '" + path().string() + "': " + errno_text(errno));
+  try {
+    if (!ok) write_atomically(manifest, expected, true);
+    fd_ = open_regular(path(), O_RDWR | O_CREAT);
+  } catch (...) {
+    release();
+    throw;
+  }
+}
+
+RunJournal::FolderLocks RunJournal::lock_for_removal(const fs::path& folder) {
+  FolderLocks held;
+  std::vector<fs::path> locks{folder / "lock"};
+  std::error_code ec;
+  if (fs::is_directory(fs::symlink_status(folder, ec)))
+    for (const auto& entry : fs::directory_iterator(folder, ec))
+      if (entry.path().filename().string().rfind("rank-", 0) == 0) locks.push_back(entry.path() / "lock");
+  for (const fs::path& lock : locks) {
+    const fs::file_status status = fs::symlink_status(lock, ec);
+    if (!fs::is_regular_file(status)) continue;  // no sweep ever locked it
+    const int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) continue;
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      const std::string message = in_use_message(lock.parent_path(), fd);
+      ::close(fd);
+      throw SweepInputError(message + ": --force only replaces a finished or interrupted sweep, never a running one "
+                            "(wait for it to finish, or stop it first)");
+    }
+    held.add(fd);
+  }
+  return held;
+}
+
+RunJournal::FolderLocks::~FolderLocks() {
+  for (const int fd : fds_) ::close(fd);
 }
 
 RunJournal::~RunJournal() {

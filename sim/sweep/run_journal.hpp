@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "sim/sweep/run_record.hpp"
+#include "sim/sweep/world_digest.hpp"
 
 namespace schoolsim::sweep {
 
@@ -42,9 +43,19 @@ class RunJournal {
   static std::filesystem::path folder_for(const std::filesystem::path& output);
 
   /// Create: makes the folder (SweepInputError if it exists). Resume: opens it; a manifest
-  /// of another sweep (other fingerprint or run count) is a SweepInputError, a missing one is
-  /// rewritten. Either way takes the folder's lock (SweepInputError if another process holds it).
-  RunJournal(std::filesystem::path folder, Mode mode, std::uint64_t fingerprint, std::int64_t runs);
+  /// of another sweep (other fingerprint, run count or world: the message names the world's
+  /// variables that changed) is a SweepInputError, a missing one is rewritten; a lock,
+  /// manifest or journal that is not a regular file (a link, device, pipe or folder) is a
+  /// SweepInputError. Either way takes the folder's lock (SweepInputError if another process
+  /// holds it) and writes the owner (pid, host) into the lock file.
+  RunJournal(std::filesystem::path folder, Mode mode, std::uint64_t fingerprint, std::int64_t runs,
+             const WorldDigest& world = {});
+
+  /// For --force: SweepInputError if a live process holds the lock of the parts folder
+  /// `folder` (or of one of its MPI rank-K journals); else the locks stay held by the
+  /// returned object until it is destroyed, so the folder can be removed safely.
+  class FolderLocks;
+  static FolderLocks lock_for_removal(const std::filesystem::path& folder);
   ~RunJournal();
   RunJournal(const RunJournal&) = delete;
   RunJournal& operator=(const RunJournal&) = delete;
@@ -75,6 +86,20 @@ class RunJournal {
   std::uint64_t end_ = 0;             ///< bytes of whole records
   std::vector<std::uint64_t> offset_; ///< frame offset of each run's record + 1 (0: none)
   mutable std::mutex mutex_;
+};
+
+class RunJournal::FolderLocks {
+ public:
+  FolderLocks() = default;
+  FolderLocks(FolderLocks&& other) noexcept : fds_(std::move(other.fds_)) { other.fds_.clear(); }
+  FolderLocks& operator=(FolderLocks&&) = delete;
+  FolderLocks(const FolderLocks&) = delete;
+  FolderLocks& operator=(const FolderLocks&) = delete;
+  ~FolderLocks();
+  void add(int fd) { fds_.push_back(fd); }
+
+ private:
+  std::vector<int> fds_;
 };
 
 }  // namespace schoolsim::sweep

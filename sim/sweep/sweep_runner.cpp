@@ -119,6 +119,7 @@ PreparedSweep::PreparedSweep(const SweepSpec& spec, const std::function<void(con
     for (std::size_t i = known; i < spec_.notes.size(); ++i) note(spec_.notes[i]);
   }
   schema_ = schema_of(spec_, world_);
+  world_digest_ = digest_world(world_, world_file_path(spec_.base_scenario, spec_.base_path.parent_path()).string());
   fingerprint_ = sweep_fingerprint(spec_, world_);
 }
 
@@ -141,11 +142,11 @@ std::uint64_t sweep_fingerprint(const SweepSpec& spec, const World& world) {
   const SweepPlan plan(spec);
   const RunSchema schema = schema_of(spec, world);
   Fnv1a h;
-  h.text("schoolsim sweep fingerprint 2");
-  // The world's schools (a world file may change between an interruption and --resume).
+  h.text("schoolsim sweep fingerprint 3");
+  // The whole world (a world file may change between an interruption and --resume): every
+  // variable that enters a run or the sweep file, the register's initial values included.
   h.value(world.n), h.value(world.n_las);
-  const auto vec = [&](const auto& v) { h.bytes(v.data(), v.size() * sizeof(v[0])); };
-  vec(world.phase), vec(world.la), vec(world.x), vec(world.y), vec(world.disadvantage), vec(world.places);
+  h.value(digest_world(world, {}).combined());
   h.text(version_string());
   h.text(resolved_sweep_yaml(spec));
   h.text(config::to_yaml(spec.base_scenario));
@@ -177,6 +178,7 @@ SweepOutcome run_sweep(const SweepSpec& spec_in, const SweepOptions& options, Sw
   const bool parts_exist = fs::exists(fs::symlink_status(parts_path, ec));
   if (options.force) {
     if (parts_exist) {
+      const auto held = RunJournal::lock_for_removal(parts_path);  // a running sweep's folder is never removed
       fs::remove_all(parts_path, ec);
       if (ec) throw io::OutputError("cannot remove '" + parts_path.string() + "': " + ec.message());
     }
@@ -208,7 +210,7 @@ SweepOutcome run_sweep(const SweepSpec& spec_in, const SweepOptions& options, Sw
     throw SweepInputError(out.string() + ": exists already (use --force to replace it)");
   }
   RunJournal journal(parts_path, parts_exist && !options.force ? RunJournal::Mode::Resume : RunJournal::Mode::Create,
-                     journal_fingerprint, R);
+                     journal_fingerprint, R, prepared.world_digest());
 
   // Reuse the valid records of an interrupted sweep.
   std::vector<RunSummary> summary(static_cast<std::size_t>(R));

@@ -18,6 +18,7 @@
 #include "sim/sweep/shards.hpp"
 #include "sim/sweep/sweep_file.hpp"
 #include "sim/sweep/sweep_spec.hpp"
+#include "sim/sweep/world_digest.hpp"
 #include "sim/world.hpp"
 
 namespace schoolsim::sweep {
@@ -77,6 +78,9 @@ class PreparedSweep {
   const World& world() const { return world_; }
   const RunSchema& schema() const { return schema_; }
   std::uint64_t fingerprint() const { return fingerprint_; }
+  /// The world, variable by variable (written to journal manifests, so that a resume on a
+  /// changed world file says what changed).
+  const WorldDigest& world_digest() const { return world_digest_; }
   std::int64_t runs() const { return plan_->runs(); }
 
   /// Runs one run (a failed record if its point is invalid or the engine throws); nullopt
@@ -89,6 +93,7 @@ class PreparedSweep {
   std::map<std::int64_t, std::string> point_errors_;
   World world_;
   RunSchema schema_;
+  WorldDigest world_digest_;
   std::uint64_t fingerprint_ = 0;
 };
 

@@ -587,6 +587,31 @@ std::string read_text(const fs::path& path) {
   return text;
 }
 
+/// A value set (under `set:` or with --set) for a parameter the design varies would be
+/// overwritten at every point, yet recorded in scenario_yaml/sweep_yaml as if it held.
+void refuse_sets_of_swept_parameters(const SweepSpec& spec, const std::vector<Assignment>& assignments,
+                                     const std::vector<std::string>& cli_sets, Problems& p) {
+  const auto trimmed = [](std::string text) {
+    const auto first = text.find_first_not_of(" \t");
+    const auto last = text.find_last_not_of(" \t");
+    return first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
+  };
+  const std::string where = spec.design.type == DesignType::List ? "design.points" : "parameters";
+  const auto swept = [&](const std::string& key) {
+    return std::any_of(spec.parameters.begin(), spec.parameters.end(), [&](const SweptParameter& q) { return q.key == key; });
+  };
+  for (const auto& a : assignments)
+    if (swept(a.key))
+      p.add(a.mark, "set." + a.key,
+            "sets a parameter the sweep varies (" + where + "." + a.key + "); its value would be ignored: remove one of them");
+  for (const auto& text : cli_sets) {
+    const std::string key = trimmed(text.substr(0, text.find('=')));
+    if (swept(key))
+      p.add_raw("--set " + text + ": sets a parameter the sweep varies (" + where + "." + key + " in " + p.source() +
+                "); its value would be ignored: remove the --set or the parameter");
+  }
+}
+
 SweepSpec load(const std::string& text, const std::string& source, const fs::path& folder,
                const std::vector<std::string>& cli_sets) {
   SweepSpec spec;
@@ -687,6 +712,8 @@ SweepSpec load(const std::string& text, const std::string& source, const fs::pat
   } else if (has("parameters")) {
     parse_parameters(parameters, spec.base_scenario, t, spec, p);
   }
+  p.throw_if_any();
+  refuse_sets_of_swept_parameters(spec, assignments, cli_sets, p);
   p.throw_if_any();
 
   const std::size_t k = spec.parameters.size();
