@@ -112,10 +112,10 @@ def test_bad_scenarios_are_refused(tmp_path, case, command):
     refused(run(*args), "scenario.yaml", *expected, out=out, inputs=[scenario])
 
 
-def test_empty_scenario_means_all_defaults(tmp_path):
-    # Documented: an empty file overrides nothing (scenarios/README, docs/parameters.md).
-    scenario = write(tmp_path / "empty.yaml", "")
-    result = run("validate", scenario)
+def test_empty_scenario_is_refused_and_braces_mean_all_defaults(tmp_path):
+    # An empty file is more often a failed save than a wish for every default (issue 14).
+    refused(run("validate", write(tmp_path / "empty.yaml", "")), "empty.yaml: the file is empty", "write {}")
+    result = run("validate", write(tmp_path / "defaults.yaml", "{}\n"))
     assert result.returncode == 0, result.stderr
     assert "n_primary:" in result.stdout
 
