@@ -638,9 +638,11 @@ SweepSpec load(const std::string& text, const std::string& source, const fs::pat
     } else {
       spec.base = base.Scalar();
       spec.base_path = folder / spec.base;
-      std::error_code ec;
-      if (!fs::is_regular_file(spec.base_path, ec))
+      const std::string base_problem = io::regular_file_problem(spec.base_path);
+      if (base_problem == "no such file")
         p.add(base.Mark(), "base", "scenario file '" + spec.base + "' not found (looked for " + spec.base_path.string() + ")");
+      else if (!base_problem.empty())
+        p.add(base.Mark(), "base", spec.base_path.string() + ": " + base_problem);
     }
   }
   std::vector<Assignment> assignments;

@@ -114,6 +114,16 @@ def test_sweep_spec_and_targets_that_are_not_regular_files_are_refused(tmp_path,
 
 
 @pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_sweep_base_that_is_not_a_regular_file_is_named_as_such(tmp_path, kind):
+    path = special_file(tmp_path, kind)
+    spec = write(tmp_path / "sweep.yaml", f"base: {path.name}\ndesign: {{type: grid}}\n"
+                 "parameters: {brokering.slots_per_term: {values: [1, 2]}}\n")
+    result = run("sweep", spec, "-o", tmp_path / "s.h5")
+    refused(result, f"sweep.yaml:1:7: base: {path}: {KIND_TEXT[kind]}")
+    assert "not found" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
 def test_world_file_that_is_not_a_regular_file_is_named_as_such(tmp_path, kind):
     path = special_file(tmp_path, kind)
     scenario = write(tmp_path / "s.yaml", f"world: {{file: {path.name}}}\n")
