@@ -10,7 +10,10 @@
 #include <sstream>
 
 #include "sim/calibration/statistics.hpp"
+#include "sim/config/input_text.hpp"
 #include "sim/config/scenario_yaml.hpp"
+#include "sim/config/yaml_parse_error.hpp"
+#include "sim/io/bounded_read.hpp"
 
 namespace schoolsim::calibration {
 namespace {
@@ -122,6 +125,10 @@ TargetFile parse(const YAML::Node& doc, const std::string& source) {
       continue;
     }
     t.id = id.Scalar();
+    if (const std::string why = config::control_character_problem(t.id); !why.empty()) {
+      problem(id.Mark(), prefix + ".id", why);
+      continue;
+    }
     const std::string named = prefix + " (" + t.id + ")";
     if (!is_known_statistic(t.id)) {
       std::string known;
@@ -135,6 +142,10 @@ TargetFile parse(const YAML::Node& doc, const std::string& source) {
     t.scenario_text = scalar_text(e["scenario"]);
     t.statistic_text = scalar_text(e["statistic"]);
     t.note = scalar_text(e["note"]);
+    for (const char* key : {"source", "scenario", "statistic", "note"})
+      if (const std::string why = config::control_character_problem(scalar_text(e[key]), std::string(key) == "note");
+          !why.empty())
+        problem(e[key].Mark(), named + "." + key, why);
     const YAML::Node value = e["value"];
     if (!value || !value.IsScalar()) {
       problem(value ? value.Mark() : e.Mark(), named + ".value", "missing (a number, or a rule such as \">= 0.9\")");
@@ -226,12 +237,10 @@ std::string Criterion::describe() const {
 }
 
 TargetFile load_targets(const std::filesystem::path& path) {
-  if (!std::filesystem::exists(path)) throw config::ConfigError({path.string() + ": no such file"});
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw config::ConfigError({path.string() + ": cannot open the file for reading"});
-  std::stringstream ss;
-  ss << in.rdbuf();
-  TargetFile f = load_targets_text(ss.str(), path.string());
+  // Regular files only, bounded: a missing file, a folder, a FIFO or a device is refused.
+  io::BoundedRead read = io::read_bounded(path, io::kMaxYamlBytes);
+  if (!read.problem.empty()) throw config::ConfigError({path.string() + ": " + read.problem});
+  TargetFile f = load_targets_text(read.bytes, path.string());
   f.path = path;
   return f;
 }
@@ -241,7 +250,7 @@ TargetFile load_targets_text(const std::string& yaml, const std::string& source)
   try {
     doc = YAML::Load(yaml);
   } catch (const YAML::ParserException& e) {
-    throw config::ConfigError({where(source, e.mark) + ": malformed YAML: " + e.msg});
+    throw config::ConfigError({where(source, e.mark) + ": malformed YAML: " + config::yaml_parse_problem(e)});
   }
   return parse(doc, source);
 }

@@ -19,6 +19,7 @@
 #include "sim/cli/stop_signal.hpp"
 #include "sim/cli/sweep_command.hpp"
 #include "sim/cli/world_commands.hpp"
+#include "sim/config/input_text.hpp"
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/io/nc_writer.hpp"
 #include "sim/io/run_file.hpp"
@@ -53,8 +54,7 @@ void check_output_path(const fs::path& out, bool force) {
 }
 
 Scenario load(const std::string& path, const std::vector<std::string>& sets) {
-  if (!fs::exists(path)) throw config::ConfigError({path + ": no such file"});
-  if (fs::is_directory(path)) throw config::ConfigError({path + ": is a folder, not a scenario file"});
+  // A missing file, a folder, a FIFO or a device is refused by the reader (sim/io/bounded_read).
   return config::load_scenario_file(path, sets);
 }
 
@@ -137,6 +137,20 @@ int main(int argc, char** argv) {
   const schoolsim::cli::MergeCommand merge(app);
   const schoolsim::cli::InfoCommand info(app);
 
+  // CLI11 says only "A subcommand is required" for a misspelt command: name it and the commands.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string commands;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      known = known || sub->get_name() == argv[1];
+      commands += (commands.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      std::cerr << "schoolsim: unknown command '" << config::shortened(argv[1]) << "' (commands: " << commands
+                << "; see schoolsim --help)\n";
+      return kInputError;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

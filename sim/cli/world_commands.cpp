@@ -13,6 +13,7 @@
 #include "sim/cli/output_path.hpp"
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/initial_state.hpp"
+#include "sim/io/bounded_read.hpp"
 #include "sim/io/capacity_file.hpp"
 #include "sim/io/nc_writer.hpp"
 #include "sim/register/csv.hpp"
@@ -188,8 +189,8 @@ int WorldCommands::capacity(const std::string& history) const {
     if (!out.empty()) check_output_path(out, force_);
   if (std::isnan(radius_primary_) || std::isnan(radius_secondary_))  // CLI::Range lets NaN through
     throw InputError("--radius-primary/--radius-secondary: expected a distance in km, got nan");
-  if (!fs::exists(input_)) throw InputError(input_ + ": no such file");
-  if (fs::is_directory(input_)) throw InputError(input_ + ": is a folder, not a world file or scenario");
+  // Checked before the first read: a FIFO would block it, a folder or device is no input.
+  if (const std::string why = io::regular_file_problem(input_); !why.empty()) throw InputError(input_ + ": " + why);
   Scenario s;
   fs::path scenario_dir;
   if (is_hdf5_file(input_)) {

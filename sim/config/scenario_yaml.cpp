@@ -6,12 +6,15 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <set>
 #include <sstream>
 
+#include "sim/config/input_text.hpp"
 #include "sim/config/param_table.hpp"
+#include "sim/config/yaml_parse_error.hpp"
 #include "sim/io/bounded_read.hpp"
 
 namespace schoolsim::config {
@@ -60,18 +63,36 @@ class Walker {
   }
   bool empty() const { return problems_.empty(); }
   const std::string& source() const { return source_; }
+  /// Counts `n` more LA indices; false (after reporting it once) beyond kMaxLaEntriesTotal.
+  bool count_la_entries(const YAML::Node& list, const std::string& key) {
+    la_entries_ += list.size();
+    if (la_entries_ <= kMaxLaEntriesTotal) return true;
+    if (!la_total_reported_) error(list.Mark(), key, "more than " + std::to_string(kMaxLaEntriesTotal) +
+                                                        " LA indices in all LA lists together (the limit)");
+    la_total_reported_ = true;
+    return false;
+  }
 
  private:
   std::string source_;
   std::vector<std::string> problems_;
   std::size_t more_ = 0;
+  std::size_t la_entries_ = 0;
+  bool la_total_reported_ = false;
 };
+
+/// "has 200001 entries; at most 1000 are allowed", or "" within `limit`. Checked before a
+/// list is walked, so an alias repeated 200,000 times costs nothing.
+std::string too_many(std::size_t count, std::size_t limit, const std::string& what = "entries") {
+  if (count <= limit) return "";
+  return "has " + std::to_string(count) + " " + what + "; at most " + std::to_string(limit) + " are allowed";
+}
 
 std::string describe_node(const YAML::Node& n) {
   if (n.IsMap()) return "a mapping";
   if (n.IsSequence()) return "a list";
   if (n.IsNull()) return "nothing";
-  return "'" + n.Scalar() + "'";
+  return "'" + shortened(n.Scalar()) + "'";
 }
 
 template <class Root>
@@ -147,12 +168,13 @@ void set_param(const Param<Root>& p, const YAML::Node& n, Root& root, const std:
         if constexpr (std::is_same_v<R, Ref<Root, double>>) {
           double v;
           if (!read_real(n, v)) return bad_type("a real number");
-          if (!in_range(v, p.min, p.max)) return out_of_range(n.Scalar());
+          if (!in_range(v, p.min, p.max)) return out_of_range(shortened(n.Scalar()));
           ref(root) = v;
         } else if constexpr (std::is_same_v<R, Ref<Root, int>> || std::is_same_v<R, Ref<Root, std::int64_t>>) {
           long long v;
-          if (!read_integer(n, v)) return bad_type("an integer");
-          if (!in_range(static_cast<double>(v), p.min, p.max)) return out_of_range(n.Scalar());
+          if (!read_integer(n, v))
+            return n.IsScalar() && is_integer_literal(n.Scalar()) ? out_of_range(shortened(n.Scalar())) : bad_type("an integer");
+          if (!in_range(static_cast<double>(v), p.min, p.max)) return out_of_range(shortened(n.Scalar()));
           ref(root) = static_cast<std::decay_t<decltype(ref(root))>>(v);
         } else if constexpr (std::is_same_v<R, Ref<Root, bool>>) {
           bool v;
@@ -160,7 +182,9 @@ void set_param(const Param<Root>& p, const YAML::Node& n, Root& root, const std:
           ref(root) = v;
         } else if constexpr (std::is_same_v<R, Ref<Root, std::string>>) {
           if (!n.IsScalar() && !n.IsNull()) return bad_type("text");
-          ref(root) = n.IsNull() ? std::string() : n.Scalar();
+          const std::string text = n.IsNull() ? std::string() : n.Scalar();
+          if (const std::string why = control_character_problem(text); !why.empty()) return w.error(mark, key, why);
+          ref(root) = text;
         } else if constexpr (std::is_same_v<R, Ref<Root, BrokerStrategy>>) {
           static const std::map<std::string, BrokerStrategy> names = {
               {"greedy", BrokerStrategy::Greedy}, {"nearest", BrokerStrategy::Nearest},
@@ -171,12 +195,16 @@ void set_param(const Param<Root>& p, const YAML::Node& n, Root& root, const std:
           ref(root) = names.at(n.Scalar());
         } else if constexpr (std::is_same_v<R, Ref<Root, std::vector<int>>>) {
           if (!n.IsSequence()) return bad_type("a list of integers");
+          if (const std::string why = too_many(n.size(), kMaxLaListEntries); !why.empty()) return w.error(mark, key, why);
+          if (!w.count_la_entries(n, key)) return;
           std::vector<int> values;
           for (const auto& item : n) {
             long long v;
-            if (!read_integer(item, v)) return w.error(item.Mark(), key, "expected an integer, got " + describe_node(item));
-            if (!in_range(static_cast<double>(v), p.min, p.max))
-              return w.error(item.Mark(), key, "value " + item.Scalar() + " is out of range " + range_text(p.min, p.max));
+            const bool read = read_integer(item, v);
+            if (!read && !(item.IsScalar() && is_integer_literal(item.Scalar())))
+              return w.error(item.Mark(), key, "expected an integer, got " + describe_node(item));
+            if (!read || !in_range(static_cast<double>(v), p.min, p.max))
+              return w.error(item.Mark(), key, "value " + shortened(item.Scalar()) + " is out of range " + range_text(p.min, p.max));
             values.push_back(static_cast<int>(v));
           }
           ref(root) = values;
@@ -194,7 +222,7 @@ void set_param(const Param<Root>& p, const YAML::Node& n, Root& root, const std:
             if constexpr (!std::is_same_v<T, double>) v = static_cast<double>(iv);
             if (!ok) return w.error(item.Mark(), key, "expected " + what.substr(0, what.size() - 1) + ", got " + describe_node(item));
             if (!in_range(v, p.min, p.max))
-              return w.error(item.Mark(), key, "value " + item.Scalar() + " is out of range " + range_text(p.min, p.max));
+              return w.error(item.Mark(), key, "value " + shortened(item.Scalar()) + " is out of range " + range_text(p.min, p.max));
             values.push_back(static_cast<T>(v));
           }
           std::copy(values.begin(), values.end(), span.begin());
@@ -217,6 +245,7 @@ template <class Item>
 void apply_list(const YAML::Node& n, const std::string& key, std::vector<Item>& out, const ParamTable<Item>& table,
                 Walker& w) {
   if (!n.IsSequence()) return w.error(n.Mark(), key, "expected a list, got " + describe_node(n));
+  if (const std::string why = too_many(n.size(), kMaxListEntries); !why.empty()) return w.error(n.Mark(), key, why);
   out.clear();
   for (std::size_t i = 0; i < n.size(); ++i) {
     Item item{};
@@ -242,15 +271,26 @@ const std::vector<Special>& scenario_specials() {
       {"world.regions",
        [](const YAML::Node& n, Scenario& s, Walker& w) {
          if (!n.IsMap()) return w.error(n.Mark(), "world.regions", "expected a mapping of region names to LA lists");
+         if (const std::string why = too_many(n.size(), kMaxRegions, "regions"); !why.empty())
+           return w.error(n.Mark(), "world.regions", why);
          s.world.regions.clear();
          for (const auto& kv : n) {
            const std::string name = kv.first.Scalar();
            const std::string key = "world.regions." + name;
+           if (const std::string why = control_character_problem(name); !why.empty()) {
+             w.error(kv.first.Mark(), "world.regions", "region name " + why);
+             continue;
+           }
            std::vector<int> las;
            if (!kv.second.IsSequence()) {
              w.error(kv.second.Mark(), key, "expected a list of LA indices, got " + describe_node(kv.second));
              continue;
            }
+           if (const std::string why = too_many(kv.second.size(), kMaxLaListEntries); !why.empty()) {
+             w.error(kv.second.Mark(), key, why);
+             continue;
+           }
+           if (!w.count_la_entries(kv.second, key)) return;
            for (const auto& item : kv.second) {
              long long v;
              if (!read_integer(item, v) || v < 0 || v > 100000) {
@@ -282,6 +322,10 @@ void apply_map(const YAML::Node& map, const std::string& shown_prefix, const std
     const std::string name = kv.first.Scalar();
     const std::string shown = join(shown_prefix, name);  // what the user sees
     const std::string key = join(table_prefix, name);     // what the table knows
+    if (name == "<<") {
+      w.error(kv.first.Mark(), shown, merge_key_problem());
+      continue;
+    }
     if (!seen.insert(name).second) {
       w.error(kv.first.Mark(), shown, "duplicate key");
       continue;
@@ -315,14 +359,14 @@ YAML::Node parse_yaml(const std::string& text, const std::string& source) {
     return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     Walker w(source);
-    w.error(e.mark, "", "malformed YAML: " + e.msg);
+    w.error(e.mark, "", "malformed YAML: " + yaml_parse_problem(e));
     throw ConfigError(w.problems());
   }
 }
 
 void apply_document(const YAML::Node& doc, Scenario& s, const std::string& source) {
   Walker w(source);
-  if (doc.IsNull()) return;  // an empty file means "all defaults"
+  if (doc.IsNull()) return;  // no text: "all defaults" (a file is checked for this by load_file_into)
   apply_map<Scenario>(doc, "", "", s, scenario_parameters(), scenario_specials(), w, &s);
   if (!w.empty()) throw ConfigError(w.problems());
 }
@@ -340,11 +384,17 @@ void load_file_into(const std::filesystem::path& path, Scenario& s, int depth) {
   if (depth > 16) throw ConfigError({path.string() + ": 'extends' chain deeper than 16 files (a cycle?)"});
   const std::string text = read_file(path);
   const YAML::Node doc = parse_yaml(text, path.string());
+  // An empty file is more often a failed copy or save than a wish for every default.
+  if (doc.IsNull())
+    throw ConfigError({path.string() + ": the file is empty (for a scenario with every default, write {})"});
   if (doc.IsMap() && doc["extends"]) {
     const YAML::Node base = doc["extends"];
-    if (!base.IsScalar()) {
+    const std::string why = !base.IsScalar()           ? "expected a file path, got " + describe_node(base)
+                            : base.Scalar().empty()      ? std::string("expected a file path, got an empty text")
+                                                         : control_character_problem(base.Scalar());
+    if (!why.empty()) {
       Walker w(path.string());
-      w.error(base.Mark(), "extends", "expected a file path, got " + describe_node(base));
+      w.error(base.Mark(), "extends", why);
       throw ConfigError(w.problems());
     }
     load_file_into(path.parent_path() / base.Scalar(), s, depth + 1);

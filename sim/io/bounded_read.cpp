@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <string>
 #include <system_error>
 
 namespace schoolsim::io {
@@ -25,13 +26,44 @@ std::string size_text(std::size_t bytes) {
   return buf;
 }
 
+namespace {
+
+std::string errno_text(int e) { return std::error_code(e, std::generic_category()).message(); }
+
+/// "" for a regular file, else "not a regular file (a FIFO)" etc.
+std::string kind_problem(mode_t mode) {
+  if (S_ISREG(mode)) return "";
+  const char* kind = S_ISDIR(mode)    ? "a folder"
+                     : S_ISFIFO(mode) ? "a FIFO"
+                     : S_ISCHR(mode)  ? "a character device"
+                     : S_ISBLK(mode)  ? "a block device"
+                     : S_ISSOCK(mode) ? "a socket"
+                                      : "an unknown kind of file";
+  return std::string("not a regular file (") + kind + ")";
+}
+
+}  // namespace
+
+std::string regular_file_problem(const std::filesystem::path& path) {
+  if (path.empty()) return "no such file (the file name is empty)";
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    const int e = errno;
+    return e == ENOENT || e == ENOTDIR ? "no such file" : "cannot read the file: " + errno_text(e);
+  }
+  return kind_problem(st.st_mode);
+}
+
 BoundedRead read_bounded(const std::filesystem::path& path, std::size_t limit) {
   BoundedRead out;
-  const auto errno_text = [](int e) { return std::error_code(e, std::generic_category()).message(); };
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // First by name (a socket cannot even be opened), then again on the open descriptor below.
+  if (out.problem = regular_file_problem(path); !out.problem.empty()) return out;
+  // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever. It has no
+  // effect on the regular files that are read below.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     const int e = errno;
-    if (e == ENOENT) out.problem = "no such file";
+    if (e == ENOENT || e == ENOTDIR) out.problem = "no such file";
     else out.problem = "cannot open the file for reading: " + errno_text(e);
     return out;
   }
@@ -47,18 +79,13 @@ BoundedRead read_bounded(const std::filesystem::path& path, std::size_t limit) {
   const auto too_large = [&](const std::string& size) {
     return "is too large (" + size + "; the limit is " + size_text(limit) + ")";
   };
-  if (S_ISDIR(st.st_mode)) {
-    out.problem = "is a folder, not a file";
+  if (out.problem = kind_problem(st.st_mode); !out.problem.empty()) return out;
+  if (static_cast<std::size_t>(st.st_size) > limit) {
+    out.problem = too_large(size_text(static_cast<std::size_t>(st.st_size)));
     return out;
   }
-  if (S_ISREG(st.st_mode)) {
-    if (static_cast<std::size_t>(st.st_size) > limit) {
-      out.problem = too_large(size_text(static_cast<std::size_t>(st.st_size)));
-      return out;
-    }
-    out.bytes.reserve(static_cast<std::size_t>(st.st_size));
-  }
-  // Read to the end (a regular file may grow meanwhile; a pipe or device has no size).
+  out.bytes.reserve(static_cast<std::size_t>(st.st_size));
+  // Read to the end, still bounded (a regular file may grow meanwhile).
   char buffer[1 << 16];
   for (;;) {
     const ssize_t n = ::read(fd, buffer, sizeof buffer);

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <utility>
 
+#include "sim/io/bounded_read.hpp"
+
 namespace schoolsim::io {
 namespace {
 
@@ -66,8 +68,8 @@ struct NcReader::Impl {
 NcReader::NcReader(std::filesystem::path path) : impl_(std::make_unique<Impl>()) {
   impl_->path = std::move(path);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(impl_->path, ec)) impl_->fail("no such file");
+  // Not "no such file" for a folder, FIFO or device; and HDF5 never opens a FIFO (it would block).
+  if (const std::string why = io::regular_file_problem(impl_->path); !why.empty()) impl_->fail(why);
   if (H5Fis_hdf5(impl_->path.c_str()) <= 0) impl_->fail("not an HDF5 file");
   impl_->file = H5Fopen(impl_->path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (impl_->file < 0) impl_->fail("cannot open the HDF5 file");

@@ -7,16 +7,24 @@ namespace schoolsim::school_register {
 
 CsvReader::CsvReader(std::string_view text) : text_(text) {}
 
+bool CsvReader::lone_cr(std::size_t pos) const {
+  return text_[pos] == '\r' && (pos + 1 >= text_.size() || text_[pos + 1] != '\n');
+}
+
+void CsvReader::skip_line_break() {
+  if (pos_ < text_.size() && text_[pos_] == '\r') ++pos_;
+  if (pos_ < text_.size() && text_[pos_] == '\n') ++pos_;
+  ++line_;
+}
+
 bool CsvReader::next(CsvRecord& r) {
   const std::size_t n = text_.size();
-  // Skip blank lines (CRLF, LF or lone CR).
-  while (pos_ < n && (text_[pos_] == '\n' || text_[pos_] == '\r')) {
-    if (text_[pos_] == '\n') ++line_;
-    ++pos_;
-  }
+  // Skip blank lines (CRLF, LF or lone CR, each one line).
+  while (pos_ < n && (text_[pos_] == '\n' || text_[pos_] == '\r')) skip_line_break();
   if (pos_ >= n) return false;
   r.fields.clear();
   r.error.clear();
+  r.unterminated = false;
   r.line = line_;
   const std::size_t start = pos_, start_line = line_;
   std::string field;
@@ -37,17 +45,18 @@ bool CsvReader::next(CsvRecord& r) {
           closed = true;
           break;
         }
-        if (c == '\n') ++line_;
+        if (c == '\n' || lone_cr(pos_)) ++line_;
         field += c;
         ++pos_;
       }
       if (!closed) {
         // Resynchronise on the line after the record's first line.
         r.error = "a quoted field is never closed";
+        r.unterminated = text_.back() != '\n' && text_.back() != '\r';
         pos_ = start;
         line_ = start_line;
-        while (pos_ < n && text_[pos_] != '\n') ++pos_;
-        if (pos_ < n) ++pos_, ++line_;
+        while (pos_ < n && text_[pos_] != '\n' && text_[pos_] != '\r') ++pos_;
+        if (pos_ < n) skip_line_break();
         r.fields.clear();
         return true;
       }
@@ -67,8 +76,8 @@ bool CsvReader::next(CsvRecord& r) {
       continue;
     }
     // End of record: CRLF, LF, lone CR or end of text.
-    if (pos_ < n && text_[pos_] == '\r') ++pos_;
-    if (pos_ < n && text_[pos_] == '\n') ++pos_, ++line_;
+    if (pos_ < n) skip_line_break();
+    else r.unterminated = true;
     return true;
   }
 }

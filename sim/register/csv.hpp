@@ -2,7 +2,7 @@
 // A CSV reader for register and attainment files (RFC 4180 as written by Excel and by the
 // GIAS download): comma-separated, fields optionally in double quotes, a doubled quote
 // inside quotes is one quote, quoted fields may hold commas and line breaks, lines end in
-// CRLF or LF, the last line may lack its line break. Blank lines are skipped.
+// CRLF, LF or CR, the last line may lack its line break. Blank lines are skipped.
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -16,6 +16,9 @@ struct CsvRecord {
   std::vector<std::string> fields;
   std::size_t line = 0;
   std::string error;  ///< empty if well-formed
+  /// The record runs to the end of the text with no line break after it (or inside a quoted
+  /// field that never closes): with too few fields, a sign of a truncated file.
+  bool unterminated = false;
 };
 
 /// Reads records one at a time from UTF-8 text (the reader does not copy the text: it must
@@ -32,6 +35,12 @@ class CsvReader {
   std::size_t line() const { return line_; }
 
  private:
+  /// Whether text_[pos] is a carriage return not followed by a line feed (a classic Mac
+  /// line end, counted as a line like CRLF and LF).
+  bool lone_cr(std::size_t pos) const;
+  /// Consumes one line break at pos_ (CRLF, LF or CR) and counts the line.
+  void skip_line_break();
+
   std::string_view text_;
   std::size_t pos_ = 0;
   std::size_t line_ = 1;

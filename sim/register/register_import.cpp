@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "sim/config/input_text.hpp"
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/io/bounded_read.hpp"
 #include "sim/register/bng.hpp"
@@ -116,10 +117,8 @@ std::string format_share(double v) {
 }  // namespace
 
 std::string read_input_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw RegisterError(path.string() + ": no such file");
-  if (std::filesystem::is_directory(path, ec)) throw RegisterError(path.string() + ": is a folder, not a file");
-  // Bounded: a huge file or /dev/zero is refused rather than read into memory.
+  // Bounded and regular files only: a huge file is refused rather than read into memory, a
+  // FIFO, a device or a folder rather than waited on or read as empty.
   io::BoundedRead read = io::read_bounded(path, io::kMaxCsvBytes);
   if (!read.problem.empty()) throw RegisterError(path.string() + ": " + read.problem);
   return std::move(read.bytes);
@@ -263,6 +262,16 @@ ImportResult import_register(std::string_view bytes, const std::string& source, 
   while (reader.next(rec)) {
     ++rep.rows;
     const std::size_t line = rec.line;
+    // A file cut off in a row is a truncated download, not one bad row under --max-bad-share.
+    if (rec.unterminated && !rec.error.empty())
+      throw RegisterError(source + ": line " + std::to_string(line) +
+                          ": the file ends inside a quoted field that never closes: it looks truncated (an interrupted "
+                          "download?); download it again");
+    if (rec.unterminated && rec.fields.size() < header.size())
+      throw RegisterError(source + ": line " + std::to_string(line) + ": the file ends inside a row (" +
+                          std::to_string(rec.fields.size()) + " of " + std::to_string(header.size()) +
+                          " fields, no line break at the end): it looks truncated (an interrupted download?); "
+                          "download it again");
     if (!rec.error.empty()) {
       bad(line, rec.error);
       continue;
@@ -305,13 +314,19 @@ ImportResult import_register(std::string_view bytes, const std::string& source, 
     auto number = [&](int col, const char* name, bool percent) {
       const ParsedNumber v = parse_number(field(col), percent);
       if (v.status == ParsedNumber::Bad && problem.empty())
-        problem = std::string(name) + " '" + std::string(field(col)) + "' is not a number";
+        problem = std::string(name) + " '" + config::shortened(field(col)) + "' is not a number";
       return v.status == ParsedNumber::Ok ? v.value : kNaN;
     };
     const double east = number(c_east, column::kEasting, false), north = number(c_north, column::kNorthing, false);
     const double pupils = number(c_pupils, column::kPupils, false), capacity = number(c_capacity, column::kCapacity, false);
     const double fsm = number(c_fsm, column::kFsm, true);
     if (problem.empty() && (pupils < 0 || capacity < 0)) problem = "a negative NumberOfPupils or SchoolCapacity";
+    const auto implausible = [&](double value, int col, const char* name) {
+      if (problem.empty() && value > kMaxSchoolSize)
+        problem = std::string(name) + " '" + config::shortened(field(col)) + "' is implausible (more than 100,000)";
+    };
+    implausible(pupils, c_pupils, column::kPupils);
+    implausible(capacity, c_capacity, column::kCapacity);
     if (problem.empty() && (fsm < 0 || fsm > 100)) problem = "PercentageFSM outside 0..100";
     const bool located = !std::isnan(east) && !std::isnan(north) && !(east == 0 && north == 0);
     std::optional<GridKm> km;
@@ -349,6 +364,11 @@ ImportResult import_register(std::string_view bytes, const std::string& source, 
     throw RegisterError(msg);
   }
 
+  // URN order before anything that depends on order (the sums of the LA mean locations
+  // below are rounded differently in another order): the world is the same whatever the row
+  // order of the register (URNs are unique here: repeats were skipped above).
+  std::sort(kept.begin(), kept.end(), [](const Candidate& a, const Candidate& b) { return a.urn < b.urn; });
+
   // Locations: missing ones at the mean of their LA's located schools, or skipped.
   std::map<std::int32_t, std::array<double, 3>> la_sum;  // LA code -> (sum x, sum y, count)
   for (const auto& c : kept)
@@ -376,6 +396,10 @@ ImportResult import_register(std::string_view bytes, const std::string& source, 
     }
     located.push_back(std::move(c));
   }
+  if (located.empty() && !kept.empty())
+    throw RegisterError(source + ": none of the " + std::to_string(kept.size()) +
+                        " open primary and secondary schools has coordinates (Easting/Northing blank or 0), so none "
+                        "can be placed (see \"Locations\" in docs/register.md)");
   if (located.empty())
     throw RegisterError(source + ": no open primary or secondary school was kept (" + std::to_string(rep.rows) +
                         " rows; see the phase, status and type-group rules in docs/register.md)");
@@ -399,8 +423,7 @@ ImportResult import_register(std::string_view bytes, const std::string& source, 
     if (c.grade == 0) ++rep.filled_grade;
   }
 
-  // Order: schools by URN, LAs by code, trusts by name.
-  std::sort(located.begin(), located.end(), [](const Candidate& a, const Candidate& b) { return a.urn < b.urn; });
+  // Order: schools by URN (already), LAs by code, trusts by name.
   std::map<std::int32_t, std::int32_t> la_index;
   std::map<std::string, std::int32_t> trust_index;
   for (const auto& c : located) {

@@ -61,6 +61,12 @@ struct ImportRules {
   int min_la_values = 3;
 };
 
+/// The largest plausible NumberOfPupils or SchoolCapacity (England's largest school has about
+/// 4,000 pupils). A larger value is a malformed row: with the default fill_roll its filled
+/// places stay far below the world file's limit of 1,000,000 places per school, so an
+/// imported world is always one `run` and `capacity` accept (docs/register.md).
+inline constexpr double kMaxSchoolSize = 100000;
+
 /// The model phase of a PhaseOfEducation (name): 0 primary, 1 secondary, -1 not kept.
 int phase_of(const ImportRules& rules, std::string_view phase_name);
 bool is_open_status(const ImportRules& rules, std::string_view status);

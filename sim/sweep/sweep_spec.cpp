@@ -12,8 +12,10 @@
 #include <set>
 #include <sstream>
 
+#include "sim/config/input_text.hpp"
 #include "sim/config/param_table.hpp"
 #include "sim/config/scenario_yaml.hpp"
+#include "sim/config/yaml_parse_error.hpp"
 #include "sim/io/bounded_read.hpp"
 #include "sim/sweep/designs.hpp"
 #include "sim/sweep/sobol.hpp"
@@ -61,7 +63,7 @@ std::string describe(const YAML::Node& n) {
   if (n.IsMap()) return "a mapping";
   if (n.IsSequence()) return "a list";
   if (n.IsNull()) return "nothing";
-  return "'" + n.Scalar() + "'";
+  return "'" + config::shortened(n.Scalar()) + "'";
 }
 
 std::string format_number(double v) {
@@ -121,12 +123,13 @@ std::string suggestion(const std::string& key, const std::vector<std::string>& k
 bool integer_option(const YAML::Node& n, const std::string& key, long long lo, long long hi, std::int64_t& out,
                     Problems& p) {
   long long v = 0;
-  if (!read_integer(n, v)) {
+  const bool too_long = !read_integer(n, v) && n.IsScalar() && config::is_integer_literal(n.Scalar());
+  if (!too_long && !read_integer(n, v)) {
     p.add(n.Mark(), key, "expected an integer, got " + describe(n));
     return false;
   }
-  if (v < lo || v > hi) {
-    p.add(n.Mark(), key, "value " + n.Scalar() + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  if (too_long || v < lo || v > hi) {
+    p.add(n.Mark(), key, "value " + config::shortened(n.Scalar()) + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
     return false;
   }
   out = v;
@@ -145,6 +148,10 @@ void for_each_key(const YAML::Node& map, const std::string& prefix, const std::v
     }
     const std::string name = kv.first.Scalar();
     const std::string shown = prefix.empty() ? name : prefix + "." + name;
+    if (name == "<<") {
+      p.add(kv.first.Mark(), shown, config::merge_key_problem());
+      continue;
+    }
     if (!seen.insert(name).second) {
       p.add(kv.first.Mark(), shown, "duplicate key");
       continue;
@@ -340,7 +347,7 @@ bool parameter_value(const YAML::Node& n, const SweptParameter& p, double table_
     return false;
   }
   if (out < table_min || out > table_max) {
-    problems.add(n.Mark(), key, "value " + n.Scalar() + " is out of range " + range_text(table_min, table_max) +
+    problems.add(n.Mark(), key, "value " + config::shortened(n.Scalar()) + " is out of range " + range_text(table_min, table_max) +
                                     " of " + p.key);
     return false;
   }
@@ -577,10 +584,8 @@ void parse_design(const YAML::Node& node, SweepSpec& spec, Problems& p, YAML::No
 }
 
 std::string read_text(const fs::path& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw ConfigError({path.string() + ": no such file"});
-  if (fs::is_directory(path, ec)) throw ConfigError({path.string() + ": is a folder, not a sweep file"});
-  io::BoundedRead read = io::read_bounded(path, io::kMaxYamlBytes);  // huge files, endless pipes
+  // Regular files only, bounded: a missing file, a folder, a FIFO or a device is refused.
+  io::BoundedRead read = io::read_bounded(path, io::kMaxYamlBytes);
   if (!read.problem.empty()) throw ConfigError({path.string() + ": " + read.problem});
   std::string text = std::move(read.bytes);
   if (text.find('\0') != std::string::npos) throw ConfigError({path.string() + ": not a YAML text file (binary data)"});
@@ -621,7 +626,7 @@ SweepSpec load(const std::string& text, const std::string& source, const fs::pat
   try {
     doc = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    p.add(e.mark, "", "malformed YAML: " + e.msg);
+    p.add(e.mark, "", "malformed YAML: " + config::yaml_parse_problem(e));
     p.throw_if_any();
   }
   if (!doc.IsMap()) {
@@ -634,6 +639,8 @@ SweepSpec load(const std::string& text, const std::string& source, const fs::pat
                [&](const std::string& name, const std::string& key, const YAML::Node&, const YAML::Node& v) {
                  if (name == "name" || name == "description") {
                    if (!v.IsScalar()) return p.add(v.Mark(), key, "expected text, got " + describe(v));
+                   const std::string why = config::control_character_problem(v.Scalar(), name == "description");
+                   if (!why.empty()) return p.add(v.Mark(), key, why);
                    (name == "name" ? spec.name : spec.description) = v.Scalar();
                  }
                  if (name != "name" && name != "description") given.emplace(name, v);
@@ -651,12 +658,16 @@ SweepSpec load(const std::string& text, const std::string& source, const fs::pat
   if (has("base")) {
     if (!base.IsScalar() || base.Scalar().empty()) {
       p.add(base.Mark(), "base", "expected a scenario file path, got " + describe(base));
+    } else if (const std::string why = config::control_character_problem(base.Scalar()); !why.empty()) {
+      p.add(base.Mark(), "base", why);
     } else {
       spec.base = base.Scalar();
       spec.base_path = folder / spec.base;
-      std::error_code ec;
-      if (!fs::is_regular_file(spec.base_path, ec))
+      const std::string base_problem = io::regular_file_problem(spec.base_path);
+      if (base_problem == "no such file")
         p.add(base.Mark(), "base", "scenario file '" + spec.base + "' not found (looked for " + spec.base_path.string() + ")");
+      else if (!base_problem.empty())
+        p.add(base.Mark(), "base", spec.base_path.string() + ": " + base_problem);
     }
   }
   std::vector<Assignment> assignments;

@@ -89,7 +89,7 @@ SCENARIO_CASES = {
     "real_inf": ("brokering:\n  broker_radius_km: 1e309\n", ["broker_radius_km: expected a real number, got '1e309'"]),
     "real_nan": ("brokering:\n  broker_radius_km: .nan\n", ["broker_radius_km: value .nan is out of range"]),
     "integer_1e308": ("run:\n  terms: 1e308\n", ["run.terms: expected an integer, got '1e308'"]),
-    "integer_overflow": ("run:\n  seed: 123456789012345678901234567890\n", ["run.seed: expected an integer"]),
+    "integer_overflow": ("run:\n  seed: 123456789012345678901234567890\n", ["run.seed: value 123456789012345678901234567890 is out of range"]),
     "long_list": ("inspection:\n  grade_shares: [" + "0.25, " * 1_000_000 + "0.25]\n",
                   ["inspection.grade_shares: expected a list of 4 reals, got a list"]),
     "binary": (bytes(range(256)) * 64, ["not a YAML text file (binary data)"]),
@@ -112,10 +112,10 @@ def test_bad_scenarios_are_refused(tmp_path, case, command):
     refused(run(*args), "scenario.yaml", *expected, out=out, inputs=[scenario])
 
 
-def test_empty_scenario_means_all_defaults(tmp_path):
-    # Documented: an empty file overrides nothing (scenarios/README, docs/parameters.md).
-    scenario = write(tmp_path / "empty.yaml", "")
-    result = run("validate", scenario)
+def test_empty_scenario_is_refused_and_braces_mean_all_defaults(tmp_path):
+    # An empty file is more often a failed save than a wish for every default (issue 14).
+    refused(run("validate", write(tmp_path / "empty.yaml", "")), "empty.yaml: the file is empty", "write {}")
+    result = run("validate", write(tmp_path / "defaults.yaml", "{}\n"))
     assert result.returncode == 0, result.stderr
     assert "n_primary:" in result.stdout
 

@@ -64,7 +64,7 @@ TEST(BadInput, HugeScenarioFileIsRefusedBeforeParsing) {
 
 TEST(BadInput, EndlessScenarioInputIsRefused) {
   const std::string e = config_error([] { config::load_scenario_file("/dev/zero"); });
-  EXPECT_EQ(e, "/dev/zero: is too large (more than 8 MiB; the limit is 8 MiB)");
+  EXPECT_EQ(e, "/dev/zero: not a regular file (a character device)");
 }
 
 TEST(BadInput, ExtremeNumbersAreRangeOrTypeErrors) {
@@ -77,7 +77,7 @@ TEST(BadInput, ExtremeNumbersAreRangeOrTypeErrors) {
       {"brokering: {broker_radius_km: .inf}", "value .inf is out of range"},
       {"brokering: {broker_radius_km: .nan}", "value .nan is out of range"},
       {"run: {terms: 1e308}", "run.terms: expected an integer, got '1e308'"},
-      {"run: {terms: 99999999999999999999}", "run.terms: expected an integer, got '99999999999999999999'"},
+      {"run: {terms: 99999999999999999999}", "run.terms: value 99999999999999999999 is out of range"},
       {"run: {terms: 2147483648}", "run.terms: value 2147483648 is out of range"},
       {"world: {regions: {north: [99999999999]}}", "world.regions.north: expected an LA index"},
       {"inspection: {grade_shares: [1e308, 0, 0, 0]}", "inspection.grade_shares: value 1e308 is out of range"},
