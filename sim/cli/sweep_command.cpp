@@ -189,12 +189,6 @@ int SweepCommand::run(const std::string& history) const {
     const SweepSpec spec = load_sweep_file(spec_path_, sets_);
     if (root)
       for (const auto& n : spec.notes) std::cerr << "schoolsim: note: " << n << "\n";
-    if (dry_run_) {
-      if (root) print_plan(spec);
-      return kOk;
-    }
-    if (output_.empty()) throw SweepInputError("no output file given (use -o OUT.h5)");
-    if (resume_ && force_) throw SweepInputError("--resume and --force exclude each other");
     std::optional<ShardSpec> shard;
     if (!shard_.empty()) {
       try {
@@ -206,21 +200,34 @@ int SweepCommand::run(const std::string& history) const {
         throw SweepInputError("--shard runs one part per process without MPI: start it once per part (e.g. a SLURM "
                               "job array), not with mpirun -n " + std::to_string(launched));
     }
+    // The memory of this process (its part with --shard, its rank's threads under MPI):
+    // printed by --dry-run so a batch job can ask for it, checked before anything runs.
+    const double runs = static_cast<double>(shard ? shard_block(shard->index, shard->count, spec.runs()).size() : spec.runs());
+    const double values = static_cast<double>(spec.points()) * static_cast<double>(spec.parameters.size());
+    const int threads = threads_ > 0 ? threads_ : tbb::this_task_arena::max_concurrency();
+    const bool per_school = spec.write_per_school || (!spec.base_scenario.world.file.empty() &&
+                                                      spec.per_school != PerSchool::Off && spec.base_scenario.output.per_school);
+    if (dry_run_) {
+      if (root) {
+        print_plan(spec);
+        if (const auto estimate = sweep_memory_estimate(spec.base_scenario, spec.base_path.parent_path(), runs, values,
+                                                        threads, per_school))
+          std::cerr << "schoolsim: memory estimate: " << estimate->text() << " (" << runs << " runs, " << threads
+                    << (threads == 1 ? " thread" : " threads") << " per process)\n";
+      }
+      return kOk;
+    }
+    if (output_.empty()) throw SweepInputError("no output file given (use -o OUT.h5)");
+    if (resume_ && force_) throw SweepInputError("--resume and --force exclude each other");
     if (launched > 1 && !session)
       throw SweepInputError("this schoolsim was built without MPI (CMake option SCHOOLSIM_MPI) but started by an MPI "
                             "launcher with " + std::to_string(launched) +
                             " processes: rebuild with libopenmpi-dev, or run parts with --shard K/N (docs/cluster.md)");
-    {  // Refuse up front what would not fit in memory (docs/hardening.md "Limits").
-      const double runs = static_cast<double>(shard ? shard_block(shard->index, shard->count, spec.runs()).size() : spec.runs());
-      const bool per_school = spec.write_per_school || (!spec.base_scenario.world.file.empty() &&
-                                                        spec.per_school != PerSchool::Off && spec.base_scenario.output.per_school);
-      try {
-        check_sweep_memory(spec.base_scenario, spec.base_path.parent_path(), runs,
-                           static_cast<double>(spec.points()) * static_cast<double>(spec.parameters.size()),
-                           threads_ > 0 ? threads_ : tbb::this_task_arena::max_concurrency(), per_school, memory_limit_);
-      } catch (const MemoryError& e) {
-        throw SweepInputError(e.what());
-      }
+    try {  // Refuse up front what would not fit in memory (docs/hardening.md "Limits").
+      check_sweep_memory(spec.base_scenario, spec.base_path.parent_path(), runs, values, threads, per_school,
+                         memory_limit_);
+    } catch (const MemoryError& e) {
+      throw SweepInputError(e.what());
     }
     if (session) return run_mpi(*session, spec, history);
     std::unique_ptr<tbb::global_control> limit;
