@@ -4,6 +4,7 @@
 #include <tbb/task_arena.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -205,15 +206,16 @@ int SweepCommand::run(const std::string& history) const {
     const double runs = static_cast<double>(shard ? shard_block(shard->index, shard->count, spec.runs()).size() : spec.runs());
     const double values = static_cast<double>(spec.points()) * static_cast<double>(spec.parameters.size());
     const int threads = threads_ > 0 ? threads_ : tbb::this_task_arena::max_concurrency();
+    const int in_flight = static_cast<int>(std::min<double>(threads, std::max(runs, 1.0)));  // a run per thread at most
     const bool per_school = spec.write_per_school || (!spec.base_scenario.world.file.empty() &&
                                                       spec.per_school != PerSchool::Off && spec.base_scenario.output.per_school);
     if (dry_run_) {
       if (root) {
         print_plan(spec);
         if (const auto estimate = sweep_memory_estimate(spec.base_scenario, spec.base_path.parent_path(), runs, values,
-                                                        threads, per_school))
-          std::cerr << "schoolsim: memory estimate: " << estimate->text() << " (" << runs << " runs, " << threads
-                    << (threads == 1 ? " thread" : " threads") << " per process)\n";
+                                                        in_flight, per_school))
+          std::cerr << "schoolsim: memory estimate: " << estimate->text() << " (" << runs << (runs == 1 ? " run, " : " runs, ")
+                    << threads << (threads == 1 ? " thread" : " threads") << " per process)\n";
       }
       return kOk;
     }
@@ -224,7 +226,7 @@ int SweepCommand::run(const std::string& history) const {
                             "launcher with " + std::to_string(launched) +
                             " processes: rebuild with libopenmpi-dev, or run parts with --shard K/N (docs/cluster.md)");
     try {  // Refuse up front what would not fit in memory (docs/hardening.md "Limits").
-      check_sweep_memory(spec.base_scenario, spec.base_path.parent_path(), runs, values, threads, per_school,
+      check_sweep_memory(spec.base_scenario, spec.base_path.parent_path(), runs, values, in_flight, per_school,
                          memory_limit_);
     } catch (const MemoryError& e) {
       throw SweepInputError(e.what());

@@ -3,6 +3,7 @@ packages (scripts/install-slurm.sh), configured in a temporary folder on free po
 always stopped at the end (SlurmCluster.stop, called by the session fixture even when a test
 fails). Clients (sbatch, squeue, scontrol, scancel) reach it through SLURM_CONF."""
 
+import ctypes
 import os
 import pwd
 import re
@@ -43,6 +44,13 @@ def free_ports(count):
     finally:
         for s in sockets:
             s.close()
+
+
+def _die_with_parent():
+    """In the child before exec: SIGTERM when the test process dies, even by SIGKILL (a CI
+    time-out), so the daemons never outlive the tests (prctl PR_SET_PDEATHSIG)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
 
 
 def missing_programs():
@@ -111,7 +119,7 @@ NodeName={self.host} NodeAddr=127.0.0.1 CPUs={NODE_CPUS} RealMemory={NODE_MEMORY
 PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 """)
         conf = str(f / "slurm.conf")
-        self._spawn("slurmctld", ["slurmctld", "-D", "-i", "-f", conf])
+        self._spawn("slurmctld", ["slurmctld", "-D", "-f", conf])
         self._spawn("slurmd", ["slurmd", "-D", "-f", conf, "-N", self.host])
         self._wait_for(self._node_idle, "the node to be idle in sinfo")
 
@@ -119,7 +127,7 @@ PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP
         log = open(self.folder / "log" / f"{name}.out", "wb")
         # A session of its own: the daemon is stopped by its pid, never by name.
         self.processes[name] = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=self.env,
-                                                start_new_session=True)
+                                                start_new_session=True, preexec_fn=_die_with_parent)
         log.close()
 
     def _node_idle(self):
