@@ -16,7 +16,8 @@ from pathlib import Path
 
 #: The daemons and clients the cluster needs, and the package that brings each.
 PROGRAMS = {"munged": "munge", "slurmctld": "slurmctld", "slurmd": "slurmd", "sbatch": "slurm-client",
-            "scontrol": "slurm-client", "squeue": "slurm-client", "scancel": "slurm-client"}
+            "scontrol": "slurm-client", "squeue": "slurm-client", "scancel": "slurm-client", "sinfo": "slurm-client",
+            "srun": "slurm-client"}
 
 #: Job states after which a job does nothing more.
 FINAL_STATES = {"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL", "BOOT_FAIL",
@@ -86,7 +87,7 @@ class SlurmCluster:
         self._spawn("munged", ["munged", "--foreground", "--force", f"--socket={socket_path}", f"--key-file={key}",
                                f"--pid-file={f / 'munge' / 'munged.pid'}", f"--log-file={f / 'log' / 'munged.log'}",
                                f"--seed-file={f / 'munge' / 'munged.seed'}"])
-        self._wait_for(lambda: socket_path.exists(), "munged to create its socket")
+        self.wait_for(lambda: socket_path.exists(), "munged to create its socket")
         ctld_port, slurmd_port = free_ports(2)
         (f / "slurm.conf").write_text(f"""\
 ClusterName=schoolsimtest
@@ -121,7 +122,7 @@ PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP
         conf = str(f / "slurm.conf")
         self._spawn("slurmctld", ["slurmctld", "-D", "-f", conf])
         self._spawn("slurmd", ["slurmd", "-D", "-f", conf, "-N", self.host])
-        self._wait_for(self._node_idle, "the node to be idle in sinfo")
+        self.wait_for(self._node_idle, "the node to be idle in sinfo")
 
     def _spawn(self, name, command):
         log = open(self.folder / "log" / f"{name}.out", "wb")
@@ -207,10 +208,11 @@ PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP
             records = self.jobs(job)
             return records and all(r["JobState"] in states for r in records.values())
 
-        self._wait_for(reached, f"job {job} to reach {sorted(states)}", lambda: records)
+        self.wait_for(reached, f"job {job} to reach {sorted(states)}", lambda: records)
         return records
 
-    def _wait_for(self, condition, what, detail=lambda: ""):
+    def wait_for(self, condition, what, detail=lambda: ""):
+        """Polls ``condition`` until true; fails after WAIT_SECONDS with ``detail()`` and the logs."""
         deadline = time.monotonic() + WAIT_SECONDS
         while not condition():
             if time.monotonic() > deadline:

@@ -57,13 +57,13 @@ def run_ids(path):
         return ds["run"].values.tolist()
 
 
-def journal_of(folder, k):
+def part_file(folder, k):
     return folder / "parts" / f"part-{k}.h5"
 
 
 def wait_for_journal(cluster, folder, k, records, job):
     """Waits until part k's journal holds ``records`` runs (the hold hook keeps it there)."""
-    cluster._wait_for(lambda: len(journal_frames(journal_of(folder, k))) >= records,
+    cluster.wait_for(lambda: len(journal_frames(part_file(folder, k))) >= records,
                       f"{records} journalled runs of part {k}", lambda: cluster.jobs(job))
 
 
@@ -108,7 +108,7 @@ def test_a_cancelled_task_resumes_from_its_journal(cluster, spec, reference, job
     assert {k: r["JobState"] for k, r in states.items()} == {
         f"{array}_0": "COMPLETED", f"{array}_1": "CANCELLED", f"{array}_2": "COMPLETED"}
     # The cancelled task kept its one journalled run and wrote no part file.
-    assert len(journal_frames(journal_of(tmp_path, 1))) == 1
+    assert len(journal_frames(part_file(tmp_path, 1))) == 1
     assert not (tmp_path / "parts" / "part-1.h5").exists()
     assert "interrupted" in (tmp_path / "part-1.log").read_text()
     # Resubmitted alone (sbatch --array=1 ... N): it continues its journal.
@@ -128,13 +128,16 @@ def test_a_requeued_task_neither_duplicates_nor_loses_runs(cluster, spec, refere
     task = f"{array}_1"
     wait_for_journal(cluster, tmp_path, 1, 1, array)
     cluster.run("scontrol", "requeue", task)
-    # SLURM makes a requeued job wait two minutes before it may start again (once its first
-    # run has ended and it is pending again); start it now.
-    cluster._wait_for(lambda: cluster.jobs(task)[task]["Restarts"] == "1" and cluster.state(task) == "PENDING",
-                      "the requeued task to be pending", lambda: cluster.jobs(task))
-    cluster.run("scontrol", "update", f"JobId={task}", "StartTime=now")
+    # SLURM lets a requeued job start again only two minutes after its first run has ended;
+    # whenever it waits for that (Reason=BeginTime), let it start now.
+    def started_again():
+        fields = cluster.jobs(task)[task]
+        if fields["Restarts"] == "1" and fields["JobState"] == "PENDING" and fields["Reason"] == "BeginTime":
+            cluster.run("scontrol", "update", f"JobId={task}", "StartTime=now")
+        return fields["Restarts"] == "1" and len(journal_frames(part_file(tmp_path, 1))) >= 2
+
     # The second run of the task reuses the journalled run and holds after its next one.
-    wait_for_journal(cluster, tmp_path, 1, 2, array)
+    cluster.wait_for(started_again, "the requeued task to run again", lambda: cluster.jobs(task))
     hold.unlink()
     states = cluster.wait(array)
     assert {r["JobState"] for r in states.values()} == {"COMPLETED"}, states
