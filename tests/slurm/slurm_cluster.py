@@ -3,6 +3,7 @@ packages (scripts/install-slurm.sh), configured in a temporary folder on free po
 always stopped at the end (SlurmCluster.stop, called by the session fixture even when a test
 fails). Clients (sbatch, squeue, scontrol, scancel) reach it through SLURM_CONF."""
 
+import contextlib
 import ctypes
 import os
 import pwd
@@ -13,6 +14,8 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+
+import pytest
 
 #: The daemons and clients the cluster needs, and the package that brings each.
 PROGRAMS = {"munged": "munge", "slurmctld": "slurmctld", "slurmd": "slurmd", "sbatch": "slurm-client",
@@ -57,6 +60,28 @@ def _die_with_parent():
 def missing_programs():
     """The packages to install for the programs not on PATH (empty when all are there)."""
     return sorted({package for program, package in PROGRAMS.items() if shutil.which(program) is None})
+
+
+def require_slurm():
+    """Skips (SCHOOLSIM_TEST_SLURM=0) or fails (SLURM not installed, not root) the caller."""
+    if os.environ.get("SCHOOLSIM_TEST_SLURM", "1") == "0":
+        pytest.skip("SCHOOLSIM_TEST_SLURM=0")
+    missing = missing_programs()
+    if missing:
+        pytest.fail(f"SLURM is not installed (missing packages: {' '.join(missing)}): run scripts/install-slurm.sh")
+    if os.geteuid() != 0:
+        pytest.fail("the SLURM tests start slurmd, which must run as root")
+
+
+@contextlib.contextmanager
+def running_cluster(folder):
+    """A started SlurmCluster in ``folder``, stopped when the block ends, however it ends."""
+    cluster = SlurmCluster(folder)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
 
 
 class SlurmError(AssertionError):
