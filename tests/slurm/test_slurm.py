@@ -7,6 +7,7 @@ than the sweep's estimate is refused before it runs."""
 import re
 import shutil
 
+import h5py
 import pytest
 import xarray as xr
 
@@ -89,7 +90,12 @@ def test_array_and_merge_chain_gives_the_single_process_file(chain, reference, c
     assert max(t["EndTime"] for t in tasks.values()) <= merge["StartTime"]
     assert re.search(r"memory estimate of one part: \d+ MB: program", messages), messages
     for k in range(PARTS):  # each task wrote its contiguous block, with its CPUs as threads
-        assert run_ids(out / "parts" / f"part-{k}.h5") == BLOCKS[k]
+        part = out / "parts" / f"part-{k}.h5"
+        assert run_ids(part) == BLOCKS[k]
+        with h5py.File(part, "r") as f:
+            history = f.attrs["history"]
+        history = history.decode() if isinstance(history, bytes) else history
+        assert f"--shard {k}/{PARTS} -o {part} --threads 1 --resume" in history, history
     assert_same_data(reference, out / "sweep.h5")
     assert "MISSING" not in (out / "sweep.h5.info").read_text()
 
