@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from engine_support import REPO
+from engine_support import REPO, schoolsim_binary
 
 SCRIPTS = sorted((REPO / "scripts" / "slurm").iterdir())
 
@@ -36,3 +36,21 @@ def test_the_script_is_valid_bash(script):
     result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert script.stat().st_mode & 0o111, f"{script} is not executable"
+
+
+def test_submit_refuses_bad_input_before_submitting(tmp_path):
+    """A bad N or sweep file stops submit.sh before sbatch is called (here: an sbatch that fails loudly)."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "sbatch").write_text("#!/bin/sh\necho 'sbatch was called' >&2\nexit 99\n")
+    (fake / "sbatch").chmod(0o755)
+    env = {"PATH": f"{fake}:/usr/bin:/bin", "SCHOOLSIM": str(schoolsim_binary())}
+    submit = REPO / "scripts" / "slurm" / "submit.sh"
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("name: bad\nreplicates: many\n")
+    for args, status, message in [([spec, "0", tmp_path / "out"], 2, "N must be a positive whole number, not '0'"),
+                                  (["--threads", "2", spec, "3", tmp_path / "out"], 2, "unknown option '--threads'"),
+                                  ([spec, "3", tmp_path / "out"], 2, "replicates")]:
+        result = subprocess.run([str(submit), *map(str, args)], capture_output=True, text=True, env=env)
+        assert result.returncode == status, result.stderr
+        assert message in result.stderr and "sbatch was called" not in result.stderr, result.stderr
