@@ -59,7 +59,33 @@ std::optional<MemoryLimit> system_limit() {
   return best;
 }
 
+/// A positive number from an environment variable (unset, empty, 0 or not a number: nullopt).
+std::optional<double> env_number(const char* name) {
+  const char* text = std::getenv(name);
+  if (text == nullptr || *text == '\0') return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(text, &end);
+  if (end == text || *end != '\0' || !(v > 0) || v > 1e15) return std::nullopt;
+  return v;
+}
+
 }  // namespace
+
+std::optional<MemoryLimit> slurm_job_limit() {
+  constexpr double kMegabyte = 1024.0 * 1024.0;  // SLURM's MB are MiB
+  if (const auto node = env_number("SLURM_MEM_PER_NODE")) {
+    // Every task of the job on this node shares the node's memory (several MPI ranks per node).
+    const double tasks = env_number("SLURM_NTASKS_PER_NODE").value_or(1);
+    return MemoryLimit{*node * kMegabyte / tasks,
+                       tasks > 1 ? "SLURM_MEM_PER_NODE / SLURM_NTASKS_PER_NODE, the job's --mem shared by its tasks"
+                                 : "SLURM_MEM_PER_NODE, the job's --mem"};
+  }
+  if (const auto per_cpu = env_number("SLURM_MEM_PER_CPU")) {
+    const double cpus = env_number("SLURM_CPUS_PER_TASK").value_or(1);
+    return MemoryLimit{*per_cpu * kMegabyte * cpus, "SLURM_MEM_PER_CPU x SLURM_CPUS_PER_TASK, the job's --mem-per-cpu"};
+  }
+  return std::nullopt;
+}
 
 double MemoryEstimate::total() const {
   double sum = 0;
@@ -120,7 +146,10 @@ std::optional<MemoryLimit> memory_limit(const std::string& option) {
   if (!option.empty()) return MemoryLimit{parse_memory_size(option), "--memory-limit"};
   if (const char* env = std::getenv("SCHOOLSIM_MEMORY_LIMIT"); env != nullptr && *env != '\0')
     return MemoryLimit{parse_memory_size(env), "SCHOOLSIM_MEMORY_LIMIT"};
-  return system_limit();
+  // In a SLURM job, what the job asked for counts even where nothing enforces it (no cgroup).
+  auto limit = system_limit();
+  if (const auto job = slurm_job_limit(); job && (!limit || job->bytes <= limit->bytes)) limit = job;
+  return limit;
 }
 
 double estimated_neighbour_pairs(const Scenario& s) {
@@ -222,14 +251,20 @@ void check_run_memory(const Scenario& s, const std::filesystem::path& scenario_d
 
 namespace schoolsim {
 
-std::optional<MemoryEstimate> check_sweep_memory(const Scenario& base, const std::filesystem::path& base_dir, double runs,
-                                                double values, int threads, bool per_school, const std::string& option) {
-  const auto limit = limit_or_input_error(option);
+std::optional<MemoryEstimate> sweep_memory_estimate(const Scenario& base, const std::filesystem::path& base_dir,
+                                                   double runs, double values, int threads, bool per_school) {
   const auto schools = schools_of(base, base_dir);
   if (!schools) return std::nullopt;
   const double pairs = base.world.file.empty() ? estimated_neighbour_pairs(base) : 0;
-  MemoryEstimate estimate = sweep_memory(base, *schools, pairs, runs, values, threads, per_school);
-  check_memory(estimate, limit, "this sweep",
+  return sweep_memory(base, *schools, pairs, runs, values, threads, per_school);
+}
+
+std::optional<MemoryEstimate> check_sweep_memory(const Scenario& base, const std::filesystem::path& base_dir, double runs,
+                                                double values, int threads, bool per_school, const std::string& option) {
+  const auto limit = limit_or_input_error(option);
+  const auto estimate = sweep_memory_estimate(base, base_dir, runs, values, threads, per_school);
+  if (!estimate) return std::nullopt;
+  check_memory(*estimate, limit, "this sweep",
                "Shard it (schoolsim sweep --shard K/N, one part per machine or job, or mpirun across nodes; "
                "docs/cluster.md), turn off per-school output (output: {per_school: false}), run fewer runs at once "
                "(--threads N) or use fewer schools");

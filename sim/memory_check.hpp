@@ -12,8 +12,9 @@
 //   sweep bookkeeping           ~150 bytes per run + 8 bytes per design value
 // Before the world exists, neighbour pairs are estimated for evenly spread schools (clustered
 // worlds hold up to ~4x more); run checks again with the exact count once the lists are built.
-// Available memory: --memory-limit, else SCHOOLSIM_MEMORY_LIMIT, else the smaller of
-// MemAvailable (/proc/meminfo) and the cgroup's memory.max less its current use (batch jobs).
+// Available memory: --memory-limit, else SCHOOLSIM_MEMORY_LIMIT, else the smallest of
+// MemAvailable (/proc/meminfo), the cgroup's memory.max less its current use (batch jobs) and
+// the memory a SLURM job asked for (--mem, --mem-per-cpu; docs/cluster.md).
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -54,6 +55,11 @@ double parse_memory_size(const std::string& text);
 /// SCHOOLSIM_MEMORY_LIMIT environment variable, else the system's. nullopt if unknown.
 std::optional<MemoryLimit> memory_limit(const std::string& option);
 
+/// The memory a SLURM job gives this process: SLURM_MEM_PER_NODE (MiB; divided by
+/// SLURM_NTASKS_PER_NODE when set), else SLURM_MEM_PER_CPU x SLURM_CPUS_PER_TASK (default 1).
+/// nullopt outside SLURM or when the job asked for no memory (or all of it: 0).
+std::optional<MemoryLimit> slurm_job_limit();
+
 /// Same-phase neighbour pairs of a synthetic world, for evenly spread schools.
 double estimated_neighbour_pairs(const Scenario& s);
 
@@ -87,8 +93,13 @@ void check_run_memory(const Scenario& s, const std::filesystem::path& scenario_d
 namespace schoolsim {
 
 /// `schoolsim sweep`, before its world is built: one shared world, `threads` runs in flight,
-/// `runs` runs and `values` design values (points x parameters). Throws MemoryError; else
-/// returns the estimate (nullopt if the number of schools is unknown).
+/// `runs` runs and `values` design values (points x parameters). nullopt if the world file's
+/// size cannot be read (building the world then reports why).
+std::optional<MemoryEstimate> sweep_memory_estimate(const Scenario& base, const std::filesystem::path& base_dir,
+                                                   double runs, double values, int threads, bool per_school);
+
+/// The same, checked against the limit (`option` is the --memory-limit text). Throws MemoryError;
+/// else returns the estimate (nullopt if the number of schools is unknown).
 std::optional<MemoryEstimate> check_sweep_memory(const Scenario& base, const std::filesystem::path& base_dir, double runs,
                                                 double values, int threads, bool per_school, const std::string& option);
 

@@ -4,6 +4,7 @@
 #include <tbb/task_arena.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -190,25 +191,27 @@ int SweepCommand::run(const std::string& history) const {
       throw SweepInputError("this schoolsim was built without MPI (CMake option SCHOOLSIM_MPI) but started by an MPI "
                             "launcher with " + std::to_string(launched) +
                             " processes: rebuild with libopenmpi-dev, or run parts with --shard K/N (docs/cluster.md)");
-    // Refuse up front what would not fit in memory (docs/hardening.md "Limits"), --dry-run
-    // included: listing a huge design holds every design value in memory too.
+    // The memory of this process (its part with --shard, its rank's threads under MPI), checked
+    // before anything runs, --dry-run included (listing a huge design holds every design value in
+    // memory too), and printed by --dry-run so a batch job can ask for it (docs/cluster.md).
+    const double runs = static_cast<double>(shard ? shard_block(shard->index, shard->count, spec.runs()).size() : spec.runs());
+    const double values = static_cast<double>(spec.points()) * static_cast<double>(spec.parameters.size());
+    const int threads = threads_ > 0 ? threads_ : tbb::this_task_arena::max_concurrency();
+    const int in_flight = static_cast<int>(std::min<double>(threads, std::max(runs, 1.0)));  // a run per thread at most
+    const bool per_school = spec.write_per_school || (!spec.base_scenario.world.file.empty() &&
+                                                      spec.per_school != PerSchool::Off && spec.base_scenario.output.per_school);
     std::optional<MemoryEstimate> estimate;
-    {
-      const double runs = static_cast<double>(shard ? shard_block(shard->index, shard->count, spec.runs()).size() : spec.runs());
-      const bool per_school = spec.write_per_school || (!spec.base_scenario.world.file.empty() &&
-                                                        spec.per_school != PerSchool::Off && spec.base_scenario.output.per_school);
-      try {
-        estimate = check_sweep_memory(spec.base_scenario, spec.base_path.parent_path(), runs,
-                                      static_cast<double>(spec.points()) * static_cast<double>(spec.parameters.size()),
-                                      threads_ > 0 ? threads_ : tbb::this_task_arena::max_concurrency(), per_school,
-                                      memory_limit_);
-      } catch (const MemoryError& e) {
-        throw SweepInputError(e.what());
-      }
+    try {  // Refuse up front what would not fit in memory (docs/hardening.md "Limits").
+      estimate = check_sweep_memory(spec.base_scenario, spec.base_path.parent_path(), runs, values, in_flight, per_school,
+                                    memory_limit_);
+    } catch (const MemoryError& e) {
+      throw SweepInputError(e.what());
     }
     if (dry_run_) {
-      if (root && estimate && !quiet_) std::cerr << "schoolsim: note: estimated memory of the sweep: " << estimate->text() << "\n";
       if (root) print_plan(spec);
+      if (root && estimate && !quiet_)
+        std::cerr << "schoolsim: memory estimate: " << estimate->text() << " (" << runs << (runs == 1 ? " run, " : " runs, ")
+                  << threads << (threads == 1 ? " thread" : " threads") << " per process)\n";
       return kOk;
     }
     if (session) return run_mpi(*session, spec, history);

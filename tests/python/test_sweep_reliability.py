@@ -200,7 +200,7 @@ def test_dry_run_refuses_a_grid_too_large_for_memory(tmp_path):
 def test_dry_run_prints_the_estimate(schoolsim):
     result = schoolsim("sweep", GRID_SPEC, "--dry-run")
     assert result.returncode == 0, result.stderr
-    assert re.search(r"note: estimated memory of the sweep: [0-9.]+ [kMG]B", result.stderr), result.stderr
+    assert re.search(r"schoolsim: memory estimate: [0-9.]+ [kMG]B", result.stderr), result.stderr
     assert len(result.stdout.splitlines()) == 1 + 36
 
 
