@@ -1,8 +1,8 @@
 """An interactive, self-contained HTML map of one run (or two runs of the same world).
 
 ``write_view(["run.h5"], "view.html")`` writes one HTML file that opens offline: plotly.js
-(Debian's ``python3-plotly``) is embedded, the run's data is embedded as base64 typed arrays
-(small, and fast for the browser to decode), and ``view.js`` draws it:
+(Debian's ``python3-plotly``) and the run's data (JSON plus typed arrays) are embedded
+gzip-compressed, and ``view.js`` draws them:
 
 - every school at its location (km), coloured by a chosen variable, sized by its roll;
 - the partnerships active at the term shown as links coloured by type; a network,
@@ -21,6 +21,8 @@ links drawn per term, in partnership id order; hover text still names every part
 from __future__ import annotations
 
 import base64
+import gzip
+import html
 import json
 import os
 import tempfile
@@ -46,9 +48,23 @@ COLOUR_VARIABLES = {
 _PER_SCHOOL = ("school_attainment", "school_grade", "school_capacity", "school_pupils")
 
 
-def _b64(array, dtype):
-    """Little-endian bytes of ``array`` as base64 text (decoded by view.js into a typed array)."""
-    return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
+class _Binary:
+    """Typed arrays packed into one buffer; the payload refers to them by offset and count."""
+
+    def __init__(self):
+        self.parts, self.size = [], 0
+
+    def add(self, array, dtype):
+        """Appends ``array`` as little-endian ``dtype``; returns its reference for view.js."""
+        data = np.ascontiguousarray(array, dtype=dtype).tobytes()
+        ref = {"offset": self.size, "count": len(data) // np.dtype(dtype).itemsize, "type": np.dtype(dtype).name}
+        padding = -len(data) % 8  # typed arrays need offsets aligned to their element size
+        self.parts += [data, bytes(padding)]
+        self.size += len(data) + padding
+        return ref
+
+    def bytes(self):
+        return b"".join(self.parts)
 
 
 def _selected_terms(terms, every):
@@ -120,7 +136,7 @@ def _programme_region(spec):
     return " + ".join(names), las
 
 
-def _run_payload(path, terms):
+def _run_payload(path, terms, binary):
     """The embedded data of one run: per-term school arrays and partnerships."""
     ds = open_run(path)
     try:
@@ -137,15 +153,15 @@ def _run_payload(path, terms):
             codes = []
             for p in frame:
                 codes += [p.category, len(p.members), *p.members]
-            flat.append(_b64(codes, "<i4"))
+            flat.append(binary.add(codes, "<i4"))
         return {
             "file": str(path),
             "scenario": str(ds.attrs.get("scenario_name", "")),
             "hasEvents": has_events,
-            "attainment": _b64(per_term["school_attainment"], "<f4"),
-            "grade": _b64(per_term["school_grade"], "<i1"),
-            "capacity": _b64(per_term["school_capacity"], "<f4"),
-            "pupils": _b64(per_term["school_pupils"], "<i4"),
+            "attainment": binary.add(per_term["school_attainment"], "<f4"),
+            "grade": binary.add(per_term["school_grade"], "<i1"),
+            "capacity": binary.add(per_term["school_capacity"], "<f4"),
+            "pupils": binary.add(per_term["school_pupils"], "<i4"),
             "partnerships": flat,
         }
     finally:
@@ -189,7 +205,7 @@ def _same_world(a, b, path_a, path_b):
 
 def view_payload(paths, *, diff=False, variable="attainment", every=1, max_links=20000,
                  labels=None, world_file=None):
-    """Everything ``view.js`` draws, as a JSON-serialisable dict.
+    """Everything ``view.js`` draws.
 
     Args:
         paths: One run file, or two run files of the same world.
@@ -202,7 +218,8 @@ def view_payload(paths, *, diff=False, variable="attainment", every=1, max_links
             ``world.file`` when it is found).
 
     Returns:
-        The payload dict.
+        ``(payload, binary)``: the JSON-serialisable dict, and the bytes of the typed arrays it
+        refers to (``{"offset", "count", "type"}``).
 
     Raises:
         ValueError: Bad arguments, a file without per-school output, or runs of different worlds.
@@ -221,7 +238,8 @@ def view_payload(paths, *, diff=False, variable="attainment", every=1, max_links
     if len(paths) == 2:
         _same_world(static, _static_payload(paths[1], world_file), paths[0], paths[1])
     terms = _selected_terms(static["terms"], every)
-    runs = [_run_payload(p, terms) for p in paths]
+    binary = _Binary()
+    runs = [_run_payload(p, terms, binary) for p in paths]
     if labels is None:
         labels = [r["scenario"] or Path(r["file"]).stem for r in runs]
     if len(labels) != len(paths):
@@ -237,7 +255,7 @@ def view_payload(paths, *, diff=False, variable="attainment", every=1, max_links
         "variables": COLOUR_VARIABLES,
         "linkCategories": list(LINK_CATEGORIES),
         "maxLinks": max_links,
-    }
+    }, binary.bytes()
 
 
 def _plotly_js():
@@ -246,12 +264,25 @@ def _plotly_js():
     return get_plotlyjs()
 
 
-def render_html(payload):
-    """The self-contained HTML page of a payload from :func:`view_payload`."""
+def _gzip_base64(data):
+    # mtime=0: the same run gives the same page bytes.
+    return base64.b64encode(gzip.compress(data, compresslevel=6, mtime=0)).decode("ascii")
+
+
+def render_html(payload, binary):
+    """The self-contained HTML page of ``view_payload``'s result.
+
+    plotly.js, the payload JSON and the typed arrays are embedded gzip-compressed (base64):
+    the page is three times smaller, and chromium compiles plotly.js loaded as a script from
+    a blob far faster than the same 8.6 MB inline (7 s against 2 s on a busy 2-core machine).
+    view.js inflates them with the browser's DecompressionStream.
+    """
     script = (Path(__file__).with_name("view.js")).read_text(encoding="utf-8")
-    title = " vs ".join(r["label"] for r in payload["runs"])
-    # "</" must not appear inside a <script> element; JSON allows "<\/".
-    data = json.dumps(payload, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    title = html.escape(" vs ".join(r["label"] for r in payload["runs"]))
+    data = json.dumps(payload, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    embedded = {"plotly-js": _plotly_js().encode("utf-8"), "view-data": data, "view-binary": binary}
+    blocks = "\n".join(f'<script id="{key}" type="application/gzip-base64">{_gzip_base64(value)}</script>'
+                        for key, value in embedded.items())
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>schoolsim view: {title}</title>
@@ -264,18 +295,17 @@ body {{ font-family: sans-serif; margin: 8px; }}
 #trajectory {{ height: 22vh; }}
 #note {{ color: #555; font-size: small; }}
 </style>
-<script>{_plotly_js()}</script>
 </head><body>
 <div id="controls">
   <label>colour <select id="colour-variable"></select></label>
   <button id="play" type="button">Play</button>
   <label>term <input id="term-slider" type="range" min="0" value="0" step="1"></label>
-  <span id="term-label"></span>
+  <span id="term-label">loading…</span>
 </div>
 <div id="maps"></div>
 <div id="trajectory"></div>
 <div id="note"></div>
-<script id="view-data" type="application/json">{data}</script>
+{blocks}
 <script>{script}</script>
 </body></html>
 """
@@ -295,12 +325,12 @@ def write_view(paths, output, **kwargs):
     Returns:
         The output path as a ``Path``.
     """
-    html = render_html(view_payload(paths, **kwargs))
+    page = render_html(*view_payload(paths, **kwargs))
     output = Path(output)
     fd, tmp = tempfile.mkstemp(prefix=output.name + ".tmp-", dir=output.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(html)
+            f.write(page)
         os.chmod(tmp, 0o644)  # mkstemp makes it private; the page is meant to be shared
         os.replace(tmp, output)
     except BaseException:
