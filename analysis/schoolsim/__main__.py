@@ -87,6 +87,10 @@ def main(argv=None):
 
             if len(args.files) > 2:
                 parser.error(f"view takes one or two run files, not {len(args.files)}")
+            if args.diff and len(args.files) != 2:
+                parser.error("--diff needs two run files (A and B)")
+            if args.every < 1 or args.max_links < 0:
+                parser.error("--every must be at least 1 and --max-links at least 0")
             print(write_view(args.files, args.output, diff=args.diff, variable=args.variable,
                              every=args.every, max_links=args.max_links, labels=labels,
                              world_file=args.world))

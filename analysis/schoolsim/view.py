@@ -197,6 +197,9 @@ def _static_payload(path, world_file):
 
 
 def _same_world(a, b, path_a, path_b):
+    if a["terms"] != b["terms"]:
+        raise ValueError(f"{path_a} has terms {a['terms'][0]}..{a['terms'][-1]} and {path_b} "
+                         f"{b['terms'][0]}..{b['terms'][-1]}: compare runs of the same length")
     for key in ("n", "x", "y", "la"):
         if a[key] != b[key]:
             raise ValueError(f"{path_a} and {path_b} are runs of different worlds (their school {key} "
