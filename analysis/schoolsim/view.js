@@ -214,7 +214,7 @@ function drawView(payload, binary) {
     const values = panelValues(panel, state.variable, f);
     const traces = [{
       type: "scattergl", mode: "lines", name: "LA outline", hoverinfo: "skip",
-      x: S.laOutline.x, y: S.laOutline.y, line: { color: "#bbbbbb", width: 0.6 },
+      x: S.laOutline.x, y: S.laOutline.y, line: { color: "#d0d0d0", width: 0.5 },
     }];
     if (REGION) {
       traces.push({
@@ -224,7 +224,7 @@ function drawView(payload, binary) {
     }
     payload.linkCategories.forEach((name, c) => traces.push({
       type: "scattergl", mode: "lines", name: name, hoverinfo: "skip", connectgaps: false,
-      x: l.xs[c], y: l.ys[c], line: { color: LINK_COLOURS[c], width: 1 }, opacity: 0.7,
+      x: l.xs[c], y: l.ys[c], line: { color: LINK_COLOURS[c], width: 1.8 }, opacity: 0.9,
     }));
     const scale = colourScale(state.variable);
     traces.push({
