@@ -161,13 +161,16 @@ function drawView(payload, binary) {
 
   const fmt = (v, digits) => (Number.isInteger(v) ? String(v) : v.toFixed(digits));
 
+  // Register names go into plotly's hover text, which renders a subset of HTML.
+  const escapeHtml = (text) => String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
   function schoolName(i) {
     if (!S.labels) return "school " + i;
-    return "school " + i + " · URN " + S.labels.urn[i] + " " + S.labels.name[i];
+    return "school " + i + " · URN " + S.labels.urn[i] + " " + escapeHtml(S.labels.name[i]);
   }
 
   function laName(code) {
-    return S.labels && S.labels.la_name[code] ? "LA " + code + " " + S.labels.la_name[code] : "LA " + code;
+    return S.labels && S.labels.la_name[code] ? "LA " + code + " " + escapeHtml(S.labels.la_name[code]) : "LA " + code;
   }
 
   function hoverTexts(panel, variable, f, values) {

@@ -172,3 +172,29 @@ def test_two_runs_side_by_side_and_difference(runs, tmp_path):
         {"html": str(diff), "maps": 1, "markers": n,
          "frames": [{"frame": terms.index(late), "links": [links[1]], "colours": diff_colours}]},
     ])
+
+
+def test_register_world_hover_names_the_school(tmp_path):
+    world = tmp_path / "world.h5"
+    result = subprocess.run([str(schoolsim_binary()), "world", "import",
+                             str(REPO / "scenarios" / "worlds" / "fixture_register.csv"), "-o", str(world),
+                             "--max-bad-share", "0.05"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    run = tmp_path / "run.h5"
+    result = subprocess.run([str(schoolsim_binary()), "run", str(REPO / "scenarios" / "baseline.yaml"), "-o",
+                             str(run), "--set", f"world.file={world}", "--set", "run.terms=2"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    html = write_view([run], tmp_path / "register.html")
+    import h5py
+
+    with schoolsim.open_run(run) as ds, h5py.File(world, "r") as f:
+        school = isolated_school(ds, range(ds.sizes["school"]))
+        urn = int(f["school_urn"][school])
+        name = f["school_name"][school].decode()
+        la_name = f["la_name"][int(ds["la"].values[school])].decode()
+        page = {"html": str(html), "maps": 1, "markers": ds.sizes["school"], "frames": [],
+                "hover": {"map": 0, "frame": 0, "school": school, "x": float(ds["x"].values[school]),
+                          "y": float(ds["y"].values[school]),
+                          "contains": [f"school {school} · URN {urn} {name}", la_name]}}
+    run_checks(tmp_path, [page])

@@ -25,3 +25,22 @@ def test_view_reports_an_interpreter_that_cannot_start(schoolsim, baseline_run, 
     monkeypatch.setenv("SCHOOLSIM_PYTHON", str(tmp_path / "no-python"))
     result = schoolsim("view", baseline_run, "-o", tmp_path / "v.html")
     assert result.returncode == 1 and "SCHOOLSIM_PYTHON" in result.stderr
+
+
+def test_view_of_a_register_world_names_schools_by_urn(schoolsim, tmp_path):
+    import h5py
+
+    from schoolsim.view import view_payload
+
+    world = tmp_path / "world.h5"
+    schoolsim("world", "import", REPO / "scenarios" / "worlds" / "fixture_register.csv", "-o", world,
+              "--max-bad-share", "0.05", check=True)
+    run = tmp_path / "run.h5"
+    schoolsim("run", REPO / "scenarios" / "baseline.yaml", "-o", run, "--set", f"world.file={world}",
+              "--set", "run.terms=2", check=True)
+    labels = view_payload([run])[0]["static"]["labels"]
+    with h5py.File(world, "r") as f:
+        assert labels["urn"] == f["school_urn"][()].tolist()
+        assert labels["name"] == [v.decode() for v in f["school_name"][()]]
+        assert labels["la_name"] == [v.decode() for v in f["la_name"][()]]
+    assert "Sacré Cœur RC Primary School" in labels["name"]
