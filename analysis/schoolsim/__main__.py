@@ -38,10 +38,12 @@ def _add_view_parser(sub):
     view = sub.add_parser("view", help="interactive HTML map of a run, or of two runs of one world")
     view.add_argument("files", nargs="+", metavar="RUN", help="one run file, or A and B")
     view.add_argument("-o", "--output", required=True, metavar="HTML", help="self-contained HTML file")
-    view.add_argument("--diff", action="store_true", help="with A and B: one map of B - A instead of two maps")
+    view.add_argument("--diff", action="store_true",
+                      help="with A and B: one map of B - A instead of two maps")
     view.add_argument("--variable", default="attainment", choices=list(COLOUR_VARIABLES),
                       help="colour variable shown first (attainment)")
-    view.add_argument("--every", type=int, default=1, metavar="K", help="keep every K-th term, plus the last (1)")
+    view.add_argument("--every", type=int, default=1, metavar="K",
+                      help="keep every K-th term, plus the last (1)")
     view.add_argument("--max-links", type=int, default=20000, metavar="M",
                       help="most partnership links drawn per term and map (20000)")
     view.add_argument("--world", metavar="WORLD.h5",

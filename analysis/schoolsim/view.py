@@ -57,7 +57,8 @@ class _Binary:
     def add(self, array, dtype):
         """Appends ``array`` as little-endian ``dtype``; returns its reference for view.js."""
         data = np.ascontiguousarray(array, dtype=dtype).tobytes()
-        ref = {"offset": self.size, "count": len(data) // np.dtype(dtype).itemsize, "type": np.dtype(dtype).name}
+        kind = np.dtype(dtype)
+        ref = {"offset": self.size, "count": len(data) // kind.itemsize, "type": kind.name}
         padding = -len(data) % 8  # typed arrays need offsets aligned to their element size
         self.parts += [data, bytes(padding)]
         self.size += len(data) + padding
@@ -284,8 +285,9 @@ def render_html(payload, binary):
     title = html.escape(" vs ".join(r["label"] for r in payload["runs"]))
     data = json.dumps(payload, separators=(",", ":"), allow_nan=False).encode("utf-8")
     embedded = {"plotly-js": _plotly_js().encode("utf-8"), "view-data": data, "view-binary": binary}
-    blocks = "\n".join(f'<script id="{key}" type="application/gzip-base64">{_gzip_base64(value)}</script>'
-                        for key, value in embedded.items())
+    blocks = "\n".join(
+        f'<script id="{key}" type="application/gzip-base64">{_gzip_base64(value)}</script>'
+        for key, value in embedded.items())
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>schoolsim view: {title}</title>
