@@ -12,6 +12,7 @@ packages=(
   python3 python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-pandas
   python3-matplotlib python3-scipy python3-netcdf4 python3-pytest python3-yaml
   python3-nbclient python3-nbformat python3-ipykernel
+  python3-plotly chromium
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -22,4 +23,12 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# Node and npm drive chromium in the browser tests (tests/browser); any Node >= 18 will do,
+# so Debian's packages are installed only when no node/npm is present.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
 fi

@@ -1,4 +1,4 @@
-"""Command line: ``python -m schoolsim report|plot FILE... -o OUT``.
+"""Command line: ``python -m schoolsim report|plot|view FILE... -o OUT``.
 
 Exit status: 0 on success, 1 when a file is missing or unreadable, 2 for usage errors.
 """
@@ -28,7 +28,27 @@ def build_parser():
     plot.add_argument("--metric", required=True, help="system metric over term, e.g. attainment_sd")
     plot.add_argument("-o", "--output", required=True, metavar="FIG", help="image file (.png, .pdf, .svg)")
     plot.add_argument("--labels", help="comma-separated scenario labels")
+    _add_view_parser(sub)
     return parser
+
+
+def _add_view_parser(sub):
+    from .view import COLOUR_VARIABLES
+
+    view = sub.add_parser("view", help="interactive HTML map of a run, or of two runs of one world")
+    view.add_argument("files", nargs="+", metavar="RUN", help="one run file, or A and B")
+    view.add_argument("-o", "--output", required=True, metavar="HTML", help="self-contained HTML file")
+    view.add_argument("--diff", action="store_true",
+                      help="with A and B: one map of B - A instead of two maps")
+    view.add_argument("--variable", default="attainment", choices=list(COLOUR_VARIABLES),
+                      help="colour variable shown first (attainment)")
+    view.add_argument("--every", type=int, default=1, metavar="K",
+                      help="keep every K-th term, plus the last (1)")
+    view.add_argument("--max-links", type=int, default=20000, metavar="M",
+                      help="most partnership links drawn per term and map (20000)")
+    view.add_argument("--world", metavar="WORLD.h5",
+                      help="register world file for URNs and names (default: the scenario's world.file)")
+    view.add_argument("--labels", help="comma-separated run labels")
 
 
 def _labels(parser, args):
@@ -64,7 +84,19 @@ def main(argv=None):
     matplotlib.use("Agg")
     labels = _labels(parser, args)
     try:
-        if args.command == "report":
+        if args.command == "view":
+            from .view import write_view
+
+            if len(args.files) > 2:
+                parser.error(f"view takes one or two run files, not {len(args.files)}")
+            if args.diff and len(args.files) != 2:
+                parser.error("--diff needs two run files (A and B)")
+            if args.every < 1 or args.max_links < 0:
+                parser.error("--every must be at least 1 and --max-links at least 0")
+            print(write_view(args.files, args.output, diff=args.diff, variable=args.variable,
+                             every=args.every, max_links=args.max_links, labels=labels,
+                             world_file=args.world))
+        elif args.command == "report":
             from .report import write_report
 
             if not 0 < args.conf < 1:

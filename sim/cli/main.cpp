@@ -18,6 +18,7 @@
 #include "sim/cli/output_path.hpp"
 #include "sim/cli/stop_signal.hpp"
 #include "sim/cli/sweep_command.hpp"
+#include "sim/cli/view_command.hpp"
 #include "sim/cli/world_commands.hpp"
 #include "sim/config/input_text.hpp"
 #include "sim/config/scenario_yaml.hpp"
@@ -136,6 +137,7 @@ int main(int argc, char** argv) {
   const schoolsim::cli::EvaluateCommand evaluate(app);
   const schoolsim::cli::MergeCommand merge(app);
   const schoolsim::cli::InfoCommand info(app);
+  const schoolsim::cli::ViewCommand view(app);
 
   // CLI11 says only "A subcommand is required" for a misspelt command: name it and the commands.
   if (argc > 1 && argv[1][0] != '-') {
@@ -163,6 +165,7 @@ int main(int argc, char** argv) {
   if (evaluate.selected()) return evaluate.run(command_line(argc, argv));
   if (merge.selected()) return merge.run(command_line(argc, argv));
   if (info.selected()) return info.run();
+  if (view.selected()) return view.run();
   try {
     if (*run) return run_command(scenario_path, sets, out, force, threads, quiet, command_line(argc, argv), memory_limit);
     if (*validate) {
