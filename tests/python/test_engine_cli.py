@@ -17,8 +17,10 @@ def write(tmp_path, text, name="scenario.yaml"):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("name: x\nbrokering:\n  w_gapp: 1\n", "scenario.yaml:3:3: brokering.w_gapp: unknown key (did you mean 'brokering.w_gap'?)"),
-        ("brokering:\n  broker_radius_km: -5\n", "scenario.yaml:2:21: brokering.broker_radius_km: value -5 is out of range"),
+        ("name: x\nbrokering:\n  w_gapp: 1\n",
+         "scenario.yaml:3:3: brokering.w_gapp: unknown key (did you mean 'brokering.w_gap'?)"),
+        ("brokering:\n  broker_radius_km: -5\n",
+         "scenario.yaml:2:21: brokering.broker_radius_km: value -5 is out of range"),
         ("name: [unclosed\n", "malformed YAML"),
         ("run:\n  terms: many\n", "run.terms: expected an integer, got 'many'"),
         ("\x00\x01binary", "not a YAML text file"),
@@ -83,7 +85,8 @@ def test_help_and_version(schoolsim):
 def test_validate_prints_resolved_scenario(schoolsim):
     import yaml
 
-    result = schoolsim("validate", REPO / "scenarios" / "la_brokered.yaml", "--set", "brokering.slots_per_term=5", check=True)
+    result = schoolsim("validate", REPO / "scenarios" / "la_brokered.yaml", "--set", "brokering.slots_per_term=5",
+                       check=True)
     resolved = yaml.safe_load(result.stdout)
     assert resolved["name"] == "la_brokered"
     assert resolved["competition"]["lambda_attainment"] == 2.5  # inherited from market.yaml
@@ -101,7 +104,8 @@ def test_every_shipped_scenario_validates(schoolsim):
 
 def test_parameters_doc_matches_the_code(schoolsim):
     generated = schoolsim("params", "--markdown", check=True).stdout
-    assert (REPO / "docs" / "parameters.md").read_text() == generated, "regenerate: schoolsim params --markdown > docs/parameters.md"
+    assert (REPO / "docs" / "parameters.md").read_text() == generated, \
+        "regenerate: schoolsim params --markdown > docs/parameters.md"
 
 
 def test_per_school_output_switches_off_above_the_limit(tmp_path, schoolsim):

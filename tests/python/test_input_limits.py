@@ -18,7 +18,6 @@ import io
 import os
 import socket
 import subprocess
-import threading
 from pathlib import Path
 
 import h5py

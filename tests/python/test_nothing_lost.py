@@ -11,7 +11,6 @@ of a sweep's merge (then --resume finishes the sweep). Every command runs under 
 import os
 import resource
 import shutil
-import signal
 import subprocess
 import time
 from pathlib import Path

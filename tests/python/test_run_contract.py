@@ -79,7 +79,8 @@ def test_same_data_for_one_and_two_threads(tmp_path, schoolsim):
     outs = []
     for threads in (1, 2):
         out = tmp_path / f"t{threads}.h5"
-        schoolsim("run", REPO / "scenarios" / "la_brokered.yaml", "-o", out, "--threads", threads, *SMALL_WORLD, check=True)
+        schoolsim("run", REPO / "scenarios" / "la_brokered.yaml", "-o", out, "--threads", threads, *SMALL_WORLD,
+                  check=True)
         outs.append(out)
     with xr.open_dataset(outs[0], engine="h5netcdf") as a, xr.open_dataset(outs[1], engine="h5netcdf") as b:
         assert set(a.data_vars) == set(b.data_vars)

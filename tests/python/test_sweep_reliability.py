@@ -241,7 +241,8 @@ def test_set_on_a_swept_parameter_is_an_input_error(schoolsim, tmp_path):
            "(parameters.brokering.slots_per_term in " in result.stderr, result.stderr
     assert result.stdout == ""
     spec = tmp_path / "spec.yaml"
-    spec.write_text(GRID_SPEC.read_text().replace("base: ../la_brokered.yaml", f"base: {REPO / 'scenarios' / 'la_brokered.yaml'}")
+    base = REPO / "scenarios" / "la_brokered.yaml"
+    spec.write_text(GRID_SPEC.read_text().replace("base: ../la_brokered.yaml", f"base: {base}")
                     .replace("  run.terms: 6\n", "  run.terms: 6\n  brokering: {broker_radius_km: 7}\n"))
     result = schoolsim("sweep", spec, "--dry-run")
     assert result.returncode == 2, result.stderr

@@ -65,7 +65,7 @@ def part_file(folder, k):
 def wait_for_journal(cluster, folder, k, records, job):
     """Waits until part k's journal holds ``records`` runs (the hold hook keeps it there)."""
     cluster.wait_for(lambda: len(journal_frames(part_file(folder, k))) >= records,
-                      f"{records} journalled runs of part {k}", lambda: cluster.jobs(job))
+                     f"{records} journalled runs of part {k}", lambda: cluster.jobs(job))
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +136,7 @@ def test_a_requeued_task_neither_duplicates_nor_loses_runs(cluster, spec, refere
     cluster.run("scontrol", "requeue", task)
     # SLURM lets a requeued job start again only two minutes after its first run has ended;
     # whenever it waits for that (Reason=BeginTime), let it start now.
+
     def started_again():
         fields = cluster.jobs(task)[task]
         if fields["Restarts"] == "1" and fields["JobState"] == "PENDING" and fields["Reason"] == "BeginTime":
