@@ -1,6 +1,6 @@
 # Run at build time (not configure time) by the schoolsim_git_hash target: writes the source
 # commit into OUTPUT, touching the file only when the commit changed, so a new commit
-# recompiles one file (sim/version.cpp) and an unchanged tree recompiles nothing.
+# recompiles one file (sim/core/version.cpp) and an unchanged tree recompiles nothing.
 execute_process(COMMAND git rev-parse --short=12 HEAD
   WORKING_DIRECTORY "${SOURCE_DIR}"
   OUTPUT_VARIABLE hash OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE failed)

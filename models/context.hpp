@@ -4,10 +4,10 @@
 #include <array>
 #include <cstdint>
 
-#include "sim/rng.hpp"
-#include "sim/scenario.hpp"
-#include "sim/state.hpp"
-#include "sim/world.hpp"
+#include "sim/core/rng.hpp"
+#include "sim/core/scenario.hpp"
+#include "sim/core/state.hpp"
+#include "sim/core/world.hpp"
 
 namespace schoolsim {
 

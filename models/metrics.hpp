@@ -101,7 +101,7 @@ double between_group_share(std::span<const double> y, std::span<const std::int32
 
 // --- One order per scope (the observation's path) ----------------------------------------
 // The order-based metrics above each sort or select on their own copy. A caller computing all
-// of them for the same values (sim/observation.cpp) orders the values once instead; the
+// of them for the same values (sim/run/observation.cpp) orders the values once instead; the
 // *_ordered functions give exactly the results of the plain ones.
 
 // y in ascending (value, index) order.

@@ -2,7 +2,7 @@
 // Trust rules (MODEL.md 7.6): slow to build, quick to lose; idle pairs relax to baseline.
 #include <algorithm>
 
-#include "sim/scenario.hpp"
+#include "sim/core/scenario.hpp"
 
 namespace schoolsim {
 

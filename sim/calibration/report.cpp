@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "sim/io/nc_writer.hpp"
-#include "sim/version.hpp"
+#include "sim/core/version.hpp"
 
 namespace schoolsim::calibration {
 namespace {

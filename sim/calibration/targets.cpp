@@ -13,7 +13,7 @@
 #include "sim/config/input_text.hpp"
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/config/yaml_parse_error.hpp"
-#include "sim/io/bounded_read.hpp"
+#include "sim/config/bounded_read.hpp"
 
 namespace schoolsim::calibration {
 namespace {

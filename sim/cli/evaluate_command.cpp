@@ -7,7 +7,7 @@
 #include <iostream>
 #include <memory>
 
-#include "sim/calibration/runs.hpp"
+#include "sim/experiment/runs.hpp"
 #include "sim/cli/output_path.hpp"
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/evaluation/evaluate.hpp"

@@ -10,7 +10,7 @@
 
 #include "sim/io/h5_inspect.hpp"
 #include "sim/io/verify.hpp"
-#include "sim/world_file.hpp"
+#include "sim/io/world_file.hpp"
 
 namespace schoolsim::cli {
 namespace {

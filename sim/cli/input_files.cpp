@@ -4,8 +4,8 @@
 
 #include <system_error>
 
-#include "sim/io/bounded_read.hpp"
-#include "sim/world_builder.hpp"
+#include "sim/config/bounded_read.hpp"
+#include "sim/io/world_builder.hpp"
 
 namespace schoolsim::cli {
 

@@ -24,12 +24,12 @@
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/io/nc_writer.hpp"
 #include "sim/io/run_file.hpp"
-#include "sim/memory_check.hpp"
+#include "sim/resources/memory_check.hpp"
 #include "sim/run/driver.hpp"
 #include "sim/run/progress_reporter.hpp"
-#include "sim/version.hpp"
-#include "sim/world.hpp"
-#include "sim/world_builder.hpp"
+#include "sim/core/version.hpp"
+#include "sim/core/world.hpp"
+#include "sim/io/world_builder.hpp"
 
 namespace {
 

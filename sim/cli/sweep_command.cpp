@@ -18,7 +18,7 @@
 #include "sim/cli/input_files.hpp"
 #include "sim/cli/stop_signal.hpp"
 #include "sim/config/scenario_yaml.hpp"
-#include "sim/memory_check.hpp"
+#include "sim/resources/memory_check.hpp"
 #include "sim/io/nc_writer.hpp"
 #include "sim/mpi/mpi_sweep.hpp"
 #include "sim/sweep/run_plan.hpp"

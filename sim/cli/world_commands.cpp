@@ -9,17 +9,17 @@
 #include <iostream>
 #include <variant>
 
-#include "sim/analysis/capacity.hpp"
+#include "sim/capacity/capacity.hpp"
 #include "sim/cli/output_path.hpp"
 #include "sim/config/scenario_yaml.hpp"
-#include "sim/initial_state.hpp"
-#include "sim/io/bounded_read.hpp"
+#include "sim/run/initial_state.hpp"
+#include "sim/config/bounded_read.hpp"
 #include "sim/io/capacity_file.hpp"
 #include "sim/io/nc_writer.hpp"
 #include "sim/register/csv.hpp"
 #include "sim/register/register_import.hpp"
-#include "sim/world_builder.hpp"
-#include "sim/world_file.hpp"
+#include "sim/io/world_builder.hpp"
+#include "sim/io/world_file.hpp"
 
 namespace schoolsim::cli {
 namespace {

@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "sim/scenario.hpp"
+#include "sim/core/scenario.hpp"
 
 namespace schoolsim::config {
 

@@ -15,7 +15,7 @@
 #include "sim/config/input_text.hpp"
 #include "sim/config/param_table.hpp"
 #include "sim/config/yaml_parse_error.hpp"
-#include "sim/io/bounded_read.hpp"
+#include "sim/config/bounded_read.hpp"
 
 namespace schoolsim::config {
 namespace {
@@ -521,7 +521,7 @@ void validate(const Scenario& s, const std::string& source) {
   const double share_sum = std::accumulate(s.inspection.grade_shares.begin(), s.inspection.grade_shares.end(), 0.0);
   if (std::abs(share_sum - 1.0) > 1e-6) problem("inspection.grade_shares", "must sum to 1 (they sum to " + format_real(share_sum) + ")");
   // With a world file, LA indices are checked against the file's LAs when the world is
-  // built (sim/world_builder.cpp), since world.n_las does not apply.
+  // built (sim/io/world_builder.cpp), since world.n_las does not apply.
   const bool synthetic = s.world.file.empty();
   for (int la : s.brokering.las)
     if (synthetic && la >= s.world.n_las) problem("brokering.las", "LA " + std::to_string(la) + " does not exist (world.n_las = " + std::to_string(s.world.n_las) + ")");

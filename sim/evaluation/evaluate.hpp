@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/calibration/runs.hpp"
+#include "sim/experiment/runs.hpp"
 #include "sim/evaluation/designs.hpp"
 #include "sim/evaluation/panel.hpp"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/calibration/runs.hpp"
+#include "sim/experiment/runs.hpp"
 
 namespace schoolsim::evaluation {
 

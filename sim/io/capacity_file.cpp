@@ -9,7 +9,7 @@
 #include <numeric>
 #include <sstream>
 
-#include "sim/version.hpp"
+#include "sim/core/version.hpp"
 
 namespace schoolsim::io {
 namespace {

@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <string>
 
-#include "sim/analysis/capacity.hpp"
+#include "sim/capacity/capacity.hpp"
 #include "sim/io/nc_writer.hpp"
-#include "sim/world.hpp"
+#include "sim/core/world.hpp"
 
 namespace schoolsim::io {
 

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <utility>
 
-#include "sim/io/bounded_read.hpp"
+#include "sim/config/bounded_read.hpp"
 
 namespace schoolsim::io {
 namespace {

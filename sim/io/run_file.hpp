@@ -4,10 +4,10 @@
 #include <functional>
 #include <string>
 
-#include "sim/observation.hpp"
-#include "sim/scenario.hpp"
-#include "sim/state.hpp"
-#include "sim/world.hpp"
+#include "sim/run/observation.hpp"
+#include "sim/core/scenario.hpp"
+#include "sim/core/state.hpp"
+#include "sim/core/world.hpp"
 
 namespace schoolsim::io {
 

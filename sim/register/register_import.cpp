@@ -15,7 +15,7 @@
 
 #include "sim/config/input_text.hpp"
 #include "sim/config/scenario_yaml.hpp"
-#include "sim/io/bounded_read.hpp"
+#include "sim/config/bounded_read.hpp"
 #include "sim/register/bng.hpp"
 #include "sim/register/csv.hpp"
 

@@ -13,7 +13,7 @@
 #include "sim/register/attainment.hpp"
 #include "sim/register/encoding.hpp"
 #include "sim/register/rules.hpp"
-#include "sim/world_file.hpp"
+#include "sim/io/world_file.hpp"
 
 namespace schoolsim::school_register {
 

@@ -7,11 +7,11 @@
 #include <initializer_list>
 #include <vector>
 
-#include "sim/engine.hpp"
+#include "sim/run/engine.hpp"
 #include "sim/run/reporter.hpp"
-#include "sim/scenario.hpp"
-#include "sim/state.hpp"
-#include "sim/world.hpp"
+#include "sim/core/scenario.hpp"
+#include "sim/core/state.hpp"
+#include "sim/core/world.hpp"
 
 namespace schoolsim::run {
 

@@ -2,9 +2,9 @@
 // Reporters: the only way results leave a run (OpenMM's Simulation + reporters). The run driver
 // (sim/run/driver.hpp) hands each reporter one read-only snapshot per term it asked for;
 // reporters never change the state, so any number of them see the same run.
-#include "sim/scenario.hpp"
-#include "sim/state.hpp"
-#include "sim/world.hpp"
+#include "sim/core/scenario.hpp"
+#include "sim/core/state.hpp"
+#include "sim/core/world.hpp"
 
 namespace schoolsim::run {
 

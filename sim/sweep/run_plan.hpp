@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/scenario.hpp"
+#include "sim/core/scenario.hpp"
 #include "sim/sweep/designs.hpp"
 #include "sim/sweep/sweep_spec.hpp"
 

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "sim/io/nc_writer.hpp"
-#include "sim/observation.hpp"
-#include "sim/state.hpp"
+#include "sim/run/observation.hpp"
+#include "sim/core/state.hpp"
 
 namespace schoolsim::sweep {
 

@@ -11,7 +11,7 @@
 
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/io/nc_writer.hpp"
-#include "sim/version.hpp"
+#include "sim/core/version.hpp"
 
 namespace schoolsim::sweep {
 namespace {

@@ -13,7 +13,7 @@
 #include "sim/sweep/run_record.hpp"
 #include "sim/sweep/shards.hpp"
 #include "sim/sweep/sweep_spec.hpp"
-#include "sim/world.hpp"
+#include "sim/core/world.hpp"
 
 namespace schoolsim::sweep {
 

@@ -24,9 +24,9 @@
 #include "sim/sweep/run_record.hpp"
 #include "sim/sweep/sweep_error.hpp"
 #include "sim/sweep/sweep_file.hpp"
-#include "sim/version.hpp"
-#include "sim/world.hpp"
-#include "sim/world_builder.hpp"
+#include "sim/core/version.hpp"
+#include "sim/core/world.hpp"
+#include "sim/io/world_builder.hpp"
 
 namespace schoolsim::sweep {
 namespace {

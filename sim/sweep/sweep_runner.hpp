@@ -19,7 +19,7 @@
 #include "sim/sweep/sweep_file.hpp"
 #include "sim/sweep/sweep_spec.hpp"
 #include "sim/sweep/world_digest.hpp"
-#include "sim/world.hpp"
+#include "sim/core/world.hpp"
 
 namespace schoolsim::sweep {
 

@@ -16,7 +16,7 @@
 #include "sim/config/param_table.hpp"
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/config/yaml_parse_error.hpp"
-#include "sim/io/bounded_read.hpp"
+#include "sim/config/bounded_read.hpp"
 #include "sim/sweep/designs.hpp"
 #include "sim/sweep/sobol.hpp"
 

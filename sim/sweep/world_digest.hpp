@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/world.hpp"
+#include "sim/core/world.hpp"
 
 namespace schoolsim::sweep {
 

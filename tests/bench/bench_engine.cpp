@@ -12,7 +12,7 @@
 
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/io/run_file.hpp"
-#include "sim/observation.hpp"
+#include "sim/run/observation.hpp"
 #include "sim/run/driver.hpp"
 
 namespace {

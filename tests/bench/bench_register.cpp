@@ -1,15 +1,15 @@
 // Import speed of a school register the size of England's (GIAS: about 25,000 open and
 // closed establishments in the CSV), generated in memory in the GIAS layout
-// (tests/unit/world/register_generator.hpp): decoding, parsing, rules and filling, and the
+// (tests/unit/register/register_generator.hpp): decoding, parsing, rules and filling, and the
 // world file write.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
 #include <filesystem>
 
-#include "../unit/world/register_generator.hpp"
+#include "../unit/register/register_generator.hpp"
 #include "sim/register/register_import.hpp"
-#include "sim/world_file.hpp"
+#include "sim/io/world_file.hpp"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <tbb/task_arena.h>
 
 #include "sim/config/scenario_yaml.hpp"
-#include "sim/engine.hpp"
+#include "sim/run/engine.hpp"
 
 namespace {
 

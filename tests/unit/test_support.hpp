@@ -13,10 +13,10 @@
 #include "models/partnerships.hpp"
 #include "models/submodels.hpp"
 #include "sim/config/scenario_yaml.hpp"
-#include "sim/initial_state.hpp"
-#include "sim/scenario.hpp"
-#include "sim/state.hpp"
-#include "sim/world.hpp"
+#include "sim/run/initial_state.hpp"
+#include "sim/core/scenario.hpp"
+#include "sim/core/state.hpp"
+#include "sim/core/world.hpp"
 
 namespace schoolsim::test {
 
@@ -56,7 +56,7 @@ struct Sim {
     return c;
   }
 
-  /// One term in the engine's phase order (sim/engine.cpp), with an optional hook called
+  /// One term in the engine's phase order (sim/run/engine.cpp), with an optional hook called
   /// just before brokered formation (to snapshot the state the brokers see).
   void step(const std::function<void(Context&)>& before_brokered = {}) {
     Context c{s, w, st, st.term + 1, seed, 0, {}};

@@ -3,9 +3,9 @@
 #include <cstdio>
 
 #include "sim/config/scenario_yaml.hpp"
-#include "sim/engine.hpp"
-#include "sim/version.hpp"
-#include "sim/world_builder.hpp"
+#include "sim/run/engine.hpp"
+#include "sim/core/version.hpp"
+#include "sim/io/world_builder.hpp"
 
 int main() {
   using namespace schoolsim;

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/calibration/runs.hpp"
+#include "sim/experiment/runs.hpp"
 #include "sim/calibration/targets.hpp"
 
 namespace schoolsim::test::calibration {

@@ -11,7 +11,7 @@
 #include "sim/calibration/check.hpp"
 #include "sim/calibration/statistics.hpp"
 #include "sim/config/scenario_yaml.hpp"
-#include "sim/initial_state.hpp"
+#include "sim/run/initial_state.hpp"
 #include "small_world.hpp"
 
 namespace schoolsim::calibration {

@@ -6,10 +6,10 @@
 #include <cmath>
 
 #include "../calibration/small_world.hpp"
-#include "sim/evaluation/counterfactual.hpp"
+#include "sim/experiment/counterfactual.hpp"
 #include "sim/evaluation/designs.hpp"
 #include "sim/evaluation/evaluate.hpp"
-#include "sim/rng.hpp"
+#include "sim/core/rng.hpp"
 
 namespace schoolsim::evaluation {
 namespace {

@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "../world/register_text.hpp"
+#include "../register/register_text.hpp"
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/register/register_import.hpp"
 #include "sim/sweep/sweep_spec.hpp"
-#include "sim/world_file.hpp"
+#include "sim/io/world_file.hpp"
 
 namespace {
 

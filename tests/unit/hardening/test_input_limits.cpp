@@ -14,7 +14,7 @@
 #include "sim/calibration/targets.hpp"
 #include "sim/config/input_text.hpp"
 #include "sim/config/scenario_yaml.hpp"
-#include "sim/io/bounded_read.hpp"
+#include "sim/config/bounded_read.hpp"
 #include "sim/register/csv.hpp"
 
 namespace {

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "sim/config/scenario_yaml.hpp"
-#include "sim/memory_check.hpp"
-#include "sim/world_builder.hpp"
+#include "sim/resources/memory_check.hpp"
+#include "sim/io/world_builder.hpp"
 
 namespace {
 

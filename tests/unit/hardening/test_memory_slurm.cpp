@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "sim/memory_check.hpp"
+#include "sim/resources/memory_check.hpp"
 
 namespace {
 

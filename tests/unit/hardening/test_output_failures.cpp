@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/io/bounded_read.hpp"
+#include "sim/config/bounded_read.hpp"
 #include "sim/io/nc_writer.hpp"
 
 namespace {

@@ -13,7 +13,7 @@
 #include "sim/sweep/run_journal.hpp"
 #include "sim/sweep/sweep_error.hpp"
 #include "sim/sweep/world_digest.hpp"
-#include "sim/world.hpp"
+#include "sim/core/world.hpp"
 
 namespace {
 

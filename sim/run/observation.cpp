@@ -1,0 +1,156 @@
+#include "sim/run/observation.hpp"
+
+#include <tbb/parallel_invoke.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "models/metrics.hpp"
+#include "models/partnerships.hpp"
+
+namespace schoolsim {
+
+const std::vector<MetricInfo>& scope_metric_info() {
+  static const std::vector<MetricInfo> info = {
+      {"attainment_mean", "pupil_sd", "mean school attainment", &ScopeMetrics::attainment_mean},
+      {"attainment_mean_pw", "pupil_sd", "pupil-weighted mean school attainment", &ScopeMetrics::attainment_mean_pw},
+      {"attainment_sd", "pupil_sd", "between-school standard deviation of attainment", &ScopeMetrics::attainment_sd},
+      {"attainment_sd_pw", "pupil_sd", "pupil-weighted between-school SD of attainment", &ScopeMetrics::attainment_sd_pw},
+      {"attainment_p90_p10", "pupil_sd", "90th minus 10th percentile of school attainment", &ScopeMetrics::attainment_p90_p10},
+      {"der_polarisation", "pupil_sd", "Duclos-Esteban-Ray polarisation (alpha 0.5)", &ScopeMetrics::der_polarisation},
+      {"er_polarisation", "pupil_sd", "Esteban-Ray polarisation over attainment quintiles (alpha 1.3)", &ScopeMetrics::er_polarisation},
+      {"disadvantage_gap", "pupil_sd", "attainment of least minus most disadvantaged quintile", &ScopeMetrics::disadvantage_gap},
+      {"between_la_share", "1", "between-LA share of attainment variance", &ScopeMetrics::between_la_share},
+      {"mean_capacity", "1", "mean school capacity", &ScopeMetrics::mean_capacity},
+  };
+  return info;
+}
+
+Scope make_scope(const World& w, std::vector<std::int32_t> ids) {
+  Scope sc;
+  sc.ids = std::move(ids);
+  for (int i : sc.ids) {
+    sc.phase.push_back(w.phase[i]);
+    sc.la.push_back(w.la[i]);
+    sc.disadvantage.push_back(w.disadvantage[i]);
+  }
+  sc.disadvantage_group = metrics::disadvantage_groups(sc.disadvantage, sc.phase);
+  return sc;
+}
+
+ScopeMetrics scope_metrics(const World& w, const State& st, const Scope& scope) {
+  const std::vector<std::int32_t>& ids = scope.ids;
+  const std::size_t n = ids.size();
+  std::vector<double> a(n), pupils(n), cap(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const int i = ids[k];
+    a[k] = st.attainment[i], pupils[k] = st.pupils[i], cap[k] = st.capacity[i];
+  }
+  // One order of the attainments serves every order-based metric.
+  metrics::Ordered ordered;
+  metrics::order(a, ordered);
+  ScopeMetrics m{};
+  m.attainment_mean = metrics::mean(a);
+  m.attainment_mean_pw = metrics::weighted_mean(a, pupils);
+  m.attainment_sd = metrics::sd(a);
+  m.attainment_sd_pw = metrics::weighted_sd(a, pupils);
+  m.attainment_p90_p10 = metrics::p90_p10_ordered(ordered);
+  m.der_polarisation = metrics::der_polarisation_ordered(a, ordered, 0.5);
+  m.er_polarisation = metrics::esteban_ray_quintiles_ordered(a, ordered, 1.3);
+  m.disadvantage_gap = metrics::disadvantage_gap_grouped(a, scope.disadvantage_group, scope.phase);
+  m.between_la_share = metrics::between_group_share(a, scope.la, w.n_las);
+  m.mean_capacity = metrics::mean(cap);
+  std::array<std::int64_t, kGrades> count{};
+  for (int i : ids) ++count[st.grade[i] - 1];
+  for (int g = 0; g < kGrades; ++g) m.grade_share[g] = n ? static_cast<double>(count[g]) / static_cast<double>(n) : NAN;
+  return m;
+}
+
+SystemMetrics system_metrics(const World& w, const State& st) {
+  SystemMetrics m{};
+  // Attainment quartile of each school within its phase.
+  std::array<std::array<double, 3>, kPhases> cut{};
+  for (int ph = 0; ph < kPhases; ++ph) {
+    std::vector<double> a;
+    for (int i : w.phase_members[ph]) a.push_back(st.attainment[i]);
+    if (a.empty()) continue;
+    cut[ph] = {metrics::quantile(a, 0.25), metrics::quantile(a, 0.5), metrics::quantile(a, 0.75)};
+  }
+  auto quartile = [&](int i) {
+    const auto& c = cut[w.phase[i]];
+    return static_cast<int>(std::upper_bound(c.begin(), c.end(), st.attainment[i]) - c.begin());
+  };
+  std::int64_t active = 0, crossing = 0, pairs = 0;
+  double trust_sum = 0;
+  for (const auto& p : st.partnerships) {
+    if (!p.active) continue;
+    ++active;
+    m.partnerships_active[static_cast<int>(p.type)] += 1;
+    const int q0 = quartile(p.members[0]);
+    bool crosses = false;
+    for (int mbr : p.members) crosses |= quartile(mbr) != q0;
+    crossing += crosses;
+    for (std::size_t a = 0; a < p.members.size(); ++a)
+      for (std::size_t b = a + 1; b < p.members.size(); ++b) trust_sum += member_pair_trust(w, st, p, a, b), ++pairs;
+  }
+  m.cross_quartile_share = active ? static_cast<double>(crossing) / static_cast<double>(active) : NAN;
+  m.mean_trust = pairs ? trust_sum / static_cast<double>(pairs) : NAN;
+  m.pupils_moved = st.pupils_moved;
+  m.money_spent = st.money_spent;
+  return m;
+}
+
+namespace {
+std::vector<std::int32_t> all_schools(const World& w) {
+  std::vector<std::int32_t> all(static_cast<std::size_t>(w.n));
+  std::iota(all.begin(), all.end(), 0);
+  return all;
+}
+}  // namespace
+
+Recorder::Recorder(const World& w, int terms, bool per_school)
+    : per_school_(per_school),
+      everyone_(make_scope(w, all_schools(w))),
+      by_phase_{make_scope(w, w.phase_members[0]), make_scope(w, w.phase_members[1])} {
+  const auto observations = static_cast<std::size_t>(terms + 1);
+  overall.reserve(observations);
+  phases.reserve(observations);
+  system.reserve(observations);
+  if (per_school_) {
+    const std::size_t cells = observations * static_cast<std::size_t>(w.n);
+    school_attainment.reserve(cells);
+    school_capacity.reserve(cells);
+    school_expertise.reserve(cells * kDomains);
+    school_pupils.reserve(cells);
+    school_grade.reserve(cells);
+    school_partnerships.reserve(cells);
+  }
+}
+
+void Recorder::report(const run::Snapshot& snapshot) {
+  const World& w = snapshot.world;
+  const State& st = snapshot.state;
+  // The scopes are independent serial computations: run them side by side.
+  ScopeMetrics everyone{};
+  std::array<ScopeMetrics, kPhases> by_phase{};
+  SystemMetrics sys{};
+  tbb::parallel_invoke([&] { everyone = scope_metrics(w, st, everyone_); },
+                       [&] { by_phase[0] = scope_metrics(w, st, by_phase_[0]); },
+                       [&] { by_phase[1] = scope_metrics(w, st, by_phase_[1]); },
+                       [&] { sys = system_metrics(w, st); });
+  overall.push_back(everyone);
+  phases.push_back(by_phase);
+  system.push_back(sys);
+  if (!per_school_) return;
+  for (int i = 0; i < w.n; ++i) {
+    school_attainment.push_back(static_cast<float>(st.attainment[i]));
+    school_capacity.push_back(static_cast<float>(st.capacity[i]));
+    for (int d = 0; d < kDomains; ++d) school_expertise.push_back(static_cast<float>(st.expertise(i, d)));
+    school_pupils.push_back(static_cast<std::int32_t>(std::lround(st.pupils[i])));
+    school_grade.push_back(st.grade[i]);
+    school_partnerships.push_back(st.n_partnerships[i]);
+  }
+}
+
+}  // namespace schoolsim

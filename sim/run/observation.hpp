@@ -1,0 +1,78 @@
+#pragma once
+// Observation (MODEL.md section 9): system metrics per term (overall and per phase) and,
+// optionally, per-school trajectories, recorded into flat buffers for the output writer.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/run/reporter.hpp"
+#include "sim/core/scenario.hpp"
+#include "sim/core/state.hpp"
+#include "sim/core/world.hpp"
+
+namespace schoolsim {
+
+/// Metrics computed for a set of schools: all, or one phase.
+struct ScopeMetrics {
+  double attainment_mean, attainment_mean_pw, attainment_sd, attainment_sd_pw, attainment_p90_p10, der_polarisation,
+      er_polarisation, disadvantage_gap, between_la_share, mean_capacity;
+  std::array<double, kGrades> grade_share;
+};
+
+/// The names and attributes of the ScopeMetrics scalars, in output order.
+struct MetricInfo {
+  const char* name;
+  const char* units;
+  const char* long_name;
+  double ScopeMetrics::*field;
+};
+const std::vector<MetricInfo>& scope_metric_info();
+
+struct SystemMetrics {
+  std::array<double, kPartnershipTypes> partnerships_active;
+  double cross_quartile_share, mean_trust, pupils_moved, money_spent;
+};
+
+/// The schools of one metric scope and what about them never changes during a run (phase,
+/// LA, disadvantage and its quintile within the phase), gathered once.
+struct Scope {
+  std::vector<std::int32_t> ids;
+  std::vector<std::int8_t> phase;
+  std::vector<std::int32_t> la;
+  std::vector<double> disadvantage;
+  std::vector<std::int8_t> disadvantage_group;  ///< metrics::disadvantage_groups
+};
+Scope make_scope(const World& w, std::vector<std::int32_t> ids);
+
+/// The reporter of system metrics (overall and per phase) and, when asked, per-school
+/// trajectories: one observation per term (term 0 = initial state).
+class Recorder : public run::Reporter {
+ public:
+  Recorder(const World& w, int terms, bool per_school);
+  void report(const run::Snapshot& snapshot) override;
+
+  int observed_terms() const { return static_cast<int>(overall.size()); }
+  bool per_school() const { return per_school_; }
+
+  std::vector<ScopeMetrics> overall;                      ///< [term]
+  std::vector<std::array<ScopeMetrics, kPhases>> phases;  ///< [term][phase]
+  std::vector<SystemMetrics> system;                      ///< [term]
+  // Per school, [term * n + school].
+  std::vector<float> school_attainment, school_capacity, school_expertise;  ///< expertise: [(term*n+school)*3+d]
+  std::vector<std::int32_t> school_pupils;
+  std::vector<std::int8_t> school_grade;
+  std::vector<std::int16_t> school_partnerships;
+
+ private:
+  bool per_school_;
+  Scope everyone_;                        ///< all schools
+  std::array<Scope, kPhases> by_phase_;   ///< each phase
+};
+
+
+/// Metrics over the schools of `scope` (MODEL.md section 9).
+ScopeMetrics scope_metrics(const World& w, const State& st, const Scope& scope);
+SystemMetrics system_metrics(const World& w, const State& st);
+
+}  // namespace schoolsim
