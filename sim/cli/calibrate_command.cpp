@@ -1,3 +1,5 @@
+#include "sim/cli/command_errors.hpp"
+#include "sim/core/errors.hpp"
 #include "sim/cli/calibrate_command.hpp"
 
 #include <tbb/global_control.h>
@@ -17,8 +19,6 @@
 
 namespace schoolsim::cli {
 namespace {
-
-constexpr int kOk = 0, kRuntimeError = 1, kInputError = 2;
 
 /// Splits "a,b" list entries (CLI options may be repeated or comma-separated).
 std::vector<std::string> split_commas(const std::vector<std::string>& items) {
@@ -74,22 +74,16 @@ CalibrateCommand::CalibrateCommand(CLI::App& app) {
 bool CalibrateCommand::selected() const { return calibrate_ && calibrate_->parsed(); }
 
 int CalibrateCommand::run(const std::string& history) const {
-  try {
-    std::unique_ptr<tbb::global_control> limit;
-    if (threads_ > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads_);
-    if (check_->parsed()) return check(history);
-    if (fit_->parsed()) return fit(history);
-  } catch (const config::ConfigError& e) {
-    std::cerr << "schoolsim: invalid input:\n" << e.what() << "\n";
-    return kInputError;
-  } catch (const io::OutputError& e) {
-    std::cerr << "schoolsim: cannot write the report: " << e.what() << "\n";
-    return kRuntimeError;
-  } catch (const std::exception& e) {
-    std::cerr << "schoolsim: error: " << e.what() << "\n";
-    return kRuntimeError;
-  }
-  return kInputError;
+  return run_reporting_errors(
+      [&] {
+        std::unique_ptr<tbb::global_control> limit;
+        if (threads_ > 0)
+          limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads_);
+        if (check_->parsed()) return check(history);
+        if (fit_->parsed()) return fit(history);
+        return kExitInputError;
+      },
+      {.invalid_config = "invalid input", .cannot_write = "cannot write the report"});
 }
 
 int CalibrateCommand::check(const std::string& history) const {
@@ -112,8 +106,8 @@ int CalibrateCommand::check(const std::string& history) const {
     write_check_report(output_, force_, report, history);
     if (!quiet_) std::fprintf(stderr, "schoolsim: report written to %s\n", output_.c_str());
   }
-  if (fail_on_miss_ && report.passed() < static_cast<int>(report.results.size())) return kRuntimeError;
-  return kOk;
+  if (fail_on_miss_ && report.passed() < static_cast<int>(report.results.size())) return kExitRuntimeError;
+  return kExitOk;
 }
 
 int CalibrateCommand::fit(const std::string& history) const {
@@ -153,7 +147,7 @@ int CalibrateCommand::fit(const std::string& history) const {
     write_fit_report(output_, force_, result, history);
     if (!quiet_) std::fprintf(stderr, "schoolsim: report written to %s\n", output_.c_str());
   }
-  return kOk;
+  return kExitOk;
 }
 
 }  // namespace schoolsim::cli

@@ -1,3 +1,5 @@
+#include "sim/cli/command_errors.hpp"
+#include "sim/core/errors.hpp"
 #include "sim/cli/evaluate_command.hpp"
 
 #include <tbb/global_control.h>
@@ -15,9 +17,6 @@
 #include "sim/io/nc_writer.hpp"
 
 namespace schoolsim::cli {
-namespace {
-constexpr int kOk = 0, kRuntimeError = 1, kInputError = 2;
-}
 
 EvaluateCommand::EvaluateCommand(CLI::App& app) {
   command_ = app.add_subcommand("evaluate", "Virtual evaluation: evaluation designs vs the true effect of partnerships");
@@ -42,48 +41,41 @@ EvaluateCommand::EvaluateCommand(CLI::App& app) {
 bool EvaluateCommand::selected() const { return command_ && command_->parsed(); }
 
 int EvaluateCommand::run(const std::string& history) const {
-  try {
-    std::unique_ptr<tbb::global_control> limit;
-    if (threads_ > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads_);
-    if (post_width_ > horizon_) throw config::ConfigError({"--post-width must not exceed --horizon"});
-    if (!output_.empty())
-      if (const auto why = output_path_problem(output_, force_); !why.empty()) throw config::ConfigError({why});
-    if (!std::filesystem::exists(scenario_)) throw config::ConfigError({scenario_ + ": no such file"});
-    evaluation::EvaluationOptions o;
-    o.replicates = replicates_;
-    o.role = evaluation::role_from_string(role_);
-    o.design.pre = pre_;
-    o.design.horizon = horizon_;
-    o.design.post_width = post_width_;
-    o.design.sample = sample_;
-    calibration::ScenarioLibrary library(std::filesystem::path(scenario_).parent_path(), ".", sets_);
-    calibration::WorldCache worlds;
-    // Load first so a bad scenario is an input error before any run.
-    const std::string name = std::filesystem::path(scenario_).string();
-    const auto s = library.get(name);
-    if (s->run.terms < pre_ + horizon_ + 1)
-      throw config::ConfigError({scenario_ + ": run.terms = " + std::to_string(s->run.terms) +
-                                 " leaves no treatment start with a full window (needs more than pre + horizon)"});
-    if (!quiet_)
-      std::fprintf(stderr, "schoolsim: evaluate %s: %d replicates of the scenario and its counterfactual...\n",
-                   s->name.c_str(), replicates_);
-    const auto result = evaluation::evaluate(library, worlds, name, o);
-    std::cout << evaluation::format_evaluation(result);
-    if (!output_.empty()) {
-      evaluation::write_evaluation_report(output_, force_, result, history);
-      if (!quiet_) std::fprintf(stderr, "schoolsim: results written to %s\n", output_.c_str());
-    }
-    return kOk;
-  } catch (const config::ConfigError& e) {
-    std::cerr << "schoolsim: invalid input:\n" << e.what() << "\n";
-    return kInputError;
-  } catch (const io::OutputError& e) {
-    std::cerr << "schoolsim: cannot write the results: " << e.what() << "\n";
-    return kRuntimeError;
-  } catch (const std::exception& e) {
-    std::cerr << "schoolsim: error: " << e.what() << "\n";
-    return kRuntimeError;
-  }
+  return run_reporting_errors(
+      [&] {
+      std::unique_ptr<tbb::global_control> limit;
+      if (threads_ > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads_);
+      if (post_width_ > horizon_) throw config::ConfigError({"--post-width must not exceed --horizon"});
+      if (!output_.empty())
+        if (const auto why = output_path_problem(output_, force_); !why.empty()) throw config::ConfigError({why});
+      if (!std::filesystem::exists(scenario_)) throw config::ConfigError({scenario_ + ": no such file"});
+      evaluation::EvaluationOptions o;
+      o.replicates = replicates_;
+      o.role = evaluation::role_from_string(role_);
+      o.design.pre = pre_;
+      o.design.horizon = horizon_;
+      o.design.post_width = post_width_;
+      o.design.sample = sample_;
+      calibration::ScenarioLibrary library(std::filesystem::path(scenario_).parent_path(), ".", sets_);
+      calibration::WorldCache worlds;
+      // Load first so a bad scenario is an input error before any run.
+      const std::string name = std::filesystem::path(scenario_).string();
+      const auto s = library.get(name);
+      if (s->run.terms < pre_ + horizon_ + 1)
+        throw config::ConfigError({scenario_ + ": run.terms = " + std::to_string(s->run.terms) +
+                                   " leaves no treatment start with a full window (needs more than pre + horizon)"});
+      if (!quiet_)
+        std::fprintf(stderr, "schoolsim: evaluate %s: %d replicates of the scenario and its counterfactual...\n",
+                     s->name.c_str(), replicates_);
+      const auto result = evaluation::evaluate(library, worlds, name, o);
+      std::cout << evaluation::format_evaluation(result);
+      if (!output_.empty()) {
+        evaluation::write_evaluation_report(output_, force_, result, history);
+        if (!quiet_) std::fprintf(stderr, "schoolsim: results written to %s\n", output_.c_str());
+      }
+      return kExitOk;
+      },
+      {.invalid_config = "invalid input", .cannot_write = "cannot write the results"});
 }
 
 }  // namespace schoolsim::cli

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/cli/calibrate_command.hpp"
+#include "sim/cli/command_errors.hpp"
 #include "sim/cli/evaluate_command.hpp"
 #include "sim/cli/info_command.hpp"
 #include "sim/cli/input_files.hpp"
@@ -35,13 +36,6 @@ namespace {
 
 using namespace schoolsim;
 namespace fs = std::filesystem;
-
-constexpr int kOk = 0, kRuntimeError = 1, kInputError = 2, kInterrupted = 130;
-
-/// An input problem found before any work starts (reported with exit status 2).
-struct InputError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 std::string command_line(int argc, char** argv) {
   std::string out;
@@ -86,7 +80,7 @@ int run_command(const std::string& scenario_path, const std::vector<std::string>
   const cli::StopSignal signals("\nschoolsim: interrupted: stopping (nothing is written); press Ctrl-C again to quit at once\n");
   const auto interrupted = [&] {
     std::fprintf(stderr, "schoolsim: run interrupted: %s was not written\n", out.c_str());
-    return kInterrupted;
+    return kExitInterrupted;
   };
   const run::RunOutcome outcome =
       run::drive(run::describe(s), world, {&recorder, &progress}, [] { return cli::StopSignal::requested(); });
@@ -99,7 +93,7 @@ int run_command(const std::string& scenario_path, const std::vector<std::string>
     std::fprintf(stderr, "schoolsim: %s: %d schools, %d terms in %.2f s -> %s\n", s.name.c_str(), world.n, s.run.terms,
                  secs, out.c_str());
   }
-  return kOk;
+  return kExitOk;
 }
 
 }  // namespace
@@ -150,14 +144,14 @@ int main(int argc, char** argv) {
     if (!known) {
       std::cerr << "schoolsim: unknown command '" << config::shortened(argv[1]) << "' (commands: " << commands
                 << "; see schoolsim --help)\n";
-      return kInputError;
+      return kExitInputError;
     }
   }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
-    return code == 0 ? kOk : kInputError;
+    return code == 0 ? kExitOk : kExitInputError;
   }
   if (sweep.selected()) return sweep.run(command_line(argc, argv));
   if (world_commands.selected()) return world_commands.run(command_line(argc, argv));
@@ -166,31 +160,10 @@ int main(int argc, char** argv) {
   if (merge.selected()) return merge.run(command_line(argc, argv));
   if (info.selected()) return info.run();
   if (view.selected()) return view.run();
-  try {
+  return cli::run_reporting_errors([&] {
     if (*run) return run_command(scenario_path, sets, out, force, threads, quiet, command_line(argc, argv), memory_limit);
-    if (*validate) {
-      std::cout << config::to_yaml(load(scenario_path, sets));
-      return kOk;
-    }
-    if (*params) {
-      std::cout << config::parameters_markdown();
-      return kOk;
-    }
-  } catch (const config::ConfigError& e) {
-    std::cerr << "schoolsim: invalid scenario:\n" << e.what() << "\n";
-    return kInputError;
-  } catch (const InputError& e) {
-    std::cerr << "schoolsim: " << e.what() << "\n";
-    return kInputError;
-  } catch (const MemoryError& e) {
-    std::cerr << "schoolsim: " << e.what() << "\n";
-    return kInputError;
-  } catch (const io::OutputError& e) {
-    std::cerr << "schoolsim: cannot write output: " << e.what() << "\n";
-    return kRuntimeError;
-  } catch (const std::exception& e) {
-    std::cerr << "schoolsim: error: " << e.what() << "\n";
-    return kRuntimeError;
-  }
-  return kOk;
+    if (*validate) std::cout << config::to_yaml(load(scenario_path, sets));
+    if (*params) std::cout << config::parameters_markdown();
+    return kExitOk;
+  });
 }

@@ -1,3 +1,5 @@
+#include "sim/cli/command_errors.hpp"
+#include "sim/core/errors.hpp"
 #include "sim/cli/merge_command.hpp"
 
 #include <unistd.h>
@@ -16,8 +18,6 @@
 namespace schoolsim::cli {
 namespace {
 
-constexpr int kOk = 0, kRuntimeError = 1, kInputError = 2, kInterrupted = 130;
-
 }  // namespace
 
 MergeCommand::MergeCommand(CLI::App& app) {
@@ -34,56 +34,49 @@ MergeCommand::MergeCommand(CLI::App& app) {
 bool MergeCommand::selected() const { return command_->parsed(); }
 
 int MergeCommand::run(const std::string& history) const {
-  try {
-    if (const std::string problem = output_path_problem(output_, force_); !problem.empty())
-      throw sweep::SweepInputError(problem);
-    std::vector<std::filesystem::path> shards(shards_.begin(), shards_.end());
-    for (const auto& s : shards) {
-      std::error_code ec;
-      if (std::filesystem::equivalent(s, output_, ec))
-        throw sweep::SweepInputError(s.string() + ": is also the output file");
-    }
-    sweep::MergeOptions options;
-    options.copy = copy_;
-    options.overwrite = force_;
-    options.history = history;
-    options.keep_going = [] { return !StopSignal::requested(); };
-    const auto t0 = std::chrono::steady_clock::now();
-    sweep::MergeOutcome outcome;
-    {
-      const StopSignal signals(nullptr);
-      outcome = sweep::merge_shards(shards, output_, options);
-    }
-    if (!outcome.complete) {
-      std::cerr << "schoolsim: merge interrupted; nothing was written\n";
-      return kInterrupted;
-    }
-    if (!quiet_) {
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      char line[256];
-      std::snprintf(line, sizeof line, "schoolsim: merged %zu shards (%lld runs, %lld failed, %lld events) in %.2f s -> %s%s\n",
-                    outcome.shards, static_cast<long long>(outcome.runs), static_cast<long long>(outcome.failed),
-                    static_cast<long long>(outcome.events), seconds, output_.c_str(),
-                    copy_ ? " (self-contained copy)" : " (master file; keep the shards beside it)");
-      std::cerr << line;
-    }
-    if (outcome.failed > 0) {
-      // As for `sweep`: the file is complete, but some runs failed.
-      std::cerr << "schoolsim: " << outcome.failed << " of " << outcome.runs
-                << " runs failed (run_status = 1; messages in run_error)\n";
-      return kRuntimeError;
-    }
-    return kOk;
-  } catch (const sweep::SweepInputError& e) {
-    std::cerr << "schoolsim: " << e.what() << "\n";
-    return kInputError;
-  } catch (const io::OutputError& e) {
-    std::cerr << "schoolsim: cannot write output: " << e.what() << "\n";
-    return kRuntimeError;
-  } catch (const std::exception& e) {
-    std::cerr << "schoolsim: error: " << e.what() << "\n";
-    return kRuntimeError;
-  }
+  return run_reporting_errors(
+      [&] {
+        if (const std::string problem = output_path_problem(output_, force_); !problem.empty())
+          throw sweep::SweepInputError(problem);
+        std::vector<std::filesystem::path> shards(shards_.begin(), shards_.end());
+        for (const auto& s : shards) {
+          std::error_code ec;
+          if (std::filesystem::equivalent(s, output_, ec))
+            throw sweep::SweepInputError(s.string() + ": is also the output file");
+        }
+        sweep::MergeOptions options;
+        options.copy = copy_;
+        options.overwrite = force_;
+        options.history = history;
+        options.keep_going = [] { return !StopSignal::requested(); };
+        const auto t0 = std::chrono::steady_clock::now();
+        sweep::MergeOutcome outcome;
+        {
+          const StopSignal signals(nullptr);
+          outcome = sweep::merge_shards(shards, output_, options);
+        }
+        if (!outcome.complete) {
+          std::cerr << "schoolsim: merge interrupted; nothing was written\n";
+          return kExitInterrupted;
+        }
+        if (!quiet_) {
+          const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+          char line[256];
+          std::snprintf(line, sizeof line, "schoolsim: merged %zu shards (%lld runs, %lld failed, %lld events) in %.2f s -> %s%s\n",
+                        outcome.shards, static_cast<long long>(outcome.runs), static_cast<long long>(outcome.failed),
+                        static_cast<long long>(outcome.events), seconds, output_.c_str(),
+                        copy_ ? " (self-contained copy)" : " (master file; keep the shards beside it)");
+          std::cerr << line;
+        }
+        if (outcome.failed > 0) {
+          // As for `sweep`: the file is complete, but some runs failed.
+          std::cerr << "schoolsim: " << outcome.failed << " of " << outcome.runs
+                    << " runs failed (run_status = 1; messages in run_error)\n";
+          return kExitRuntimeError;
+        }
+        return kExitOk;
+      },
+      {});
 }
 
 }  // namespace schoolsim::cli

@@ -1,3 +1,5 @@
+#include "sim/cli/command_errors.hpp"
+#include "sim/core/errors.hpp"
 #include "sim/cli/sweep_command.hpp"
 
 #include <tbb/global_control.h>
@@ -31,8 +33,6 @@ namespace schoolsim::cli {
 namespace {
 
 using namespace schoolsim::sweep;
-
-constexpr int kOk = 0, kRuntimeError = 1, kInputError = 2, kInterrupted = 130;
 
 constexpr const char* kStopMessage =
     "\nschoolsim: interrupted: stopping the runs in flight (finished runs are kept); press Ctrl-C again to quit at once\n";
@@ -166,113 +166,100 @@ int SweepCommand::run(const std::string& history) const {
   std::unique_ptr<mpi::Session> session;
   if (launched > 0 && shard_.empty() && mpi::built_with_mpi()) session = std::make_unique<mpi::Session>();
   const bool root = !session || session->rank() == 0;
-  try {
-    const SweepSpec spec = load_sweep_file(spec_path_, sets_);
-    if (root)
-      for (const auto& n : spec.notes) std::cerr << "schoolsim: note: " << n << "\n";
-    if (!dry_run_) {
-      if (output_.empty()) throw SweepInputError("no output file given (use -o OUT.h5)");
-      if (resume_ && force_) throw SweepInputError("--resume and --force exclude each other");
-      if (const std::string problem = output_is_input_problem(output_, sweep_input_files(spec_path_, spec)); !problem.empty())
-        throw SweepInputError(problem);
-    }
-    std::optional<ShardSpec> shard;
-    if (!shard_.empty()) {
-      try {
-        shard = parse_shard(shard_);
-      } catch (const std::invalid_argument& e) {
-        throw SweepInputError(e.what());
-      }
-      if (launched > 1 && !dry_run_)
-        throw SweepInputError("--shard runs one part per process without MPI: start it once per part (e.g. a SLURM "
-                              "job array), not with mpirun -n " + std::to_string(launched));
-    }
-    if (launched > 1 && !session && !dry_run_)
-      throw SweepInputError("this schoolsim was built without MPI (CMake option SCHOOLSIM_MPI) but started by an MPI "
-                            "launcher with " + std::to_string(launched) +
-                            " processes: rebuild with libopenmpi-dev, or run parts with --shard K/N (docs/cluster.md)");
-    // The memory of this process (its part with --shard, its rank's threads under MPI), checked
-    // before anything runs, --dry-run included (listing a huge design holds every design value in
-    // memory too), and printed by --dry-run so a batch job can ask for it (docs/cluster.md).
-    const double runs = static_cast<double>(shard ? shard_block(shard->index, shard->count, spec.runs()).size() : spec.runs());
-    const double values = static_cast<double>(spec.points()) * static_cast<double>(spec.parameters.size());
-    const int threads = threads_ > 0 ? threads_ : tbb::this_task_arena::max_concurrency();
-    const int in_flight = static_cast<int>(std::min<double>(threads, std::max(runs, 1.0)));  // a run per thread at most
-    const bool per_school = spec.write_per_school || (!spec.base_scenario.world.file.empty() &&
-                                                      spec.per_school != PerSchool::Off && spec.base_scenario.output.per_school);
-    std::optional<MemoryEstimate> estimate;
-    try {  // Refuse up front what would not fit in memory (docs/hardening.md "Limits").
-      estimate = check_sweep_memory(spec.base_scenario, spec.base_path.parent_path(), runs, values, in_flight, per_school,
-                                    memory_limit_);
-    } catch (const MemoryError& e) {
-      throw SweepInputError(e.what());
-    }
-    if (dry_run_) {
-      if (root) print_plan(spec);
-      if (root && estimate && !quiet_)
-        std::cerr << "schoolsim: memory estimate: " << estimate->text() << " (" << runs << (runs == 1 ? " run, " : " runs, ")
-                  << threads << (threads == 1 ? " thread" : " threads") << " per process)\n";
-      return kOk;
-    }
-    if (session) return run_mpi(*session, spec, history);
-    std::unique_ptr<tbb::global_control> limit;
-    if (threads_ > 0)
-      limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads_);
+  return run_reporting_errors(
+      [&] {
+        const SweepSpec spec = load_sweep_file(spec_path_, sets_);
+        if (root)
+          for (const auto& n : spec.notes) std::cerr << "schoolsim: note: " << n << "\n";
+        if (!dry_run_) {
+          if (output_.empty()) throw SweepInputError("no output file given (use -o OUT.h5)");
+          if (resume_ && force_) throw SweepInputError("--resume and --force exclude each other");
+          if (const std::string problem = output_is_input_problem(output_, sweep_input_files(spec_path_, spec)); !problem.empty())
+            throw SweepInputError(problem);
+        }
+        std::optional<ShardSpec> shard;
+        if (!shard_.empty()) {
+          try {
+            shard = parse_shard(shard_);
+          } catch (const std::invalid_argument& e) {
+            throw SweepInputError(e.what());
+          }
+          if (launched > 1 && !dry_run_)
+            throw SweepInputError("--shard runs one part per process without MPI: start it once per part (e.g. a SLURM "
+                                  "job array), not with mpirun -n " + std::to_string(launched));
+        }
+        if (launched > 1 && !session && !dry_run_)
+          throw SweepInputError("this schoolsim was built without MPI (CMake option SCHOOLSIM_MPI) but started by an MPI "
+                                "launcher with " + std::to_string(launched) +
+                                " processes: rebuild with libopenmpi-dev, or run parts with --shard K/N (docs/cluster.md)");
+        // The memory of this process (its part with --shard, its rank's threads under MPI), checked
+        // before anything runs, --dry-run included (listing a huge design holds every design value in
+        // memory too), and printed by --dry-run so a batch job can ask for it (docs/cluster.md).
+        const double runs = static_cast<double>(shard ? shard_block(shard->index, shard->count, spec.runs()).size() : spec.runs());
+        const double values = static_cast<double>(spec.points()) * static_cast<double>(spec.parameters.size());
+        const int threads = threads_ > 0 ? threads_ : tbb::this_task_arena::max_concurrency();
+        const int in_flight = static_cast<int>(std::min<double>(threads, std::max(runs, 1.0)));  // a run per thread at most
+        const bool per_school = spec.write_per_school || (!spec.base_scenario.world.file.empty() &&
+                                                          spec.per_school != PerSchool::Off && spec.base_scenario.output.per_school);
+        std::optional<MemoryEstimate> estimate;
+        // Refuse up front what would not fit in memory (docs/hardening.md "Limits"): MemoryError, exit 2.
+        estimate = check_sweep_memory(spec.base_scenario, spec.base_path.parent_path(), runs, values, in_flight, per_school,
+                                      memory_limit_);
+        if (dry_run_) {
+          if (root) print_plan(spec);
+          if (root && estimate && !quiet_)
+            std::cerr << "schoolsim: memory estimate: " << estimate->text() << " (" << runs << (runs == 1 ? " run, " : " runs, ")
+                      << threads << (threads == 1 ? " thread" : " threads") << " per process)\n";
+          return kExitOk;
+        }
+        if (session) return run_mpi(*session, spec, history);
+        std::unique_ptr<tbb::global_control> limit;
+        if (threads_ > 0)
+          limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads_);
 
-    SweepOptions options;
-    options.output = output_;
-    options.resume = resume_;
-    options.force = force_;
-    options.history = history;
-    options.stop = &StopSignal::flag();
-    options.note = [](const std::string& n) { std::cerr << "schoolsim: note: " << n << "\n"; };
-    options.shard = shard;
-    SweepCounters counters;
-    SweepOutcome outcome;
-    const auto t0 = std::chrono::steady_clock::now();
-    {
-      StopSignal signals(kStopMessage);
-      std::unique_ptr<ProgressReporter> progress;
-      if (!quiet_) progress = std::make_unique<ProgressReporter>(counters);
-      outcome = run_sweep(spec, options, counters);
-    }
-    const double total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    switch (outcome.result) {
-      case SweepOutcome::Result::Interrupted:
-        std::cerr << "schoolsim: sweep interrupted: " << outcome.reused + outcome.ran << " of " << outcome.runs
-                  << " runs are saved in " << outcome.parts.string() << "; continue with:\n  " << with_resume(history) << "\n";
-        return kInterrupted;
-      case SweepOutcome::Result::AlreadyComplete:
-        if (!quiet_) std::cerr << "schoolsim: " << output_ << " is already complete (nothing to resume)\n";
-        return kOk;
-      case SweepOutcome::Result::Complete: break;
-    }
-    if (!quiet_) {
-      char rate[64];
-      std::snprintf(rate, sizeof rate, "%.2f", outcome.seconds > 0 ? static_cast<double>(outcome.ran) / outcome.seconds : 0.0);
-      std::cerr << "schoolsim: sweep " << spec.name << ": " << outcome.runs << " runs (" << outcome.failed << " failed";
-      if (outcome.reused > 0) std::cerr << ", " << outcome.reused << " reused";
-      std::cerr << ") in " << duration_text(total_seconds) << ", " << rate << " runs/s -> " << output_ << "\n";
-    }
-    if (outcome.failed > 0) {
-      std::cerr << "schoolsim: " << outcome.failed << " of " << outcome.runs
-                << " runs failed (run_status = 1; messages in run_error)\n";
-      return kRuntimeError;
-    }
-    return kOk;
-  } catch (const config::ConfigError& e) {
-    if (root) std::cerr << "schoolsim: invalid sweep:\n" << e.what() << "\n";
-    return kInputError;
-  } catch (const SweepInputError& e) {
-    if (root) std::cerr << "schoolsim: " << e.what() << "\n";
-    return kInputError;
-  } catch (const io::OutputError& e) {
-    if (root) std::cerr << "schoolsim: cannot write output: " << e.what() << "\n";
-    return kRuntimeError;
-  } catch (const std::exception& e) {
-    if (root) std::cerr << "schoolsim: error: " << e.what() << "\n";
-    return kRuntimeError;
-  }
+        SweepOptions options;
+        options.output = output_;
+        options.resume = resume_;
+        options.force = force_;
+        options.history = history;
+        options.stop = &StopSignal::flag();
+        options.note = [](const std::string& n) { std::cerr << "schoolsim: note: " << n << "\n"; };
+        options.shard = shard;
+        SweepCounters counters;
+        SweepOutcome outcome;
+        const auto t0 = std::chrono::steady_clock::now();
+        {
+          StopSignal signals(kStopMessage);
+          std::unique_ptr<ProgressReporter> progress;
+          if (!quiet_) progress = std::make_unique<ProgressReporter>(counters);
+          outcome = run_sweep(spec, options, counters);
+        }
+        const double total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        switch (outcome.result) {
+          case SweepOutcome::Result::Interrupted:
+            std::cerr << "schoolsim: sweep interrupted: " << outcome.reused + outcome.ran << " of " << outcome.runs
+                      << " runs are saved in " << outcome.parts.string() << "; continue with:\n  " << with_resume(history) << "\n";
+            return kExitInterrupted;
+          case SweepOutcome::Result::AlreadyComplete:
+            if (!quiet_) std::cerr << "schoolsim: " << output_ << " is already complete (nothing to resume)\n";
+            return kExitOk;
+          case SweepOutcome::Result::Complete: break;
+        }
+        if (!quiet_) {
+          char rate[64];
+          std::snprintf(rate, sizeof rate, "%.2f", outcome.seconds > 0 ? static_cast<double>(outcome.ran) / outcome.seconds : 0.0);
+          std::cerr << "schoolsim: sweep " << spec.name << ": " << outcome.runs << " runs (" << outcome.failed << " failed";
+          if (outcome.reused > 0) std::cerr << ", " << outcome.reused << " reused";
+          std::cerr << ") in " << duration_text(total_seconds) << ", " << rate << " runs/s -> " << output_ << "\n";
+        }
+        if (outcome.failed > 0) {
+          std::cerr << "schoolsim: " << outcome.failed << " of " << outcome.runs
+                    << " runs failed (run_status = 1; messages in run_error)\n";
+          return kExitRuntimeError;
+        }
+        return kExitOk;
+      },
+      {.invalid_config = "invalid sweep", .print = root});
 }
 
 int SweepCommand::run_mpi(const mpi::Session& session, const SweepSpec& spec, const std::string& history) const {
@@ -297,7 +284,7 @@ int SweepCommand::run_mpi(const mpi::Session& session, const SweepSpec& spec, co
   const double total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const SweepOutcome& outcome = result.outcome;
   if (!result.message.empty()) std::cerr << "schoolsim: " << result.message << "\n";
-  if (result.status == kInterrupted) {
+  if (result.status == kExitInterrupted) {
     std::cerr << "schoolsim: sweep interrupted: finished runs are saved in " << outcome.parts.string()
               << "; continue with (any number of ranks):\n  mpirun ... " << with_resume(history) << "\n";
     return result.status;
@@ -306,7 +293,7 @@ int SweepCommand::run_mpi(const mpi::Session& session, const SweepSpec& spec, co
     if (!quiet_) std::cerr << "schoolsim: " << output_ << " is already complete (nothing to resume)\n";
     return result.status;
   }
-  if (result.status != kOk && result.shards == 0) return result.status;
+  if (result.status != kExitOk && result.shards == 0) return result.status;
   if (!quiet_) {
     char rate[64];
     std::snprintf(rate, sizeof rate, "%.2f", outcome.seconds > 0 ? static_cast<double>(outcome.ran) / outcome.seconds : 0.0);

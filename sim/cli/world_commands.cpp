@@ -10,8 +10,10 @@
 #include <variant>
 
 #include "sim/capacity/capacity.hpp"
+#include "sim/cli/command_errors.hpp"
 #include "sim/cli/output_path.hpp"
 #include "sim/config/scenario_yaml.hpp"
+#include "sim/core/errors.hpp"
 #include "sim/run/initial_state.hpp"
 #include "sim/config/bounded_read.hpp"
 #include "sim/io/capacity_file.hpp"
@@ -27,40 +29,10 @@ namespace {
 namespace fs = std::filesystem;
 namespace reg = school_register;
 
-constexpr int kOk = 0, kRuntimeError = 1, kInputError = 2;
-
-/// A usage or input problem (exit status 2).
-struct InputError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 /// Refuses an output path before any work: missing folder, a folder, or an existing file
 /// without --force.
 void check_output_path(const fs::path& out, bool force) {
   if (const std::string problem = output_path_problem(out, force); !problem.empty()) throw InputError(problem);
-}
-
-/// Runs `body`, mapping exceptions to exit statuses and messages on stderr.
-template <class F>
-int guarded(F&& body) {
-  try {
-    return body();
-  } catch (const InputError& e) {
-    std::cerr << "schoolsim: " << e.what() << "\n";
-  } catch (const reg::RegisterError& e) {
-    std::cerr << "schoolsim: " << e.what() << "\n";
-  } catch (const WorldFileError& e) {
-    std::cerr << "schoolsim: " << e.what() << "\n";
-  } catch (const config::ConfigError& e) {
-    std::cerr << "schoolsim: invalid scenario:\n" << e.what() << "\n";
-  } catch (const io::OutputError& e) {
-    std::cerr << "schoolsim: cannot write output: " << e.what() << "\n";
-    return kRuntimeError;
-  } catch (const std::exception& e) {
-    std::cerr << "schoolsim: error: " << e.what() << "\n";
-    return kRuntimeError;
-  }
-  return kInputError;
 }
 
 }  // namespace
@@ -128,10 +100,10 @@ WorldCommands::WorldCommands(CLI::App& app) {
 bool WorldCommands::selected() const { return world_->parsed() || capacity_->parsed(); }
 
 int WorldCommands::run(const std::string& history) const {
-  if (import_->parsed()) return guarded([&] { return import_world(history); });
-  if (info_->parsed()) return guarded([&] { return world_info(); });
-  if (capacity_->parsed()) return guarded([&] { return capacity(history); });
-  return kInputError;
+  if (import_->parsed()) return run_reporting_errors([&] { return import_world(history); });
+  if (info_->parsed()) return run_reporting_errors([&] { return world_info(); });
+  if (capacity_->parsed()) return run_reporting_errors([&] { return capacity(history); });
+  return kExitInputError;
 }
 
 int WorldCommands::import_world(const std::string& history) const {
@@ -168,7 +140,7 @@ int WorldCommands::import_world(const std::string& history) const {
     std::cout << result.report.text();
     std::cout << "wrote " << output_ << " (" << result.world.size() << " schools) in " << secs << " s\n";
   }
-  return kOk;
+  return kExitOk;
 }
 
 int WorldCommands::world_info() const {
@@ -181,7 +153,7 @@ int WorldCommands::world_info() const {
   for (const auto& a : d.attributes)
     if (a.name == "import_report" && std::holds_alternative<std::string>(a.value))
       std::cout << "import report:\n" << std::get<std::string>(a.value);
-  return kOk;
+  return kExitOk;
 }
 
 int WorldCommands::capacity(const std::string& history) const {
@@ -220,7 +192,7 @@ int WorldCommands::capacity(const std::string& history) const {
   if (!csv_.empty()) io::write_capacity_summary_csv(csv_, force_, r, w);
   if (!schools_csv_.empty()) io::write_capacity_schools_csv(schools_csv_, force_, r, w, st);
   if (!quiet_) std::cout << io::capacity_summary_text(r);
-  return kOk;
+  return kExitOk;
 }
 
 }  // namespace schoolsim::cli

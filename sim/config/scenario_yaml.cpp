@@ -472,7 +472,7 @@ YAML::Node list_node(const std::vector<Item>& items, const ParamTable<Item>& tab
 }  // namespace
 
 ConfigError::ConfigError(const std::vector<std::string>& problems)
-    : std::runtime_error(join_lines(problems)), problems_(problems) {}
+    : InputError(join_lines(problems)), problems_(problems) {}
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> row(b.size() + 1);

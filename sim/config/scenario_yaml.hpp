@@ -6,12 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/errors.hpp"
 #include "sim/core/scenario.hpp"
 
 namespace schoolsim::config {
 
 /// An input error: the message holds one line per problem ("file:line:col: key: what").
-class ConfigError : public std::runtime_error {
+class ConfigError : public InputError {
  public:
   explicit ConfigError(const std::vector<std::string>& problems);
   const std::vector<std::string>& problems() const { return problems_; }

@@ -10,14 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/errors.hpp"
 #include "sim/io/nc_writer.hpp"
 
 namespace schoolsim::io {
 
 /// Any failure to open or read a file; the message names the file.
-class InputFileError : public std::runtime_error {
+class InputFileError : public InputError {
  public:
-  using std::runtime_error::runtime_error;
+  using InputError::InputError;
 };
 
 class NcReader {

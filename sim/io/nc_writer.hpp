@@ -33,12 +33,14 @@
 #include <variant>
 #include <vector>
 
+#include "sim/core/errors.hpp"
+
 namespace schoolsim::io {
 
 /// Any failure to create, write or publish an output file; the message names the file.
-class OutputError : public std::runtime_error {
+class OutputError : public RuntimeError {
  public:
-  using std::runtime_error::runtime_error;
+  using RuntimeError::RuntimeError;
 };
 
 using AttributeValue = std::variant<std::string, double, std::int64_t>;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/errors.hpp"
 #include "sim/io/nc_writer.hpp"
 #include "sim/core/scenario.hpp"
 #include "sim/core/world.hpp"
@@ -16,9 +17,9 @@
 namespace schoolsim {
 
 /// A world file that cannot be read or is not a valid schoolsim world; names the file.
-class WorldFileError : public std::runtime_error {
+class WorldFileError : public InputError {
  public:
-  using std::runtime_error::runtime_error;
+  using InputError::InputError;
 };
 
 /// The contents of a world file. Schools are ordered by URN; LAs by LA code; trusts by name.

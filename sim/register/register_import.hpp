@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/errors.hpp"
 #include "sim/register/attainment.hpp"
 #include "sim/register/encoding.hpp"
 #include "sim/register/rules.hpp"
@@ -19,9 +20,9 @@ namespace schoolsim::school_register {
 
 /// An input file that cannot be used (not CSV, missing column, too many malformed rows, no
 /// school kept): the message names the file and the problem. The CLI exits with status 2.
-class RegisterError : public std::runtime_error {
+class RegisterError : public InputError {
  public:
-  using std::runtime_error::runtime_error;
+  using InputError::InputError;
 };
 
 /// A file's bytes; RegisterError if it does not exist, is a folder or cannot be read.

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/core/errors.hpp"
 #include "sim/core/scenario.hpp"
 
 namespace schoolsim {
@@ -30,9 +31,9 @@ namespace schoolsim {
 struct World;
 
 /// The estimate is above the limit (exit status 2 in the CLI); the message says what to change.
-class MemoryError : public std::runtime_error {
+class MemoryError : public InputError {
  public:
-  using std::runtime_error::runtime_error;
+  using InputError::InputError;
 };
 
 struct MemoryEstimate {
