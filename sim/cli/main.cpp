@@ -137,7 +137,9 @@ int main(int argc, char** argv) {
   const schoolsim::cli::EvaluateCommand evaluate(app);
   const schoolsim::cli::MergeCommand merge(app);
   const schoolsim::cli::InfoCommand info(app);
-  const schoolsim::cli::ViewCommand view(app);
+  const schoolsim::cli::PythonCommand view(app, "view", "Interactive HTML map of a run or two");
+  const schoolsim::cli::PythonCommand compare(app, "compare", "Differences between scenarios with confidence intervals");
+  const schoolsim::cli::PythonCommand export_table(app, "export", "A run or sweep file as a tidy long CSV table");
 
   // CLI11 says only "A subcommand is required" for a misspelt command: name it and the commands.
   if (argc > 1 && argv[1][0] != '-') {
@@ -166,6 +168,8 @@ int main(int argc, char** argv) {
   if (merge.selected()) return merge.run(command_line(argc, argv));
   if (info.selected()) return info.run();
   if (view.selected()) return view.run();
+  if (compare.selected()) return compare.run();
+  if (export_table.selected()) return export_table.run();
   try {
     if (*run) return run_command(scenario_path, sets, out, force, threads, quiet, command_line(argc, argv), memory_limit);
     if (*validate) {
