@@ -51,9 +51,14 @@ def test_trajectories_of_one_run(run_a, tmp_path):
     ax = fig.axes[0]
     assert len(ax.lines) == 1 and not polys(ax)
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), run_a["attainment_sd"].values)
-    assert ax.get_xlabel() == "term"
-    assert ax.get_ylabel() == "between-school standard deviation of attainment [pupil_sd]"
-    assert ax.get_legend() is None
+    assert ax.get_xlabel() == "years from the start (3 terms a year)"
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), run_a["term"].values / 3)
+    assert ax.get_ylabel() == "between-school standard deviation of attainment\n(pupil SD)"
+    assert ax.get_title() == "Between-school standard deviation of attainment"
+    assert ax.get_legend() is None  # one run: no band, nothing to explain
+    fig = schoolsim.plot_trajectories(run_a, "attainment_sd", time="terms")
+    assert fig.axes[0].get_xlabel() == "term"
+    np.testing.assert_array_equal(fig.axes[0].lines[0].get_xdata(), run_a["term"].values)
     assert_png_not_blank(fig, tmp_path / "one.png")
 
 
@@ -61,7 +66,8 @@ def test_trajectories_of_several_scenarios(run_a, run_b, replicates, tmp_path):
     fig = schoolsim.plot_trajectories([run_a, run_b, replicates], "attainment_mean")
     ax = fig.axes[0]
     assert len(ax.lines) == 3
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["base", "funded", "rep_base"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "base", "funded", "rep_base", "shaded: 95% confidence interval of the\nmean of 4 replicates"]
     assert len(polys(ax)) == 1  # only the sweep has a band
     fig = schoolsim.plot_trajectories([run_a, run_b], "attainment_mean", labels=["A", "B"])
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["A", "B"]
@@ -117,7 +123,7 @@ def test_response_surface_is_the_mean_over_replicates(grid, tmp_path):
     assert mesh.get_clim() == pytest.approx((expected.min(), expected.max()))
     assert ax.get_xlabel() == "trust.trust_gain"
     assert ax.get_ylabel() == "enrolment.lambda_attainment"
-    assert fig.axes[1].get_ylabel() == "between-school standard deviation of attainment [pupil_sd]"
+    assert fig.axes[1].get_ylabel() == "between-school standard deviation of attainment\n(pupil SD)"
     assert "term 8" in ax.get_title()
     assert_png_not_blank(fig, tmp_path / "surface.png")
 
@@ -179,7 +185,7 @@ def test_map_colours_schools_and_links_partnerships(run_a, tmp_path):
     assert sum(len(c.get_segments()) for c in links) == n_segments
     counts = [int(t.get_text().split("(")[1].rstrip(")")) for t in ax.get_legend().get_texts()]
     assert sum(counts) == n_active
-    assert ax.get_xlabel() == "school easting [km]"
+    assert ax.get_xlabel() == "school easting (km)"
     assert_png_not_blank(fig, tmp_path / "map.png")
 
 

@@ -53,7 +53,8 @@ def test_every_figure_is_embedded(sweep_report):
     index, out = sweep_report
     page = parse(index)
     pngs = sorted(out.glob("*.png"))
-    assert len(pngs) == 6 + 1 + 2 * 2  # trajectories, differences, grades and fans per scenario
+    # trajectories, differences at the last term, differences over time, grades and fans per scenario
+    assert len(pngs) == 6 + 1 + 6 + 2 * 2
     assert len(page.images) == len(pngs)
     embedded = {base64.b64decode(src.split(",", 1)[1]) for src in page.images}
     assert embedded == {p.read_bytes() for p in pngs}
