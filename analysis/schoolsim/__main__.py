@@ -123,6 +123,7 @@ def _compare(parser, args, labels):
         comparison.effects.to_csv(args.csv, index=False)
         print(args.csv)
     if args.output:
+        options["over_time"] = True  # the report always draws the differences over time
         print(write_report(args.files, args.output, labels=labels, conf=args.conf, **options))
 
 

@@ -146,7 +146,10 @@ def differences_figure(comparison, metrics=None):
         ax.set_xlim(-0.6, len(others) - 0.4)
         ax.set_title(wrap(_heading(comparison, metric), 30), fontsize="medium")
         units = units_in_words(comparison.units.get(metric))
-        ax.set_ylabel(f"difference ({units})" if units else "difference")
+        if metric == COST:
+            ax.set_ylabel(units or "cost per unit gained")
+        else:
+            ax.set_ylabel(f"difference ({units})" if units else "difference")
     for ax in list(axes.flat)[len(metrics):]:
         fig.delaxes(ax)
     year = comparison.term / TERMS_PER_YEAR
@@ -347,8 +350,9 @@ def render_html(comparison, figures, sources, conf=0.95, infos=None, metrics=Non
             "not positive.</p>"
             f"<p id='bands'>In the figures over time, lines are means over the replicates and each "
             f"shaded band is the {pct} confidence interval of that mean (of the mean difference in "
-            "the difference figures): where the bands of two scenarios do not overlap they differ "
-            "clearly; it is not the spread of single runs.</p>")
+            "the difference figures), not the spread of single runs. Bands of two scenarios that do not "
+            "overlap mean the scenarios differ; overlapping bands do not mean they do not: with paired "
+            "replicates the difference figures and the table above are the test.</p>")
     else:
         parts.append("<p id='intervals'>Each scenario is a single run: values are point values without "
                      "confidence intervals, and a difference cannot be told from run-to-run noise. Run "
