@@ -177,7 +177,8 @@ def report_figures(datasets, comparison, metrics=None, band="ci"):
         figs.append((f"trajectory_{m}", caption, fig))
     if comparison.others:
         figs.append(("differences", f"Differences from {comparison.reference} at term {comparison.term}",
-                     differences_figure(comparison, scalar + ([COST] if COST in comparison.units else []))))
+                     differences_figure(comparison, scalar + ([COST] if COST in comparison.units
+                                                              and "money_spent" in scalar else []))))
         over_time = comparison.effects["term"].nunique() > 1
         for m in scalar if over_time else []:
             text = "" if not replicated else \

@@ -224,8 +224,16 @@ def test_single_run_report_shows_provenance_and_no_bands(single_runs, tmp_path):
     assert "single run" in page
     assert "effects.csv" not in page and (tmp_path / "report" / "effects.csv").is_file()
     with schoolsim.open_run(single_runs[0]) as a, schoolsim.open_run(single_runs[1]) as b:
-        metrics, notes = shown_metrics([a, b], schoolsim.compare([a, b]))
-    assert "money_spent" not in metrics and len(notes) == 1
+        c = schoolsim.compare([a, b], over_time=True)
+        metrics, notes = shown_metrics([a, b], c)
+        assert "money_spent" not in metrics and len(notes) == 1
+        figs = {slug: fig for slug, _, fig in report_figures([a, b], c)}
+    assert "trajectory_money_spent" not in figs and "difference_money_spent" not in figs
+    assert len(figs["differences"].axes) == 5  # five metrics: no money, no cost panel
+    for fig in figs.values():
+        assert_paper_axes(fig)
+        assert all("confidence" not in t.get_text() for ax in fig.axes if ax.get_legend()
+                   for t in ax.get_legend().get_texts())
 
 
 def test_replicate_report_explains_bands_and_no_effect(files, tmp_path):
