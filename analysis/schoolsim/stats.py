@@ -184,7 +184,9 @@ def cost_per_gain(money, attainment, baseline, conf=0.95, n_boot=2000, seed=0):
     i = rng.integers(0, m.size, size=(n_boot, m.size))
     j = i if gain.paired else rng.integers(0, b.size, size=(n_boot, b.size))
     ratios = _ratio(m[i].mean(axis=1), a[i].mean(axis=1) - b[j].mean(axis=1))
-    lo, hi = np.quantile(ratios, [0.5 - conf / 2, 0.5 + conf / 2])
+    with np.errstate(invalid="ignore"):  # interpolating between two inf resamples gives NaN: inf
+        lo, hi = np.nan_to_num(np.quantile(ratios, [0.5 - conf / 2, 0.5 + conf / 2]), nan=np.inf,
+                               posinf=np.inf)
     return Estimate(point, float(lo), float(hi), gain.n, gain.paired)
 
 

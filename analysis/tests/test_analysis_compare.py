@@ -225,3 +225,12 @@ def test_export_is_a_tidy_table_of_the_file(engine, tmp_path):
     np.testing.assert_array_equal(csv[csv["variable"] == "attainment_sd"]["value"].values,
                                   values(engine["baseline"], "attainment_sd"))
     assert csv["year"].tolist()[:4] == pytest.approx([0, 1 / 3, 2 / 3, 1])
+
+
+def test_cost_interval_is_open_above_when_resamples_gain_nothing():
+    from schoolsim.stats import cost_per_gain
+
+    keys = pd.Index(range(4), name="replicate")
+    est = cost_per_gain(np.ones(4), pd.Series([0.01, -0.02, 0.03, 0.0], keys), pd.Series(np.zeros(4), keys))
+    assert est.paired and est.mean == pytest.approx(1 / 0.005)
+    assert est.hi == math.inf and 0 < est.lo < est.mean  # not NaN from interpolating inf with inf
