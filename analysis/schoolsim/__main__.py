@@ -24,11 +24,13 @@ def build_parser():
     report.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
     report.add_argument("--labels", help="comma-separated scenario labels")
     report.add_argument("--conf", type=float, default=0.95, help="confidence level (0.95)")
+    report.add_argument("--terms", action="store_true", help="terms on the x-axis instead of years")
     plot = sub.add_parser("plot", help="plot one metric of several files on one chart")
     plot.add_argument("files", nargs="+", metavar="FILE", help="run or sweep files")
     plot.add_argument("--metric", required=True, help="system metric over term, e.g. attainment_sd")
     plot.add_argument("-o", "--output", required=True, metavar="FIG", help="image file (.png, .pdf, .svg)")
     plot.add_argument("--labels", help="comma-separated scenario labels")
+    plot.add_argument("--terms", action="store_true", help="terms on the x-axis instead of years")
     _add_view_parser(sub)
     _add_compare_parsers(sub)
     return parser
@@ -50,6 +52,8 @@ def _add_compare_parsers(sub):
     compare.add_argument("--csv", metavar="CSV", help="write the differences as a tidy CSV table")
     compare.add_argument("--labels", help="comma-separated scenario labels")
     compare.add_argument("--conf", type=float, default=0.95, help="confidence level (0.95)")
+    compare.add_argument("--terms", action="store_true",
+                         help="report figures: terms on the x-axis instead of years")
     export = sub.add_parser("export", help="a run or sweep file as a tidy long CSV table")
     export.add_argument("files", nargs=1, metavar="FILE", help="run or sweep file")
     export.add_argument("--csv", required=True, metavar="CSV", help="output CSV file")
@@ -95,12 +99,16 @@ def _plot(parser, args, labels):
             if args.metric not in ds.variables:
                 names = sorted(n for n in ds.data_vars if ds[n].dims[-1:] == ("term",))
                 parser.error(f"{path} has no metric {args.metric!r}; choose from {', '.join(names)}")
-        fig = plot_trajectories(datasets, args.metric, labels=labels)
+        fig = plot_trajectories(datasets, args.metric, labels=labels, time=_time(args))
         fig.savefig(args.output, dpi=100)
     finally:
         for ds in datasets:
             ds.close()
     print(args.output)
+
+
+def _time(args):
+    return "terms" if args.terms else "years"
 
 
 def _compare(parser, args, labels):
@@ -124,7 +132,8 @@ def _compare(parser, args, labels):
         print(args.csv)
     if args.output:
         options["over_time"] = True  # the report always draws the differences over time
-        print(write_report(args.files, args.output, labels=labels, conf=args.conf, **options))
+        print(write_report(args.files, args.output, labels=labels, conf=args.conf, time=_time(args),
+                           **options))
 
 
 def main(argv=None):
@@ -151,7 +160,7 @@ def main(argv=None):
 
             if not 0 < args.conf < 1:
                 parser.error("--conf must be between 0 and 1")
-            print(write_report(args.files, args.output, labels=labels, conf=args.conf))
+            print(write_report(args.files, args.output, labels=labels, conf=args.conf, time=_time(args)))
         elif args.command == "compare":
             _compare(parser, args, labels)
         elif args.command == "export":

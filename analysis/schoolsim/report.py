@@ -160,15 +160,15 @@ def differences_figure(comparison, metrics=None):
     return fig
 
 
-def report_figures(datasets, comparison, metrics=None, band="ci"):
-    """The report's figures as ``(slug, caption, Figure)``."""
+def report_figures(datasets, comparison, metrics=None, band="ci", time="years"):
+    """The report's figures as ``(slug, caption, Figure)``; ``time`` is ``"years"`` or ``"terms"``."""
     labels = comparison.labels
     metrics = metrics if metrics is not None else shown_metrics(datasets, comparison)[0]
     scalar = [m for m in metrics if (labels[0], m) in comparison.levels.index]
     replicated = any(ds.sizes.get("run", 1) > 1 for ds in datasets)
     figs = []
     for m in scalar:
-        fig = plot_trajectories(datasets, m, labels=labels, band=band, conf=comparison.conf)
+        fig = plot_trajectories(datasets, m, labels=labels, band=band, conf=comparison.conf, time=time)
         if replicated:
             caption = (f"{_heading(comparison, m)} over time: lines are means over replicates, shaded "
                        f"bands the {band_description(band, comparison.conf)}")
@@ -183,14 +183,14 @@ def report_figures(datasets, comparison, metrics=None, band="ci"):
         for m in scalar if over_time else []:
             text = "" if not replicated else \
                 f"; shaded: {comparison.conf:.0%} confidence interval of the mean difference"
-            figs.append((f"difference_{m}", f"{_heading(comparison, m)}: difference from "
-                         f"{comparison.reference} over time{text}", plot_differences(comparison, m)))
+            caption = f"{_heading(comparison, m)}: difference from {comparison.reference} over time{text}"
+            figs.append((f"difference_{m}", caption, plot_differences(comparison, m, time=time)))
     for i, (ds, label) in enumerate(zip(datasets, labels)):
-        fig = plot_grade_shares(ds)
+        fig = plot_grade_shares(ds, time=time)
         fig.axes[0].set_title(wrap(f"{label}: share of schools per inspection grade"))
         figs.append((f"grades_{i}", f"{label}: share of schools per grade", fig))
         if "school_attainment" in ds.variables:
-            fig = plot_distribution(ds)
+            fig = plot_distribution(ds, time=time)
             fig.axes[0].set_title(wrap(f"{label}: distribution of school attainment"))
             figs.append((f"distribution_{i}", f"{label}: attainment quantiles over schools", fig))
     return figs
@@ -369,7 +369,7 @@ def render_html(comparison, figures, sources, conf=0.95, infos=None, metrics=Non
 
 
 def write_report(sources, out_dir, labels=None, conf=0.95, reference=0, at_term=None, over_time=True,
-                 variables=None):
+                 variables=None, time="years"):
     """Writes ``index.html``, one PNG per figure and the tables as CSV into ``out_dir``.
 
     Args:
@@ -381,6 +381,7 @@ def write_report(sources, out_dir, labels=None, conf=0.95, reference=0, at_term=
         at_term: Term of the tables (default the last term common to all scenarios).
         over_time: Draw the differences over time (and write them to ``effects.csv``).
         variables: Variables compared (default the report metrics).
+        time: ``"years"`` (3 terms a year) or ``"terms"`` on the x-axis of the figures over time.
 
     Returns:
         The path of ``index.html``.
@@ -393,7 +394,7 @@ def write_report(sources, out_dir, labels=None, conf=0.95, reference=0, at_term=
         metrics, notes = shown_metrics(opened, comparison)
         out_dir.mkdir(parents=True, exist_ok=True)
         figures = []
-        for slug, caption, fig in report_figures(opened, comparison, metrics):
+        for slug, caption, fig in report_figures(opened, comparison, metrics, time=time):
             path = out_dir / f"{slug}.png"
             fig.savefig(path, dpi=90)
             plt.close(fig)

@@ -243,3 +243,18 @@ def test_replicate_report_explains_bands_and_no_effect(files, tmp_path):
     assert "shaded band is the 95% confidence interval of that mean" in page
     assert "<b>No effect</b> means the interval of the difference covers 0" in page
     assert "Differences from rep_base" in page
+
+
+def test_terms_instead_of_years_on_the_command_line(files, tmp_path):
+    from schoolsim.__main__ import main
+
+    assert main(["plot", str(files["rep_base"]), "--metric", "attainment_sd", "--terms", "-o",
+                 str(tmp_path / "t.png")]) == 0
+    assert main(["compare", str(files["rep_base"]), str(files["rep_funded"]), "--terms", "-o",
+                 str(tmp_path / "r"), "--variable", "attainment_sd"]) == 0
+    page = (tmp_path / "r" / "index.html").read_text()
+    assert "fig-difference_attainment_sd" in page and "fig-trajectory_attainment_sd" in page
+    with schoolsim.open_sweep(files["rep_base"]) as a, schoolsim.open_sweep(files["rep_funded"]) as b:
+        c = schoolsim.compare([a, b], over_time=True, variables=["attainment_sd"])
+        figs = report_figures([a, b], c, time="terms")
+    assert {fig.axes[0].get_xlabel() for slug, _, fig in figs if slug != "differences"} == {"term"}
