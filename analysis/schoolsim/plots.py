@@ -268,7 +268,7 @@ def plot_morris(frame, ax=None, title=None):
     top = float(np.nanmax(np.r_[frame["mu_star"].values, frame["sigma"].values, 0.0]))
     if top > 0:
         ax.plot([0, top], [0, top], color="grey", linewidth=0.8, linestyle="--", label="sigma = mu*")
-    ax.set_xlim(left=0)
+    ax.set_xlim(0, 1.25 * top if top > 0 else None)  # room for the labels of the largest effects
     ax.set_ylim(bottom=0)
     ax.set_xlabel(wrap("mu*: mean absolute elementary effect (output units per full parameter range)"))
     ax.set_ylabel(wrap("sigma: standard deviation of the elementary effects (same units)"))
@@ -302,7 +302,7 @@ def plot_sobol(frame, ax=None, title=None):
         ax.bar(x + (k - 0.5) * 0.38, values, width=0.38, color=colour(k), yerr=err, capsize=3,
                label=words)
     ax.axhline(0.0, color="grey", linewidth=0.8)
-    ax.set_xticks(x, [wrap(n, 18) for n in names], fontsize="small")
+    ax.set_xticks(x, [n.replace(".", ".\n", 1) if len(n) > 18 else n for n in names], fontsize="small")
     ax.set_ylabel("share of output variance")
     ax.set_xlabel("parameter")
     ax.set_title(wrap(title or "Sobol sensitivity indices"))
