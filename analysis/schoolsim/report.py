@@ -204,13 +204,13 @@ def _figure_html(slug, caption, png):
 
 
 def flatten(tree, prefix=""):
-    """A nested scenario dict as ``{dotted.key: value}``; list entries as ``key[i]``."""
+    """A nested scenario dict as ``{dotted.key: value}``; list entries as ``key[i].field``."""
     out = {}
     if isinstance(tree, dict):
         for k, v in tree.items():
             out.update(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
-    elif isinstance(tree, list) and tree and all(isinstance(v, (dict, list)) for v in tree):
-        for i, v in enumerate(tree):
+    elif isinstance(tree, list) and all(isinstance(v, (dict, list)) for v in tree):
+        for i, v in enumerate(tree):  # an empty list adds no key: its entries show as "(not set)"
             out.update(flatten(v, f"{prefix}[{i}]"))
     else:
         out[prefix] = tree

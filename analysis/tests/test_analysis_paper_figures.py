@@ -164,6 +164,8 @@ def test_parameter_differences_reads_numbers_as_numbers():
     diffs = parameter_differences([{"name": "a", "x": {"budget": "2e+07", "k": 1}, "list": [{"b": 1}]},
                                    {"name": "b", "x": {"budget": 20000000.0, "k": 2}, "list": [{"b": 3}]}])
     assert diffs == {"x.k": [1, 2], "list[0].b": [1, 3]}
+    diffs = parameter_differences([{"programmes": []}, {"programmes": [{"budget": 1e7}]}])
+    assert diffs == {"programmes[0].budget": ["(not set)", 1e7]}
 
 
 # ---------------------------------------------------------------- report on engine files
