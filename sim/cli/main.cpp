@@ -161,6 +161,8 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? kOk : kInputError;
   }
+  if (compare.selected()) return compare.run();
+  if (export_table.selected()) return export_table.run();
   if (sweep.selected()) return sweep.run(command_line(argc, argv));
   if (world_commands.selected()) return world_commands.run(command_line(argc, argv));
   if (calibrate.selected()) return calibrate.run(command_line(argc, argv));
@@ -168,8 +170,6 @@ int main(int argc, char** argv) {
   if (merge.selected()) return merge.run(command_line(argc, argv));
   if (info.selected()) return info.run();
   if (view.selected()) return view.run();
-  if (compare.selected()) return compare.run();
-  if (export_table.selected()) return export_table.run();
   try {
     if (*run) return run_command(scenario_path, sets, out, force, threads, quiet, command_line(argc, argv), memory_limit);
     if (*validate) {
