@@ -1,8 +1,8 @@
 """schoolsim.compare and schoolsim export: hand-computed intervals, and engine files subtracted directly.
 
-The engine files are written by the binary (``$SCHOOLSIM_BIN``, else ``build/ci/schoolsim``;
-skipped without one): a sweep of 3 replicates of ``baseline`` and of ``pathfinder`` (the same
-seeds, so replicate r of both is paired) and single runs, on a 120-school world over 6 terms.
+The engine files are the session's (``files`` in conftest.py): sweeps of 4 replicates of
+``baseline`` and ``pathfinder`` with the same seeds (replicate r of both is paired), named
+``rep_base`` and ``rep_funded``, and single runs of both.
 """
 
 import math
@@ -18,11 +18,11 @@ import xarray as xr
 from scipy import stats
 
 import schoolsim
+from engine_files import N_REPLICATES, N_TERMS
 from schoolsim.export import tidy_table
 from schoolsim.stats import difference_interval, mean_interval, verdict
 
 REPO = Path(__file__).resolve().parents[2]
-WORLD = {"world.n_primary": 100, "world.n_secondary": 20, "world.n_las": 2, "run.terms": 6}
 T_975_3 = 3.182446305284263  # Student t quantile 0.975 with 3 degrees of freedom (tables)
 
 
@@ -101,33 +101,10 @@ def test_compare_is_a_callable_module():
 # ---------------------------------------------------------------- engine files
 
 
-def engine_binary():
-    for path in filter(None, [os.environ.get("SCHOOLSIM_BIN"), REPO / "build" / "ci" / "schoolsim",
-                              REPO / "build" / "release" / "schoolsim"]):
-        if Path(path).is_file() and os.access(path, os.X_OK):
-            return Path(path)
-    pytest.skip("no schoolsim engine binary (set SCHOOLSIM_BIN or build the ci preset)")
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    binary = engine_binary()
-    out = tmp_path_factory.mktemp("compare_engine")
-    paths = {}
-    sets = [x for k, v in WORLD.items() for x in ("--set", f"{k}={v}")]
-    for name in ("baseline", "pathfinder"):
-        spec = out / f"{name}_reps.yaml"
-        lines = [f"base: {REPO / 'scenarios' / f'{name}.yaml'}", "set:"]
-        lines += [f"  {k}: {v}" for k, v in WORLD.items()]
-        lines += ["design: grid", "replicates: 3", "seed: 7"]
-        spec.write_text("\n".join(lines) + "\n")
-        paths[f"{name}_reps"] = out / f"{name}_reps.h5"
-        subprocess.run([str(binary), "sweep", str(spec), "-o", str(paths[f"{name}_reps"]), "-q"],
-                       check=True, timeout=300)
-        paths[name] = out / f"{name}.h5"
-        subprocess.run([str(binary), "run", str(REPO / "scenarios" / f"{name}.yaml"), "-o", str(paths[name]),
-                        "-q", *sets], check=True, timeout=300)
-    return paths
+@pytest.fixture()
+def engine(files):
+    return {"baseline_reps": files["rep_base"], "pathfinder_reps": files["rep_funded"],
+            "baseline": files["run_a"], "pathfinder": files["run_b"]}
 
 
 def values(path, variable):
@@ -137,25 +114,25 @@ def values(path, variable):
 
 def test_engine_differences_equal_the_arrays_subtracted(engine):
     c = schoolsim.compare([engine["baseline_reps"], engine["pathfinder_reps"]], over_time=True)
-    assert c.reference == "baseline" and c.others == ["pathfinder"] and c.term == 6
+    assert c.reference == "rep_base" and c.others == ["rep_funded"] and c.term == N_TERMS
     for v in ("attainment_mean", "attainment_sd", "money_spent"):
         d = values(engine["pathfinder_reps"], v) - values(engine["baseline_reps"], v)  # (run, term)
         rows = c.effects[c.effects["variable"] == v].sort_values("term")
-        assert rows["term"].tolist() == list(range(7))
+        assert rows["term"].tolist() == list(range(N_TERMS + 1))
         np.testing.assert_allclose(rows["mean"].values, d.mean(axis=0), rtol=1e-12, atol=1e-15)
-        half = stats.t.ppf(0.975, 2) * d.std(axis=0, ddof=1) / math.sqrt(3)
+        half = stats.t.ppf(0.975, N_REPLICATES - 1) * d.std(axis=0, ddof=1) / math.sqrt(N_REPLICATES)
         np.testing.assert_allclose((rows["hi"] - rows["mean"]).values, half, rtol=1e-9, atol=1e-15)
-        assert rows["paired"].all() and (rows["n"] == 3).all()
-        assert c.differences.loc[("pathfinder", v), "mean"] == pytest.approx(d[:, -1].mean(), rel=1e-12,
+        assert rows["paired"].all() and (rows["n"] == N_REPLICATES).all()
+        assert c.differences.loc[("rep_funded", v), "mean"] == pytest.approx(d[:, -1].mean(), rel=1e-12,
                                                                              abs=1e-15)
-    money = c.effects[(c.effects["variable"] == "money_spent") & (c.effects["term"] == 6)].iloc[0]
+    money = c.effects[(c.effects["variable"] == "money_spent") & (c.effects["term"] == N_TERMS)].iloc[0]
     assert money["mean"] > 0 and money["reference_mean"] == 0.0
 
 
 def test_engine_difference_by_phase_and_reference_by_file(engine):
     c = schoolsim.compare([engine["pathfinder_reps"], engine["baseline_reps"]], at_term=3,
                           reference=str(engine["baseline_reps"]), variables=["attainment_mean_by_phase"])
-    assert c.reference == "baseline" and c.term == 3
+    assert c.reference == "rep_base" and c.term == 3
     d = values(engine["pathfinder_reps"], "attainment_mean_by_phase") - \
         values(engine["baseline_reps"], "attainment_mean_by_phase")   # (run, term, phase)
     rows = c.effects.set_index("phase")
@@ -186,9 +163,9 @@ def run_cli(*args):
 def test_compare_command_writes_effects_csv(engine, tmp_path):
     csv = tmp_path / "effects.csv"
     result = run_cli("compare", engine["pathfinder_reps"], engine["baseline_reps"], "--reference",
-                     "baseline_reps", "--over-time", "--variable", "attainment_mean", "--csv", csv)
+                     "rep_base", "--over-time", "--variable", "attainment_mean", "--csv", csv)
     assert result.returncode == 0, result.stderr
-    assert "Differences from baseline (95% confidence intervals" in result.stdout
+    assert "Differences from rep_base (95% confidence intervals" in result.stdout
     table = pd.read_csv(csv)
     d = values(engine["pathfinder_reps"], "attainment_mean") - \
         values(engine["baseline_reps"], "attainment_mean")
@@ -211,7 +188,7 @@ def test_export_is_a_tidy_table_of_the_file(engine, tmp_path):
         one = table[(table["variable"] == "attainment_mean_by_phase") & (table["phase"] == "secondary")]
         np.testing.assert_array_equal(one.sort_values(["run", "term"])["value"].values,
                                       ds["attainment_mean_by_phase"].sel(phase="secondary").values.ravel())
-        assert (one["seed"].values == np.repeat(ds["seed"].values, 7)).all()
+        assert (one["seed"].values == np.repeat(ds["seed"].values, N_TERMS + 1)).all()
         grades = table[table["variable"] == "grade_share"]
         assert grades["grade"].dropna().astype(int).unique().tolist() == [1, 2, 3, 4]
         assert table[table["variable"] == "attainment_mean"]["phase"].isna().all()
@@ -221,7 +198,7 @@ def test_export_is_a_tidy_table_of_the_file(engine, tmp_path):
     assert result.returncode == 0, result.stderr
     csv = pd.read_csv(tmp_path / "b.csv", float_precision="round_trip")
     assert list(csv.columns) == ["run", "replicate", "seed", "term", "year", "variable", "value"]
-    assert len(csv) == 14 and (csv["run"] == 0).all()
+    assert len(csv) == 2 * (N_TERMS + 1) and (csv["run"] == 0).all()
     np.testing.assert_array_equal(csv[csv["variable"] == "attainment_sd"]["value"].values,
                                   values(engine["baseline"], "attainment_sd"))
     assert csv["year"].tolist()[:4] == pytest.approx([0, 1 / 3, 2 / 3, 1])

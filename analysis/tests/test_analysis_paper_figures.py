@@ -1,7 +1,5 @@
 """Figures and report for a paper: words and units, years, named bands, no empty panels, provenance."""
 
-import os
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,6 +10,8 @@ from matplotlib.collections import PathCollection, PolyCollection
 from scipy import stats
 
 import schoolsim
+from engine_binary import schoolsim_binary
+from engine_files import write_run
 from schoolsim.plots import PALETTE
 from schoolsim.report import parameter_differences, report_figures, shown_metrics, write_report
 from schoolsim.sensitivity import morris_effects, sobol_indices
@@ -51,8 +51,9 @@ def test_trajectory_band_is_the_confidence_interval_of_the_mean_and_says_so(reps
     fig = schoolsim.plot_trajectories([a, b], "attainment_mean")
     ax = fig.axes[0]
     assert_paper_axes(fig)
-    assert ax.get_title() == "Mean measured attainment"   # the fixture's long_name
-    assert ax.get_ylabel() == "mean measured attainment (pupil SD)"
+    long_name = a["attainment_mean"].attrs["long_name"]  # the file's
+    assert ax.get_title() == long_name[0].upper() + long_name[1:]
+    assert ax.get_ylabel() == f"{long_name} (pupil SD)"
     assert ax.get_xlabel() == "years from the start (3 terms a year)"
     assert legend_texts(ax) == ["rep_base", "rep_funded",
                                 "shaded: 95% confidence interval of the\nmean of 4 replicates"]
@@ -171,26 +172,10 @@ def test_parameter_differences_reads_numbers_as_numbers():
 # ---------------------------------------------------------------- report on engine files
 
 
-def engine_binary():
-    for path in filter(None, [os.environ.get("SCHOOLSIM_BIN"), REPO / "build" / "ci" / "schoolsim",
-                              REPO / "build" / "release" / "schoolsim"]):
-        if Path(path).is_file() and os.access(path, os.X_OK):
-            return Path(path)
-    pytest.skip("no schoolsim engine binary (set SCHOOLSIM_BIN or build the ci preset)")
-
-
 @pytest.fixture(scope="module")
 def single_runs(tmp_path_factory):
-    binary = engine_binary()
     out = tmp_path_factory.mktemp("paper_engine")
-    paths = []
-    for name in ("baseline", "market"):
-        path = out / f"{name}.h5"
-        subprocess.run([str(binary), "run", str(REPO / "scenarios" / f"{name}.yaml"), "-o", str(path), "-q",
-                        "--set", "world.n_primary=100", "--set", "world.n_secondary=20", "--set",
-                        "world.n_las=2", "--set", "run.terms=6"], check=True, timeout=300)
-        paths.append(path)
-    return paths
+    return [write_run(out / f"{name}.h5", name) for name in ("baseline", "market")]
 
 
 class Tables(HTMLParser):
@@ -214,7 +199,7 @@ def test_single_run_report_shows_provenance_and_no_bands(single_runs, tmp_path):
     assert "Mixed system - moderate competition, LA brokering, self-organised networks." in page
     assert "Autonomy and competition - strong parental choice, no brokering, no collaboration." in page
     assert "schoolsim 0.1.0 (git " in page
-    assert f"{engine_binary()} run {REPO / 'scenarios' / 'market.yaml'}" in page
+    assert f"{schoolsim_binary()} run {REPO / 'scenarios' / 'market.yaml'}" in page
     assert "<td>42</td>" in page  # the scenarios' run.seed
     assert tables.parameters == ["competition.lambda_attainment", "brokering.enabled",
                                  "brokering.mandate_inadequate", "self_organised.enabled"]
