@@ -11,7 +11,7 @@ import xarray as xr
 import yaml
 
 import schoolsim
-from engine_files import GRID, N_SCHOOLS, N_TERMS, SCENARIOS, run_engine
+from engine_files import GRID, N_SCHOOLS, N_SECONDARY, N_TERMS, SCENARIOS, run_engine
 
 LABELS = ("phase", "partnership_type")
 
@@ -63,7 +63,7 @@ def test_open_run_dimensions_and_school_coordinates(files):
             x = f["school_x"][...]
         assert meanings == ["primary", "secondary"]
         np.testing.assert_array_equal(ds["phase_of_school"].values, expected)
-        assert (ds["phase_of_school"] == "secondary").sum() == N_SCHOOLS - (ds["phase_of_school"] == "primary").sum()
+        assert (ds["phase_of_school"] == "secondary").sum() == N_SECONDARY  # world.n_secondary
         np.testing.assert_array_equal(ds["x"].values, x)
         assert "school_phase" not in ds.variables
 
