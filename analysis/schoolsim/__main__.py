@@ -1,4 +1,4 @@
-"""Command line: ``python -m schoolsim report|plot|view FILE... -o OUT``.
+"""Command line: ``python -m schoolsim report|plot|view|compare|export FILE... [options]``.
 
 Exit status: 0 on success, 1 when a file is missing or unreadable, 2 for usage errors.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import matplotlib
 
@@ -23,13 +24,42 @@ def build_parser():
     report.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
     report.add_argument("--labels", help="comma-separated scenario labels")
     report.add_argument("--conf", type=float, default=0.95, help="confidence level (0.95)")
+    report.add_argument("--terms", action="store_true", help="terms on the x-axis instead of years")
     plot = sub.add_parser("plot", help="plot one metric of several files on one chart")
     plot.add_argument("files", nargs="+", metavar="FILE", help="run or sweep files")
     plot.add_argument("--metric", required=True, help="system metric over term, e.g. attainment_sd")
     plot.add_argument("-o", "--output", required=True, metavar="FIG", help="image file (.png, .pdf, .svg)")
     plot.add_argument("--labels", help="comma-separated scenario labels")
+    plot.add_argument("--terms", action="store_true", help="terms on the x-axis instead of years")
     _add_view_parser(sub)
+    _add_compare_parsers(sub)
     return parser
+
+
+def _add_compare_parsers(sub):
+    compare = sub.add_parser("compare",
+                             help="differences from a reference scenario with confidence intervals")
+    compare.add_argument("files", nargs="+", metavar="FILE",
+                         help="run or sweep files (one design point each)")
+    compare.add_argument("--reference", metavar="REF",
+                         help="reference scenario: its file, file stem or label (default: the first file)")
+    when = compare.add_mutually_exclusive_group()
+    when.add_argument("--at-term", type=int, metavar="T", help="compare at term T (default: the last term)")
+    when.add_argument("--over-time", action="store_true", help="compare at every term")
+    compare.add_argument("--variable", action="append", metavar="V",
+                         help="variable to compare (repeatable; default: the report metrics)")
+    compare.add_argument("-o", "--output", metavar="DIR", help="also write the HTML report to DIR")
+    compare.add_argument("--csv", metavar="CSV", help="write the differences as a tidy CSV table")
+    compare.add_argument("--labels", help="comma-separated scenario labels")
+    compare.add_argument("--conf", type=float, default=0.95, help="confidence level (0.95)")
+    compare.add_argument("--terms", action="store_true",
+                         help="report figures: terms on the x-axis instead of years")
+    export = sub.add_parser("export", help="a run or sweep file as a tidy long CSV table")
+    export.add_argument("files", nargs=1, metavar="FILE", help="run or sweep file")
+    export.add_argument("--csv", required=True, metavar="CSV", help="output CSV file")
+    export.add_argument("--variable", action="append", metavar="V",
+                        help="variable to export (repeatable; default: every variable over term)")
+    export.add_argument("--per-school", action="store_true", help="also export per-school variables (large)")
 
 
 def _add_view_parser(sub):
@@ -52,7 +82,7 @@ def _add_view_parser(sub):
 
 
 def _labels(parser, args):
-    if args.labels is None:
+    if getattr(args, "labels", None) is None:
         return None
     labels = [s.strip() for s in args.labels.split(",")]
     if len(labels) != len(args.files):
@@ -69,12 +99,41 @@ def _plot(parser, args, labels):
             if args.metric not in ds.variables:
                 names = sorted(n for n in ds.data_vars if ds[n].dims[-1:] == ("term",))
                 parser.error(f"{path} has no metric {args.metric!r}; choose from {', '.join(names)}")
-        fig = plot_trajectories(datasets, args.metric, labels=labels)
+        fig = plot_trajectories(datasets, args.metric, labels=labels, time=_time(args))
         fig.savefig(args.output, dpi=100)
     finally:
         for ds in datasets:
             ds.close()
     print(args.output)
+
+
+def _time(args):
+    return "terms" if args.terms else "years"
+
+
+def _compare(parser, args, labels):
+    from .compare import compare, effects_text
+    from .report import write_report
+
+    if not 0 < args.conf < 1:
+        parser.error("--conf must be between 0 and 1")
+    if args.reference is not None:
+        matches = [i for i, f in enumerate(args.files) if args.reference in (f, Path(f).stem)]
+        reference = matches[0] if matches else args.reference
+    else:
+        reference = 0
+    options = dict(reference=reference, at_term=args.at_term, over_time=args.over_time,
+                   variables=args.variable)
+    comparison = compare(args.files, labels, conf=args.conf, **options)
+    print(effects_text(comparison))
+    if args.csv:
+        Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
+        comparison.effects.to_csv(args.csv, index=False)
+        print(args.csv)
+    if args.output:
+        options["over_time"] = True  # the report always draws the differences over time
+        print(write_report(args.files, args.output, labels=labels, conf=args.conf, time=_time(args),
+                           **options))
 
 
 def main(argv=None):
@@ -101,7 +160,14 @@ def main(argv=None):
 
             if not 0 < args.conf < 1:
                 parser.error("--conf must be between 0 and 1")
-            print(write_report(args.files, args.output, labels=labels, conf=args.conf))
+            print(write_report(args.files, args.output, labels=labels, conf=args.conf, time=_time(args)))
+        elif args.command == "compare":
+            _compare(parser, args, labels)
+        elif args.command == "export":
+            from .export import export_csv
+
+            rows = export_csv(args.files[0], args.csv, args.variable, args.per_school)
+            print(f"{args.csv}: {rows} rows")
         else:
             _plot(parser, args, labels)
     except (FileNotFoundError, ValueError, KeyError, OSError) as err:

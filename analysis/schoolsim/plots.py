@@ -1,10 +1,14 @@
 """Matplotlib figures of runs and sweeps.
 
 Every function draws on ``ax`` (a new figure when ``None``) and returns the Figure.
+Titles and axis labels are in words with units (long names wrapped), time is in school
+years (3 terms a year; ``time="terms"`` for terms) and colours come from the Okabe-Ito
+palette, which stays distinct for the common forms of colour blindness.
 """
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -12,16 +16,32 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 from matplotlib.collections import LineCollection
+from matplotlib.patches import Patch
+
+from scipy import stats
 
 from .events import active_partnerships
 from .events import partnerships as event_table
 from .runs import ok_runs, parameter_name, sweep_parameters
 
+#: Okabe & Ito (2008) colour-blind-safe palette, the order lines are drawn in.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
 GRADE_NAMES = {1: "outstanding", 2: "good", 3: "requires improvement", 4: "inadequate"}
-GRADE_COLOURS = {1: "#1a9850", 2: "#91cf60", 3: "#fc8d59", 4: "#d73027"}
-TYPE_COLOURS = {"pair": "tab:blue", "network": "tab:orange", "federation": "tab:purple",
-                "mat": "tab:red"}
+GRADE_COLOURS = {1: "#0072B2", 2: "#56B4E9", 3: "#E69F00", 4: "#D55E00"}
+TYPE_COLOURS = {"pair": "#0072B2", "network": "#E69F00", "federation": "#009E73", "mat": "#CC79A7"}
 FAN_BANDS = ((0.05, 0.95), (0.10, 0.90), (0.25, 0.75))
+#: Terms per school year (docs/MODEL.md).
+TERMS_PER_YEAR = 3
+#: Units of the output format in words.
+UNIT_WORDS = {"pupil_sd": "pupil SD", "GBP": "£", "pupils": "pupils", "km": "km", "term": "terms",
+              "GBP per pupil_sd": "£ per pupil SD"}
+#: Characters per line of wrapped titles and axis labels.
+WRAP = 48
+
+
+def colour(i):
+    """The ``i``-th colour of :data:`PALETTE` (cycling)."""
+    return PALETTE[i % len(PALETTE)]
 
 
 def _axes(ax):
@@ -31,11 +51,60 @@ def _axes(ax):
     return ax.figure, ax
 
 
-def axis_label(da):
-    """``long_name [units]`` of a variable (units omitted when dimensionless)."""
+def wrap(text, width=WRAP):
+    """``text`` broken into lines of at most ``width`` characters."""
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def units_in_words(units):
+    """``"pupil_sd"`` -> ``"pupil SD"``; empty for dimensionless (``"1"``) or missing units."""
+    if not units or units == "1":
+        return ""
+    return UNIT_WORDS.get(str(units), str(units).replace("_", " "))
+
+
+def axis_label(da, width=WRAP):
+    """``long_name (units in words)`` of a variable, wrapped (units omitted when dimensionless)."""
     name = da.attrs.get("long_name", da.name)
-    units = da.attrs.get("units")
-    return f"{name} [{units}]" if units and units != "1" else str(name)
+    units = units_in_words(da.attrs.get("units"))
+    return wrap(f"{name} ({units})" if units else str(name), width)
+
+
+def title_of(da, width=WRAP):
+    """The variable's long name with a capital first letter, wrapped, as a figure title."""
+    name = str(da.attrs.get("long_name", da.name))
+    return wrap(name[:1].upper() + name[1:], width)
+
+
+def time_axis(terms, time="years"):
+    """``(x values, axis label)`` for term numbers: school years (default) or terms."""
+    terms = np.asarray(terms)
+    if time == "years":
+        return terms / TERMS_PER_YEAR, f"years from the start ({TERMS_PER_YEAR} terms a year)"
+    if time == "terms":
+        return terms, "term"
+    raise ValueError(f"time must be 'years' or 'terms', not {time!r}")
+
+
+def mean_band(values, conf=0.95):
+    """Mean over runs (axis 0) and the Student-t confidence interval of that mean."""
+    values = np.asarray(values, float)
+    n = np.isfinite(values).sum(axis=0)
+    mean = np.nanmean(values, axis=0)
+    sd = np.nanstd(values, axis=0, ddof=1) if values.shape[0] > 1 else np.full(mean.shape, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = stats.t.ppf(0.5 + conf / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
+    half = np.where(n > 1, half, np.nan)
+    return mean, mean - half, mean + half
+
+
+def band_description(band, conf=0.95, n=None):
+    """What a shaded band shows, in words (for legends and captions)."""
+    runs = f" of {n} replicates" if n else " of the replicates"
+    if band == "ci":
+        return f"{conf:.0%} confidence interval of the mean{runs}"
+    lo, hi = band
+    return f"{lo:.0%}-{hi:.0%} range{runs}"
 
 
 def scenario_label(ds, i=0):
@@ -65,19 +134,23 @@ def metric_over_time(ds, metric):
     return da
 
 
-def plot_trajectories(data, metric, labels=None, band=(0.05, 0.95), ax=None):
-    """Plots a system metric over terms for one or several scenarios.
+def plot_trajectories(data, metric, labels=None, band="ci", ax=None, time="years", conf=0.95):
+    """Plots a system metric over time for one or several scenarios.
 
-    For a sweep, the line is the mean over its ok runs and the shaded band spans the
-    ``band`` quantiles across runs (select one design point first with
-    :func:`schoolsim.select_runs` so that the band shows replicate variation only).
+    For a sweep or replicates file the line is the mean over its ok runs and the shaded band
+    is, by default, the Student-t confidence interval of that mean (``band="ci"``); a pair
+    of quantiles such as ``(0.05, 0.95)`` shades that range of the runs instead. The legend
+    says which. Select one design point first (:func:`schoolsim.select_runs`) so that the
+    band shows replicate variation only. Single runs have no band.
 
     Args:
         data: A Dataset or a list of Datasets (runs or sweeps).
         metric: Variable over ``term`` (and ``run``), e.g. ``"attainment_sd"``.
         labels: One label per Dataset; defaults to the scenario names.
-        band: Lower and upper quantile of the band across runs; ``None`` for no band.
+        band: ``"ci"``, a pair of quantiles across runs, or ``None`` for no band.
         ax: Axes to draw on.
+        time: ``"years"`` (term / 3) or ``"terms"`` on the x-axis.
+        conf: Confidence level of the ``"ci"`` band.
 
     Returns:
         The Figure.
@@ -87,23 +160,157 @@ def plot_trajectories(data, metric, labels=None, band=(0.05, 0.95), ax=None):
     labels = list(labels) if labels is not None else [scenario_label(d, i) for i, d in enumerate(datasets)]
     if len(labels) != len(datasets):
         raise ValueError(f"{len(labels)} labels for {len(datasets)} datasets")
+    if band is not None and band != "ci" and len(band) != 2:
+        raise ValueError(f"band must be 'ci', a pair of quantiles or None, not {band!r}")
     fig, ax = _axes(ax)
-    for ds, label in zip(datasets, labels):
+    runs = set()
+    for i, (ds, label) in enumerate(zip(datasets, labels)):
         da = metric_over_time(ds, metric)
-        terms = da["term"].values
+        x, xlabel = time_axis(da["term"].values, time)
         if "run" not in da.dims:
-            ax.plot(terms, da.values, label=label)
+            ax.plot(x, da.values, label=label, color=colour(i))
             continue
         values = da.transpose("run", "term").values
-        (line,) = ax.plot(terms, np.nanmean(values, axis=0), label=label)
-        if band is not None and values.shape[0] > 1:
+        (line,) = ax.plot(x, np.nanmean(values, axis=0), label=label, color=colour(i))
+        if band is None or values.shape[0] < 2:
+            continue
+        if band == "ci":
+            _, lo, hi = mean_band(values, conf)
+        else:
             lo, hi = np.nanquantile(values, band, axis=0)
-            ax.fill_between(terms, lo, hi, color=line.get_color(), alpha=0.25, linewidth=0)
-    ax.set_xlabel("term")
+        ax.fill_between(x, lo, hi, color=line.get_color(), alpha=0.25, linewidth=0)
+        runs.add(values.shape[0])
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(axis_label(da))
-    ax.set_title(metric)
-    if explicit or len(datasets) > 1:
-        ax.legend()
+    ax.set_title(title_of(da))
+    handles, texts = ax.get_legend_handles_labels()
+    if runs:
+        handles.append(Patch(color="grey", alpha=0.35, linewidth=0))
+        texts.append(wrap("shaded: " + band_description(band, conf, runs.pop() if len(runs) == 1 else None),
+                          40))
+    if explicit or len(datasets) > 1 or runs or len(handles) > 1:
+        ax.legend(handles, texts, fontsize="small")
+    return fig
+
+
+def plot_differences(comparison, variable, ax=None, time="years", **category):
+    """Difference from the reference scenario over time, with its confidence interval.
+
+    Args:
+        comparison: A :class:`schoolsim.compare.Comparison` made with ``over_time=True``.
+        variable: A compared variable.
+        ax: Axes to draw on.
+        time: ``"years"`` or ``"terms"`` on the x-axis.
+        **category: The category cell for variables with more dimensions, e.g. ``phase="primary"``.
+
+    Returns:
+        The Figure.
+
+    Raises:
+        KeyError: The variable was not compared.
+        ValueError: The comparison has one term only, or a category is not chosen.
+    """
+    frame = comparison.effects
+    rows = frame[frame["variable"] == variable]
+    if rows.empty:
+        raise KeyError(f"{variable!r} was not compared; compared: {', '.join(frame['variable'].unique())}")
+    for name, value in category.items():
+        rows = rows[rows[name] == value]
+    cats = [c for c in frame.columns if c in rows and rows[c].notna().any() and c not in category
+            and c not in ("scenario", "reference", "variable", "term", "year", "mean", "lo", "hi", "n",
+                          "paired", "effect", "scenario_mean", "reference_mean", "units")]
+    if cats:
+        raise ValueError(f"{variable} is by {', '.join(cats)}: choose one, e.g. {cats[0]}=...")
+    if rows["term"].nunique() < 2:
+        raise ValueError("the comparison has one term: make it with over_time=True")
+    fig, ax = _axes(ax)
+    paired = []
+    for i, label in enumerate(comparison.others):
+        one = rows[rows["scenario"] == label].sort_values("term")
+        x, xlabel = time_axis(one["term"].values, time)
+        ax.plot(x, one["mean"].values, color=colour(i + 1), label=f"{label} - {comparison.reference}")
+        if one["lo"].notna().any():
+            ax.fill_between(x, one["lo"].values, one["hi"].values, color=colour(i + 1), alpha=0.25,
+                            linewidth=0)
+            paired.append(bool(one["paired"].all()))
+    ax.axhline(0.0, color="grey", linewidth=0.8)
+    name = comparison.long_names.get(variable, variable)
+    where = "".join(f", {v}" for v in category.values())
+    ax.set_title(wrap(f"Difference from {comparison.reference}: {name}{where}"))
+    units = units_in_words(comparison.units.get(variable))
+    ax.set_ylabel(wrap(f"difference in {name}" + (f" ({units})" if units else "")))
+    ax.set_xlabel(xlabel)
+    handles, texts = ax.get_legend_handles_labels()
+    if paired:
+        kind = "paired difference" if all(paired) else "difference"
+        handles.append(Patch(color="grey", alpha=0.35, linewidth=0))
+        texts.append(wrap(f"shaded: {comparison.conf:.0%} confidence interval of the mean {kind}", 40))
+    ax.legend(handles, texts, fontsize="small")
+    return fig
+
+
+def plot_morris(frame, ax=None, title=None):
+    """Morris screening: mu* (mean absolute elementary effect) against sigma, one point per parameter.
+
+    Args:
+        frame: DataFrame of :func:`schoolsim.sensitivity.morris_effects` or ``morris_from_sweep``.
+        ax: Axes to draw on.
+        title: Figure title (default "Morris screening").
+
+    Returns:
+        The Figure.
+    """
+    fig, ax = _axes(ax)
+    for i, (name, row) in enumerate(frame.iterrows()):
+        ax.scatter([row["mu_star"]], [row["sigma"]], color=colour(i), s=40, zorder=3, label=str(name))
+        ax.annotate(str(name), (row["mu_star"], row["sigma"]), textcoords="offset points", xytext=(4, 4),
+                    fontsize="small")
+    top = float(np.nanmax(np.r_[frame["mu_star"].values, frame["sigma"].values, 0.0]))
+    if top > 0:
+        ax.plot([0, top], [0, top], color="grey", linewidth=0.8, linestyle="--", label="sigma = mu*")
+    ax.set_xlim(0, 1.25 * top if top > 0 else None)  # room for the labels of the largest effects
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel(wrap("mu*: mean absolute elementary effect (output units per full parameter range)"))
+    ax.set_ylabel(wrap("sigma: standard deviation of the elementary effects (same units)"))
+    ax.set_title(wrap(title or "Morris screening: influence (mu*) and interaction or non-linearity (sigma)"))
+    ax.legend(fontsize="small")
+    return fig
+
+
+def plot_sobol(frame, ax=None, title=None):
+    """Sobol indices: first-order S1 and total ST per parameter, with their intervals.
+
+    Args:
+        frame: DataFrame of :func:`schoolsim.sensitivity.sobol_indices` or ``sobol_from_sweep``.
+        ax: Axes to draw on.
+        title: Figure title (default "Sobol sensitivity indices").
+
+    Returns:
+        The Figure.
+    """
+    fig, ax = _axes(ax)
+    names = [str(n) for n in frame.index]
+    x = np.arange(len(names))
+    conf = frame.attrs.get("conf", 0.95)
+    has_ci = all(f"{c}_{e}" in frame for c in ("S1", "ST") for e in ("lo", "hi"))
+    for k, (col, words) in enumerate((("S1", "first order S1"), ("ST", "total ST"))):
+        values = frame[col].values.astype(float)
+        err = None
+        if has_ci and np.isfinite(frame[f"{col}_lo"].values).all():
+            err = np.vstack([values - frame[f"{col}_lo"].values, frame[f"{col}_hi"].values - values])
+            err = np.clip(err, 0, None)
+        ax.bar(x + (k - 0.5) * 0.38, values, width=0.38, color=colour(k), yerr=err, capsize=3,
+               label=words)
+    ax.axhline(0.0, color="grey", linewidth=0.8)
+    ax.set_xticks(x, [n.replace(".", ".\n", 1) if len(n) > 18 else n for n in names], fontsize="small")
+    ax.set_ylabel("share of output variance")
+    ax.set_xlabel("parameter")
+    ax.set_title(wrap(title or "Sobol sensitivity indices"))
+    handles, texts = ax.get_legend_handles_labels()
+    if has_ci:
+        texts.append(f"error bars: {conf:.0%} bootstrap confidence intervals")
+        handles.append(Patch(color="none"))
+    ax.legend(handles, texts, fontsize="small")
     return fig
 
 
@@ -146,11 +353,11 @@ def plot_response_surface(sweep_ds, x, y, metric, term=-1, ax=None, cmap="viridi
     ax.set_xlabel(keys[xname])
     ax.set_ylabel(keys[yname])
     when = f" at term {int(ds['term'].values[term])}" if "term" in ds[metric].dims else ""
-    ax.set_title(f"{metric}{when}: mean over replicates")
+    ax.set_title(wrap(f"{title_of(ds[metric], 200)}{when}: mean over replicates"))
     return fig
 
 
-def plot_distribution(ds, term=None, variable="school_attainment", bands=FAN_BANDS, ax=None):
+def plot_distribution(ds, term=None, variable="school_attainment", bands=FAN_BANDS, ax=None, time="years"):
     """Distribution of school attainment: a fan chart over terms, or a histogram at one term.
 
     Quantiles pool the schools of every ok run.
@@ -161,6 +368,7 @@ def plot_distribution(ds, term=None, variable="school_attainment", bands=FAN_BAN
         variable: Per-school variable over ``term`` and ``school``.
         bands: Quantile pairs of the fan, outermost first.
         ax: Axes to draw on.
+        time: ``"years"`` or ``"terms"`` on the x-axis of the fan chart.
 
     Returns:
         The Figure.
@@ -172,22 +380,23 @@ def plot_distribution(ds, term=None, variable="school_attainment", bands=FAN_BAN
     fig, ax = _axes(ax)
     if term is not None:
         values = da.isel(term=term).values.ravel()
-        ax.hist(values[np.isfinite(values)], bins="auto", color="tab:blue", alpha=0.8)
+        ax.hist(values[np.isfinite(values)], bins="auto", color=PALETTE[0], alpha=0.8)
         ax.set_xlabel(axis_label(da))
         ax.set_ylabel("schools" if "run" not in da.dims else "schools x runs")
         ax.set_title(f"{scenario_label(ds)}: term {int(ds['term'].values[term])}")
         return fig
     terms = da["term"].values
+    x, xlabel = time_axis(terms, time)
     values = da.transpose("term", ...).values.reshape(terms.size, -1)
     for i, (lo, hi) in enumerate(bands):
         q = np.nanquantile(values, [lo, hi], axis=1)
-        ax.fill_between(terms, q[0], q[1], color="tab:blue", alpha=0.15 + 0.15 * i,
+        ax.fill_between(x, q[0], q[1], color=PALETTE[0], alpha=0.15 + 0.15 * i,
                         linewidth=0, label=f"{lo:.0%}-{hi:.0%}")
-    ax.plot(terms, np.nanmedian(values, axis=1), color="navy", label="median")
-    ax.set_xlabel("term")
+    ax.plot(x, np.nanmedian(values, axis=1), color="#000000", label="median")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(axis_label(da))
     ax.set_title(f"{scenario_label(ds)}: distribution over schools")
-    ax.legend(loc="best")
+    ax.legend(loc="best", title="schools", fontsize="small")
     return fig
 
 
@@ -251,13 +460,14 @@ def plot_map(ds, term=-1, partnerships=None, run=0, variable="school_attainment"
     return fig
 
 
-def plot_grade_shares(ds, phase=None, ax=None):
+def plot_grade_shares(ds, phase=None, ax=None, time="years"):
     """Stacked area of the share of schools per inspection grade over terms.
 
     Args:
         ds: A run or sweep Dataset (sweeps: mean over ok runs).
         phase: ``"primary"`` or ``"secondary"`` to use ``grade_share_by_phase``.
         ax: Axes to draw on.
+        time: ``"years"`` or ``"terms"`` on the x-axis.
 
     Returns:
         The Figure.
@@ -269,12 +479,12 @@ def plot_grade_shares(ds, phase=None, ax=None):
     shares = da.transpose("term", "grade").values
     grades = [int(g) for g in da["grade"].values]
     fig, ax = _axes(ax)
-    terms = da["term"].values
+    terms, xlabel = time_axis(da["term"].values, time)
     ax.stackplot(terms, shares.T, labels=[GRADE_NAMES.get(g, str(g)) for g in grades],
                  colors=[GRADE_COLOURS.get(g, "grey") for g in grades])
     ax.set_ylim(0, 1)
     ax.set_xlim(terms[0], terms[-1])
-    ax.set_xlabel("term")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("share of schools")
     ax.set_title(f"{scenario_label(ds)}: inspection grades" + (f" ({phase})" if phase else ""))
     ax.legend(loc="lower left", fontsize="small")

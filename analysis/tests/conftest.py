@@ -1,4 +1,4 @@
-"""Shared fixtures: small synthetic schoolsim files written once per test session."""
+"""Shared fixtures: small files written by the schoolsim engine, once per test session (engine_files.py)."""
 
 import matplotlib
 
@@ -7,10 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-import fixtures  # noqa: E402
-
-N_SCHOOLS = fixtures.RUN_SCHOOLS
-N_TERMS = fixtures.RUN_TERMS
+from engine_files import EngineFiles  # noqa: E402
 
 
 def pytest_configure(config):
@@ -20,23 +17,8 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def files(tmp_path_factory):
-    """Paths of the synthetic files used across the suite (written once)."""
-    d = tmp_path_factory.mktemp("schoolsim_files")
-    out = {
-        "run_a": fixtures.write_run_file(d / "base.h5", N_SCHOOLS, N_TERMS, seed=1, effect=0.0,
-                                         scenario_name="base"),
-        "run_b": fixtures.write_run_file(d / "funded.h5", N_SCHOOLS, N_TERMS, seed=1, effect=0.2,
-                                         spread=-0.2, scenario_name="funded", grant_per_term=30000.0),
-        "grid": fixtures.write_sweep_file(d / "grid.h5", design="grid", levels=3, replicates=3,
-                                          n_schools=40, n_terms=8, seed=2, failed_runs=(4,)),
-    }
-    for name, effect, spread, grant in (("rep_base", 0.0, 0.0, 20000.0),
-                                        ("rep_funded", 0.2, -0.2, 30000.0)):
-        out[name] = fixtures.write_sweep_file(
-            d / f"{name}.h5", parameters={}, design="replicates", replicates=4, n_schools=40,
-            n_terms=8, seed=3, response=lambda v, p, e=effect, s=spread: (e, s),
-            scenario_name=name, grant_per_term=grant)
-    return out
+    """Engine-written files by key, each written the first time it is used in the session."""
+    return EngineFiles(tmp_path_factory.mktemp("schoolsim_files"))
 
 
 @pytest.fixture(autouse=True)

@@ -1,15 +1,44 @@
 """Loaders: named dimensions, coordinates, attributes, laziness and clear errors."""
 
+import re
+from pathlib import Path
+
 import h5py
 import netCDF4
 import numpy as np
 import pytest
 import xarray as xr
+import yaml
 
-import fixtures
 import schoolsim
+from engine_files import GRID, N_SCHOOLS, N_SECONDARY, N_TERMS, SCENARIOS, run_engine
 
-N_SCHOOLS, N_TERMS = fixtures.RUN_SCHOOLS, fixtures.RUN_TERMS
+LABELS = ("phase", "partnership_type")
+
+
+def fixed_length_labels(source, path):
+    """A copy of an engine file whose label coordinates are fixed-length strings.
+
+    The engine writes variable-length strings; other netCDF-4 writers use fixed-length ones.
+    Each label dataset is rebuilt as fixed-length and reattached where it was attached.
+    """
+    path.write_bytes(Path(source).read_bytes())
+    with h5py.File(path, "a") as f:
+        for label in LABELS:
+            attached = [(ds, i) for ds in f.values() if isinstance(ds, h5py.Dataset) and ds.name != f"/{label}"
+                        for i, dim in enumerate(ds.dims) if any(s.name == f"/{label}" for s in dim.values())]
+            values, attrs = f[label].asstr()[...], dict(f[label].attrs)
+            for ds, i in attached:
+                ds.dims[i].detach_scale(f[label])
+            del f[label]
+            new = f.create_dataset(label, data=np.char.encode(values.astype(str), "utf-8"))
+            new.make_scale(label)
+            for key in ("units", "long_name"):
+                if key in attrs:
+                    new.attrs[key] = attrs[key]
+            for ds, i in attached:
+                ds.dims[i].attach_scale(new)
+    return path
 
 
 def test_fixture_is_netcdf4_with_named_dimensions(files):
@@ -28,15 +57,19 @@ def test_open_run_dimensions_and_school_coordinates(files):
         assert list(ds["phase"].values) == ["primary", "secondary"]
         for name in ("phase_of_school", "la", "x", "y", "disadvantage"):
             assert ds[name].dims == ("school",) and name in ds.coords
-        world = fixtures.make_world(N_SCHOOLS)
-        expected = np.where(world["phase"] == 0, "primary", "secondary")
+        with h5py.File(files["run_a"]) as f:
+            meanings = f["school_phase"].attrs["flag_meanings"].decode().split()
+            expected = np.array(meanings)[f["school_phase"][...]]
+            x = f["school_x"][...]
+        assert meanings == ["primary", "secondary"]
         np.testing.assert_array_equal(ds["phase_of_school"].values, expected)
-        np.testing.assert_array_equal(ds["x"].values, world["x"])
+        assert (ds["phase_of_school"] == "secondary").sum() == N_SECONDARY  # world.n_secondary
+        np.testing.assert_array_equal(ds["x"].values, x)
         assert "school_phase" not in ds.variables
 
 
-def test_fixed_length_label_coordinates_are_decoded(tmp_path):
-    path = fixtures.write_run_file(tmp_path / "fixed.h5", n_schools=20, n_terms=2, fixed_strings=True)
+def test_fixed_length_label_coordinates_are_decoded(files, tmp_path):
+    path = fixed_length_labels(files["run_a"], tmp_path / "fixed.h5")
     with h5py.File(path) as f:
         assert f["phase"].dtype.kind == "S"
     with schoolsim.open_run(path) as ds:
@@ -54,14 +87,16 @@ def test_values_match_the_file(files):
 def test_cf_attributes_and_scenario(files):
     with schoolsim.open_run(files["run_b"]) as ds:
         assert ds.attrs["Conventions"] == "CF-1.8"
-        assert ds.attrs["scenario_name"] == "funded"
-        assert ds.attrs["seed"] == 1
+        assert ds.attrs["scenario_name"] == "pathfinder"
         assert ds["attainment_mean"].attrs["units"] == "pupil_sd"
         assert ds["term"].attrs["units"] == "term"
         assert ds["x"].attrs["units"] == "km"
         spec = schoolsim.scenario(ds)
-        assert spec["name"] == "funded"
-        assert spec["funding"]["base_per_pupil"] == 5000
+        written = yaml.safe_load((SCENARIOS / "pathfinder.yaml").read_text())
+        assert spec["name"] == "pathfinder"
+        assert ds.attrs["seed"] == spec["run"]["seed"]
+        assert spec["programmes"][0]["grant_per_term"] == written["programmes"][0]["grant_per_term"]
+        assert spec["world"]["n_primary"] + spec["world"]["n_secondary"] == N_SCHOOLS
         assert isinstance(ds.attrs["scenario_yaml"], str)
 
 
@@ -69,7 +104,7 @@ def test_dataset_stays_netcdf_serialisable(files, tmp_path):
     with schoolsim.open_run(files["run_a"]) as ds:
         ds.isel(school=slice(0, 5)).to_netcdf(tmp_path / "copy.nc", engine="h5netcdf")
     with xr.open_dataset(tmp_path / "copy.nc", engine="h5netcdf") as back:
-        assert back.attrs["scenario_name"] == "base"
+        assert back.attrs["scenario_name"] == "baseline"
         assert list(back["phase_of_school"].values[:1]) == ["primary"]
 
 
@@ -87,13 +122,11 @@ def test_open_sweep_run_coordinates(files):
         assert ds["school_expertise"].dims == ("run", "term", "school", "domain")
         assert ds.sizes["run"] == 9 * 3
         assert ds["run"].attrs["standard_name"] == "realization"
-        for name in ("replicate", "seed", "run_status", "trust__trust_gain",
-                     "enrolment__lambda_attainment"):
+        for name in ("replicate", "seed", "run_status", "trust__trust_gain", "programmes__0__end"):
             assert name in ds.coords and ds[name].dims == ("run",)
         assert ds["trust__trust_gain"].attrs["sweep_parameter"] == "trust.trust_gain"
         assert schoolsim.sweep_parameters(ds) == {
-            "trust__trust_gain": "trust.trust_gain",
-            "enrolment__lambda_attainment": "enrolment.lambda_attainment"}
+            "trust__trust_gain": "trust.trust_gain", "programmes__0__end": "programmes[0].end"}
         assert ds.attrs["sweep_design"] == "grid"
         assert schoolsim.sweep_spec(ds)["replicates"] == 3
         assert not ds["school_attainment"].variable._in_memory
@@ -101,15 +134,19 @@ def test_open_sweep_run_coordinates(files):
 
 def test_select_runs_and_ok_runs(files):
     with schoolsim.open_sweep(files["grid"]) as ds:
-        assert ds["run_status"].values[4] == 1
-        assert schoolsim.ok_runs(ds).sizes["run"] == 26
-        sel = schoolsim.select_runs(ds, {"trust.trust_gain": 0.05}, enrolment__lambda_attainment=2.5)
+        status = ds["run_status"].values
+        end = ds["programmes__0__end"].values
+        # runs are point-major, replicate-minor, the first parameter varying slowest
+        np.testing.assert_array_equal(end, np.tile(np.repeat(GRID["programmes[0].end"], 3), 3))
+        np.testing.assert_array_equal(status == 1, end < 3)  # an end before the start is invalid
+        assert schoolsim.ok_runs(ds).sizes["run"] == int((status == 0).sum())
+        sel = schoolsim.select_runs(ds, {"trust.trust_gain": 0.05}, programmes__0__end=9)
         assert sel.sizes["run"] == 3
         np.testing.assert_allclose(sel["trust__trust_gain"].values, 0.05)
-        # run 4 (failed) is design point 1, replicate 1: (0.05, 1.25)
-        sel = schoolsim.select_runs(ds, {"trust.trust_gain": 0.05, "enrolment.lambda_attainment": 1.25})
-        assert list(sel["replicate"].values) == [0, 2]
-        assert schoolsim.select_runs(ds, replicate=[0]).sizes["run"] == 9
+        assert list(sel["replicate"].values) == [0, 1, 2]
+        assert schoolsim.select_runs(ds, {"trust.trust_gain": 0.3, "programmes[0].end": 2}).sizes["run"] == 0
+        ok_first = (ds["replicate"].values == 0) & (status == 0)
+        assert schoolsim.select_runs(ds, replicate=[0]).sizes["run"] == int(ok_first.sum())
         with pytest.raises(KeyError, match="not a swept parameter"):
             schoolsim.select_runs(ds, {"trust.nope": 1})
 
@@ -117,7 +154,7 @@ def test_select_runs_and_ok_runs(files):
 def test_run_and_sweep_are_told_apart(files):
     with pytest.raises(ValueError, match="use open_sweep"):
         schoolsim.open_run(files["grid"])
-    with pytest.raises(ValueError, match=r"base\.h5 is not a sweep file"):
+    with pytest.raises(ValueError, match=r"baseline\.h5 is not a sweep file"):
         schoolsim.open_sweep(files["run_a"])
     with schoolsim.open_output(files["grid"]) as ds:
         assert "run" in ds.dims
@@ -160,15 +197,23 @@ def test_non_schoolsim_files_are_rejected(tmp_path):
         schoolsim.open_run(unattached)
 
 
-def test_sharded_sweep_reads_like_one_file(tmp_path, monkeypatch):
-    kwargs = dict(design="grid", levels=2, replicates=2, n_schools=20, n_terms=4, seed=5)
-    whole = fixtures.write_sweep_file(tmp_path / "whole.h5", **kwargs)
-    master, shards = fixtures.write_sharded_sweep(tmp_path / "sharded", n_shards=3, **kwargs)
+def test_sharded_sweep_reads_like_one_file(files, tmp_path, monkeypatch):
+    spec = files["grid"].with_suffix(".yaml")
+    whole = files["grid"]
+    folder = tmp_path / "sharded"
+    parts = [folder / f"part-{k}.h5" for k in range(3)]
+    folder.mkdir()
+    for k, part in enumerate(parts):
+        run_engine("sweep", spec, "--shard", f"{k}/3", "-o", part, failed_runs_allowed=True)
+    master = folder / "sweep.h5"
+    run_engine("merge", *parts, "-o", master, failed_runs_allowed=True)
     monkeypatch.chdir(tmp_path)  # shards resolve relative to the master, not the cwd
     with schoolsim.open_sweep(master) as a, schoolsim.open_sweep(whole) as b:
         for name in ("school_attainment", "attainment_sd", "event_members", "trust__trust_gain"):
             np.testing.assert_array_equal(a[name].values, b[name].values)
         assert len(schoolsim.partnerships(a)) == len(schoolsim.partnerships(b))
-    shards[1].unlink()
-    with pytest.raises(FileNotFoundError, match=r"shard 'shards/shard_1\.h5' of sweep file .*sweep\.h5"):
+    with h5py.File(master) as f:
+        shard = f.attrs["shard_files"].decode().split("\n")[1]
+    (master.parent / shard).unlink()
+    with pytest.raises(FileNotFoundError, match=rf"shard '{re.escape(shard)}' of sweep file .*sweep\.h5"):
         schoolsim.open_sweep(master)

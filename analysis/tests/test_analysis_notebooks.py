@@ -1,4 +1,4 @@
-"""The example notebooks run end to end (with their synthetic fallback and with given files)."""
+"""The example notebooks run end to end: making their own small files with the engine, and with given files."""
 
 import json
 import os
@@ -9,6 +9,8 @@ import nbformat
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
+
+from engine_binary import schoolsim_binary
 
 ANALYSIS = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ANALYSIS / "notebooks").glob("*.ipynb"))
@@ -41,6 +43,7 @@ def kernel_name(tmp_path_factory):
 def execute(path, kernel_name, monkeypatch, env=None):
     for var in INPUT_VARS:
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("SCHOOLSIM_BIN", str(schoolsim_binary()))  # the binary the suite uses
     for var, value in (env or {}).items():
         monkeypatch.setenv(var, str(value))
     path_entries = [str(ANALYSIS), os.environ.get("PYTHONPATH")]
@@ -64,12 +67,22 @@ def test_there_are_worked_examples():
         assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), path.name
 
 
+def text_of(nb):
+    return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_with_synthetic_fallback(path, kernel_name, monkeypatch):
+def test_notebook_makes_its_own_files_with_the_engine(path, kernel_name, monkeypatch):
     nb = execute(path, kernel_name, monkeypatch)
     assert len(outputs(nb, "image/png")) >= 3
-    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    assert "using synthetic demo files" in text
+    assert f"made small demo files with {schoolsim_binary()} in " in text_of(nb)
+    for cell in nb.cells:  # nothing from the test suite
+        assert "tests" not in cell.source and "fixtures" not in cell.source
+
+
+def test_notebooks_name_real_commands_and_parameters():
+    text = "".join(path.read_text() for path in NOTEBOOKS)
+    assert "sweep --replicates" not in text and "enrolment.lambda" not in text
 
 
 def test_compare_notebook_reads_the_given_files(files, kernel_name, monkeypatch):
@@ -78,5 +91,13 @@ def test_compare_notebook_reads_the_given_files(files, kernel_name, monkeypatch)
                                    "SCHOOLSIM_RUN_B": files["rep_funded"]})
     html = "".join(o["data"]["text/html"] for o in outputs(nb, "text/html"))
     assert "rep_funded" in html and "cost_per_gain" in html
-    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    assert "synthetic" not in text
+    assert "demo files" not in text_of(nb)
+
+
+def test_sensitivity_notebook_reads_the_given_files(files, kernel_name, monkeypatch):
+    nb = execute(ANALYSIS / "notebooks" / "sensitivity_trust_competition.ipynb", kernel_name, monkeypatch,
+                 env={"SCHOOLSIM_SWEEP": files["sobol"], "SCHOOLSIM_MORRIS": files["morris"],
+                      "SCHOOLSIM_GRID": files["grid"]})
+    assert "demo files" not in text_of(nb)
+    assert "sobol 80 runs" in text_of(nb)  # the given Saltelli sweep: 8 x (3 + 2) points x 2 replicates
+    assert len(outputs(nb, "image/png")) >= 3

@@ -8,6 +8,7 @@ from matplotlib.collections import LineCollection, PathCollection, PolyCollectio
 from matplotlib.figure import Figure
 
 import schoolsim
+from engine_files import N_SCHOOLS, N_TERMS
 
 
 def assert_png_not_blank(fig, path):
@@ -51,9 +52,14 @@ def test_trajectories_of_one_run(run_a, tmp_path):
     ax = fig.axes[0]
     assert len(ax.lines) == 1 and not polys(ax)
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), run_a["attainment_sd"].values)
-    assert ax.get_xlabel() == "term"
-    assert ax.get_ylabel() == "between-school standard deviation of attainment [pupil_sd]"
-    assert ax.get_legend() is None
+    assert ax.get_xlabel() == "years from the start (3 terms a year)"
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), run_a["term"].values / 3)
+    assert ax.get_ylabel() == "between-school standard deviation of attainment\n(pupil SD)"
+    assert ax.get_title() == "Between-school standard deviation of attainment"
+    assert ax.get_legend() is None  # one run: no band, nothing to explain
+    fig = schoolsim.plot_trajectories(run_a, "attainment_sd", time="terms")
+    assert fig.axes[0].get_xlabel() == "term"
+    np.testing.assert_array_equal(fig.axes[0].lines[0].get_xdata(), run_a["term"].values)
     assert_png_not_blank(fig, tmp_path / "one.png")
 
 
@@ -61,7 +67,8 @@ def test_trajectories_of_several_scenarios(run_a, run_b, replicates, tmp_path):
     fig = schoolsim.plot_trajectories([run_a, run_b, replicates], "attainment_mean")
     ax = fig.axes[0]
     assert len(ax.lines) == 3
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["base", "funded", "rep_base"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "baseline", "pathfinder", "rep_base", "shaded: 95% confidence interval of the\nmean of 4 replicates"]
     assert len(polys(ax)) == 1  # only the sweep has a band
     fig = schoolsim.plot_trajectories([run_a, run_b], "attainment_mean", labels=["A", "B"])
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["A", "B"]
@@ -104,34 +111,32 @@ def test_plots_draw_on_given_axes(run_a):
 
 
 def test_response_surface_is_the_mean_over_replicates(grid, tmp_path):
-    fig = schoolsim.plot_response_surface(grid, "trust.trust_gain", "enrolment.lambda_attainment",
-                                          "attainment_sd")
+    fig = schoolsim.plot_response_surface(grid, "trust.trust_gain", "programmes[0].end", "attainment_sd")
     ax = fig.axes[0]
     (mesh,) = [c for c in ax.collections if isinstance(c, QuadMesh)]
     ok = grid["run_status"].values == 0
-    x, y = grid["trust__trust_gain"].values, grid["enrolment__lambda_attainment"].values
+    x, y = grid["trust__trust_gain"].values, grid["programmes__0__end"].values
     v = grid["attainment_sd"].isel(term=-1).values
-    xs, ys = np.unique(x), np.unique(y)
+    xs, ys = np.unique(x[ok]), np.unique(y[ok])  # the failed level (end 2) is left out
+    assert len(xs) == 3 and len(ys) == 2
     expected = np.array([[v[ok & (x == xi) & (y == yi)].mean() for xi in xs] for yi in ys])
-    np.testing.assert_allclose(np.asarray(mesh.get_array()).reshape(3, 3), expected)
+    np.testing.assert_allclose(np.asarray(mesh.get_array()).reshape(2, 3), expected)
     assert mesh.get_clim() == pytest.approx((expected.min(), expected.max()))
     assert ax.get_xlabel() == "trust.trust_gain"
-    assert ax.get_ylabel() == "enrolment.lambda_attainment"
-    assert fig.axes[1].get_ylabel() == "between-school standard deviation of attainment [pupil_sd]"
-    assert "term 8" in ax.get_title()
+    assert ax.get_ylabel() == "programmes[0].end"
+    assert fig.axes[1].get_ylabel() == "between-school standard deviation of attainment\n(pupil SD)"
+    assert f"term {N_TERMS}" in ax.get_title()
     assert_png_not_blank(fig, tmp_path / "surface.png")
 
 
-def test_response_surface_of_a_scattered_design(tmp_path):
-    import fixtures
-
-    path = fixtures.write_sweep_file(tmp_path / "lhs.h5", design="lhs", n=12, replicates=1,
-                                     n_schools=20, n_terms=3)
-    with schoolsim.open_sweep(path) as ds:
+def test_response_surface_of_a_scattered_design(files, tmp_path):
+    with schoolsim.open_sweep(files["sobol"]) as ds:
         fig = schoolsim.plot_response_surface(ds, "trust__trust_gain",
-                                              "enrolment__lambda_attainment", "der_polarisation")
+                                              "competition__lambda_attainment", "der_polarisation")
         (points,) = [c for c in fig.axes[0].collections if isinstance(c, PathCollection)]
-        assert len(points.get_offsets()) == 12
+        ok = ds["run_status"].values == 0
+        xy = np.stack([ds["trust__trust_gain"].values[ok], ds["competition__lambda_attainment"].values[ok]], axis=1)
+        assert len(points.get_offsets()) == len(np.unique(xy, axis=0)) > 9
         assert_png_not_blank(fig, tmp_path / "lhs.png")
 
 
@@ -155,7 +160,7 @@ def test_distribution_fan_chart(run_a, tmp_path):
 def test_distribution_histogram_at_a_term(grid, tmp_path):
     fig = schoolsim.plot_distribution(grid, term=-1)
     heights = [p.get_height() for p in fig.axes[0].patches]
-    assert sum(heights) == 26 * 40  # ok runs x schools
+    assert sum(heights) == (grid["run_status"].values == 0).sum() * N_SCHOOLS  # ok runs x schools
     assert fig.axes[0].get_ylabel() == "schools x runs"
     assert_png_not_blank(fig, tmp_path / "hist.png")
 
@@ -179,18 +184,19 @@ def test_map_colours_schools_and_links_partnerships(run_a, tmp_path):
     assert sum(len(c.get_segments()) for c in links) == n_segments
     counts = [int(t.get_text().split("(")[1].rstrip(")")) for t in ax.get_legend().get_texts()]
     assert sum(counts) == n_active
-    assert ax.get_xlabel() == "school easting [km]"
+    assert ax.get_xlabel() == f"{run_a['x'].attrs['long_name']} (km)"
     assert_png_not_blank(fig, tmp_path / "map.png")
 
 
 def test_map_without_links_and_for_a_sweep_run(grid, files):
-    fig = schoolsim.plot_map(grid, term=-1, partnerships=False)
+    run = 3  # runs 0-2 failed (programme end before its start)
+    fig = schoolsim.plot_map(grid, term=-1, partnerships=False, run=run)
     assert not [c for c in fig.axes[0].collections if isinstance(c, LineCollection)]
     events = schoolsim.partnerships(files["grid"])
-    fig = schoolsim.plot_map(grid, term=3, run=2, partnerships=events)
+    fig = schoolsim.plot_map(grid, term=3, run=run, partnerships=events)
     links = [c for c in fig.axes[0].collections if isinstance(c, LineCollection)]
-    assert sum(len(c.get_segments()) for c in links) == _expected_segments(events, 3, run=2)[0]
-    assert fig.axes[0].get_title().endswith("term 3, run 2")
+    assert sum(len(c.get_segments()) for c in links) == _expected_segments(events, 3, run=run)[0] > 0
+    assert fig.axes[0].get_title().endswith("term 3, run 3")
 
 
 def test_grade_shares_stack_to_one(run_a, grid, tmp_path):

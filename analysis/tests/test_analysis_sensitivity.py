@@ -5,7 +5,6 @@ import math
 import numpy as np
 import pytest
 
-import fixtures
 import schoolsim
 from schoolsim.sensitivity import (morris_effects, morris_from_sweep, morris_sample,
                                    saltelli_sample, sensitivity_from_sweep, sobol_from_sweep,
@@ -105,50 +104,72 @@ def test_morris_rejects_non_trajectories():
 # --------------------------------------------------------------------------- sweeps
 
 
-@pytest.fixture(scope="module")
-def saltelli_sweep(tmp_path_factory):
-    path = tmp_path_factory.mktemp("sal") / "saltelli.h5"
-    # design point (block AB_0, index 5) fails in both replicates
-    runs_per_block = 32 * 2
-    failed = (2 * runs_per_block + 5 * 2, 2 * runs_per_block + 5 * 2 + 1, 7)
-    return fixtures.write_sweep_file(path, design="saltelli", n=32, replicates=2, n_schools=30,
-                                     n_terms=4, seed=6, failed_runs=failed)
+def _last(ds, metric):
+    """The metric at the last term of every run, NaN for failed runs, and the ok mask."""
+    ok = ds["run_status"].values == 0
+    y = ds[metric].isel(term=-1).values.astype(float)
+    return np.where(ok, y, np.nan), ok
 
 
-def test_sobol_from_sweep_matches_the_array_estimator(saltelli_sweep):
-    with schoolsim.open_sweep(saltelli_sweep) as ds:
+def test_sobol_from_sweep_matches_the_array_estimator(files):
+    with schoolsim.open_sweep(files["sobol"]) as ds:
         res = sobol_from_sweep(ds, "attainment_mean", n_boot=200, seed=3)
-        assert res.attrs["dropped"] == 1
-        ok = ds["run_status"].values == 0
-        y = ds["attainment_mean"].isel(term=-1).values
+        y, ok = _last(ds, "attainment_mean")
         block, index = ds["saltelli_block"].values, ds["saltelli_index"].values
-    keep = np.setdiff1d(np.arange(32), [5])
-    means = np.array([[np.mean(y[ok & (block == b) & (index == i)]) for i in keep] for b in range(4)])
-    expected = sobol_indices(means[0], means[1], means[2:], n_boot=200, seed=3,
-                             names=["trust.trust_gain", "enrolment.lambda_attainment"])
-    assert list(res.index) == list(expected.index)
+        names = list(schoolsim.sweep_parameters(ds).values())
+        first = ds["programmes__0__end"].values[block == 0]
+    k, n = len(names), index.max() + 1
+    assert np.bincount(block).tolist() == [n * 2] * (k + 2)  # n base points x 2 replicates per block
+    # a base point is dropped when a design point of it failed in every replicate
+    failed = np.unique(index[~ok])
+    assert res.attrs["dropped"] == len(failed) > 0 and (first < 3).any()
+    keep = np.setdiff1d(np.arange(n), failed)
+    means = np.array([[np.nanmean(y[(block == b) & (index == i)]) for i in keep] for b in range(k + 2)])
+    expected = sobol_indices(means[0], means[1], means[2:], n_boot=200, seed=3, names=names)
+    assert list(res.index) == names == ["trust.trust_gain", "competition.lambda_attainment", "programmes[0].end"]
     np.testing.assert_allclose(res.values, expected.values, rtol=1e-12)
+    assert res.attrs["n"] == len(keep)
 
 
-def test_sobol_from_sweep_recovers_the_toy_response(saltelli_sweep):
-    # attainment_mean at the last term = constant + 0.3 u0 - 0.1 u1 (see fixtures)
-    with schoolsim.open_sweep(saltelli_sweep) as ds:
-        res = sensitivity_from_sweep(ds, "attainment_mean", n_boot=300, seed=0)
-    expected = np.array([0.09, 0.01]) / 0.10
-    for col in ("S1", "ST"):
-        assert (np.abs(res[col].values - expected) <= N_SIGMA * res[f"{col}_se"].values + 1e-6).all()
+def test_sobol_of_a_selected_metric_equals_the_selection_estimated(files):
+    with schoolsim.open_sweep(files["sobol"]) as ds:
+        secondary = ds["attainment_sd_by_phase"].sel(phase="secondary")
+        res = sobol_from_sweep(ds, secondary, n_boot=100, seed=1)
+        assert sensitivity_from_sweep(ds, secondary, n_boot=100, seed=1).equals(res)
+        alone = ds.assign(only_secondary=secondary)
+        assert sobol_from_sweep(alone, "only_secondary", n_boot=100, seed=1).equals(res)
+        other = sobol_from_sweep(ds, ds["attainment_sd_by_phase"].sel(phase="primary"), n_boot=100, seed=1)
+    assert not np.allclose(other["ST"].values, res["ST"].values)
 
 
-def test_morris_from_sweep_is_exact_on_the_toy_response(tmp_path):
-    path = fixtures.write_sweep_file(tmp_path / "morris.h5", design="morris", n=5, levels=4,
-                                     replicates=2, n_schools=30, n_terms=4, seed=8)
-    with schoolsim.open_sweep(path) as ds:
+def test_morris_from_sweep_equals_elementary_effects_by_hand(files):
+    with schoolsim.open_sweep(files["morris"]) as ds:
         res = morris_from_sweep(ds, ds["attainment_mean"])
-        assert list(res.index) == ["trust.trust_gain", "enrolment.lambda_attainment"]
-        # stored attainment is float32, so exact up to its rounding
-        np.testing.assert_allclose(res["mu"], [0.3, -0.1], atol=1e-6)
-        np.testing.assert_allclose(res["mu_star"], [0.3, 0.1], atol=1e-6)
         assert sensitivity_from_sweep(ds, "attainment_mean").equals(res)
+        y, ok = _last(ds, "attainment_mean")
+        trajectory, step = ds["morris_trajectory"].values, ds["morris_step"].values
+        variables = list(schoolsim.sweep_parameters(ds))
+        x = np.stack([ds[v].values for v in variables], axis=1).astype(float)
+        span = np.array([ds[v].attrs["valid_max"] - ds[v].attrs["valid_min"] for v in variables])
+        names = [ds[v].attrs["sweep_parameter"] for v in variables]
+    assert list(res.index) == names
+    effects = {i: [] for i in range(len(names))}
+    for t in np.unique(trajectory):
+        for s in range(1, step[trajectory == t].max() + 1):
+            now, before = (trajectory == t) & (step == s), (trajectory == t) & (step == s - 1)
+            dx = x[now][0] - x[before][0]
+            (moved,) = np.flatnonzero(dx)  # each step of the engine's design moves one parameter
+            if ok[now].any() and ok[before].any():
+                dy = np.nanmean(y[now]) - np.nanmean(y[before])
+                effects[moved].append(dy / (dx[moved] / span[moved]))
+    assert sum(map(len, effects.values())) < len(np.unique(trajectory)) * len(names)  # failed points skipped
+    for i, name in enumerate(names):
+        e = np.array(effects[i])
+        row = res.loc[name]
+        assert row["n_effects"] == len(e) > 1
+        assert row["mu"] == pytest.approx(e.mean(), rel=1e-9, abs=1e-15)
+        assert row["mu_star"] == pytest.approx(np.abs(e).mean(), rel=1e-9, abs=1e-15)
+        assert row["sigma"] == pytest.approx(e.std(ddof=1), rel=1e-9, abs=1e-15)
 
 
 def test_sweep_helpers_explain_wrong_input(files):
@@ -159,9 +180,6 @@ def test_sweep_helpers_explain_wrong_input(files):
             morris_from_sweep(ds, "attainment_sd")
         with pytest.raises(ValueError, match="carries no"):
             sensitivity_from_sweep(ds, "attainment_sd")
-    with schoolsim.open_sweep(saltelli_path := fixtures.write_sweep_file(
-            files["grid"].parent / "tiny_sal.h5", design="saltelli", n=4, replicates=1,
-            n_schools=20, n_terms=2)) as ds:
+    with schoolsim.open_sweep(files["sobol"]) as ds:
         with pytest.raises(ValueError, match=r"select or reduce \['phase'\]"):
             sobol_from_sweep(ds, "attainment_sd_by_phase")
-    assert saltelli_path.exists()

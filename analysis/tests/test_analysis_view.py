@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import schoolsim
+from engine_files import N_PRIMARY, WORLD, write_run
 from schoolsim.__main__ import main
 from schoolsim.links import LINK_CATEGORIES, link_category, memberships_by_term
 from schoolsim.view import view_payload, write_view
@@ -87,22 +88,19 @@ def test_page_is_self_contained_and_reproducible(files, tmp_path):
     plotly = gzip.decompress(base64.b64decode(blocks["plotly-js"])).decode("utf-8")
     assert "plotly.js" in plotly[:2000]
     payload = json.loads(gzip.decompress(base64.b64decode(blocks["view-data"])))
-    assert payload["mode"] == "single" and payload["runs"][0]["label"] == "base"
+    assert payload["mode"] == "single" and payload["runs"][0]["label"] == "baseline"
     assert sorted(tmp_path.iterdir()) == [tmp_path / "a.html", tmp_path / "b.html"]  # no temporary left
 
 
 def test_two_runs_of_one_world_side_by_side_or_as_difference(files):
     side, _ = view_payload([files["run_a"], files["run_b"]])
     diff, _ = view_payload([files["run_a"], files["run_b"]], diff=True, labels=["A", "B"])
-    assert side["mode"] == "side" and [r["label"] for r in side["runs"]] == ["base", "funded"]
+    assert side["mode"] == "side" and [r["label"] for r in side["runs"]] == ["baseline", "pathfinder"]
     assert diff["mode"] == "diff" and [r["label"] for r in diff["runs"]] == ["A", "B"]
 
 
 def test_runs_of_different_worlds_are_refused(files, tmp_path):
-    other = tmp_path / "other.h5"
-    import fixtures
-
-    fixtures.write_run_file(other, n_schools=fixtures.RUN_SCHOOLS + 1, seed=1, scenario_name="other")
+    other = write_run(tmp_path / "other.h5", "baseline", dict(WORLD, **{"world.n_primary": N_PRIMARY + 1}))
     with pytest.raises(ValueError, match="different worlds"):
         view_payload([files["run_a"], other])
 

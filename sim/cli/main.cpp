@@ -131,7 +131,9 @@ int main(int argc, char** argv) {
   const schoolsim::cli::EvaluateCommand evaluate(app);
   const schoolsim::cli::MergeCommand merge(app);
   const schoolsim::cli::InfoCommand info(app);
-  const schoolsim::cli::ViewCommand view(app);
+  const schoolsim::cli::PythonCommand view(app, "view", "Interactive HTML map of a run or two");
+  const schoolsim::cli::PythonCommand compare(app, "compare", "Differences between scenarios with confidence intervals");
+  const schoolsim::cli::PythonCommand export_table(app, "export", "A run or sweep file as a tidy long CSV table");
 
   // CLI11 says only "A subcommand is required" for a misspelt command: name it and the commands.
   if (argc > 1 && argv[1][0] != '-') {
@@ -153,6 +155,8 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitInputError;
   }
+  if (compare.selected()) return compare.run();
+  if (export_table.selected()) return export_table.run();
   if (sweep.selected()) return sweep.run(command_line(argc, argv));
   if (world_commands.selected()) return world_commands.run(command_line(argc, argv));
   if (calibrate.selected()) return calibrate.run(command_line(argc, argv));

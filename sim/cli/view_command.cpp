@@ -32,16 +32,17 @@ fs::path analysis_dir() {
 
 }  // namespace
 
-ViewCommand::ViewCommand(CLI::App& app) {
-  command_ = app.add_subcommand("view", "Interactive HTML map of a run or two (python -m schoolsim view; -h for options)");
+PythonCommand::PythonCommand(CLI::App& app, const std::string& name, const std::string& description)
+    : name_(name) {
+  command_ = app.add_subcommand(name, description + " (python -m schoolsim " + name + "; -h for options)");
   // Every argument, -h included, goes to the Python command unparsed.
   command_->prefix_command();
   command_->set_help_flag();
 }
 
-bool ViewCommand::selected() const { return command_->parsed(); }
+bool PythonCommand::selected() const { return command_->parsed(); }
 
-int ViewCommand::run() const {
+int PythonCommand::run() const {
   const char* python_env = std::getenv("SCHOOLSIM_PYTHON");
   const std::string python = python_env && *python_env ? python_env : "/usr/bin/python3";
   if (const fs::path dir = analysis_dir(); !dir.empty()) {
@@ -49,13 +50,13 @@ int ViewCommand::run() const {
     const std::string path = dir.string() + (old && *old ? ":" + std::string(old) : "");
     setenv("PYTHONPATH", path.c_str(), 1);
   }
-  std::vector<std::string> args = {python, "-m", "schoolsim", "view"};
+  std::vector<std::string> args = {python, "-m", "schoolsim", name_};
   for (const std::string& a : command_->remaining()) args.push_back(a);
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   execv(python.c_str(), argv.data());
-  std::cerr << "schoolsim view: cannot run " << python << ": " << std::strerror(errno)
+  std::cerr << "schoolsim " << name_ << ": cannot run " << python << ": " << std::strerror(errno)
             << " (set SCHOOLSIM_PYTHON to a Python 3 with the schoolsim package's dependencies)\n";
   return kRuntimeError;
 }

@@ -1,8 +1,10 @@
 #pragma once
-// `schoolsim view RUN.h5 [B.h5] -o view.html [options]`: the interactive HTML map of a run,
-// made by the Python package (`python -m schoolsim view`, analysis/schoolsim/view.py). This
-// command only finds the package and runs it with every argument unchanged; `schoolsim view -h`
-// prints the Python command's help.
+// Commands made by the Python package, forwarded unchanged: `schoolsim view RUN.h5 [B.h5] -o
+// view.html [options]` (the interactive HTML map of a run, analysis/schoolsim/view.py),
+// `schoolsim compare A.h5 B.h5 ...` (differences with confidence intervals, compare.py) and
+// `schoolsim export X.h5 --csv out.csv` (a tidy long table, export.py). Each command only finds
+// the package and runs `python -m schoolsim <command>` with every argument unchanged;
+// `schoolsim <command> -h` prints the Python command's help.
 //
 // The package is found in $SCHOOLSIM_ANALYSIS_DIR, else in the `analysis/` folder of the source
 // tree the binary was built in (build/<preset>/schoolsim -> ../../analysis); without either, the
@@ -12,14 +14,16 @@
 // interpreter cannot be started.
 #include <CLI/CLI.hpp>
 
+#include <string>
+
 namespace schoolsim::cli {
 
-class ViewCommand {
+class PythonCommand {
  public:
-  /// Registers `view` on `app`.
-  explicit ViewCommand(CLI::App& app);
-  ViewCommand(const ViewCommand&) = delete;
-  ViewCommand& operator=(const ViewCommand&) = delete;
+  /// Registers the command `name` (view, compare, export) on `app`.
+  PythonCommand(CLI::App& app, const std::string& name, const std::string& description);
+  PythonCommand(const PythonCommand&) = delete;
+  PythonCommand& operator=(const PythonCommand&) = delete;
 
   bool selected() const;
   /// Replaces this process by the Python command; returns only if that fails.
@@ -27,6 +31,7 @@ class ViewCommand {
 
  private:
   CLI::App* command_ = nullptr;
+  std::string name_;
 };
 
 }  // namespace schoolsim::cli

@@ -3,13 +3,11 @@
 Imported by tests/python/conftest.py (fixtures) and by test modules (constants).
 """
 
-import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from engine_binary import REPO, schoolsim_binary  # noqa: F401 - re-exported for the test modules
 
 # A small world and a short horizon: enough for every mechanism, fast enough for CI.
 SMALL_WORLD = [
@@ -18,14 +16,6 @@ SMALL_WORLD = [
     "--set", "world.n_las=5",
     "--set", "run.terms=9",
 ]
-
-
-def schoolsim_binary():
-    """The engine binary: $SCHOOLSIM_BIN, else the CI build."""
-    path = Path(os.environ.get("SCHOOLSIM_BIN", REPO / "build" / "ci" / "schoolsim"))
-    if not path.is_file():
-        pytest.fail(f"schoolsim binary not found at {path}: build it or set SCHOOLSIM_BIN")
-    return path
 
 
 @pytest.fixture(scope="session")

@@ -19,9 +19,10 @@ import h5py
 import numpy as np
 import pytest
 
+from engine_binary import binary_path
 from engine_support import REPO
 
-BIN = Path(os.environ.get("SCHOOLSIM_BIN", REPO / "build" / "ci" / "schoolsim"))
+BIN = binary_path()
 SCENARIOS = REPO / "scenarios"
 BASELINE = SCENARIOS / "baseline.yaml"
 REGISTER = SCENARIOS / "worlds" / "fixture_register.csv"

@@ -24,9 +24,10 @@ import h5py
 import numpy as np
 import pytest
 
+from engine_binary import binary_path
 from engine_support import REPO
 
-BIN = Path(os.environ.get("SCHOOLSIM_BIN", REPO / "build" / "ci" / "schoolsim"))
+BIN = binary_path()
 SCENARIOS = REPO / "scenarios"
 REGISTER = SCENARIOS / "worlds" / "fixture_register.csv"
 TARGETS = SCENARIOS / "targets" / "stylised_facts.yaml"

@@ -18,9 +18,10 @@ from pathlib import Path
 import h5py
 import pytest
 
+from engine_binary import binary_path
 from engine_support import REPO
 
-BIN = Path(os.environ.get("SCHOOLSIM_BIN", REPO / "build" / "ci" / "schoolsim"))
+BIN = binary_path()
 BASELINE = REPO / "scenarios" / "baseline.yaml"
 REGISTER = REPO / "scenarios" / "worlds" / "fixture_register.csv"
 WORLD = ["--set", "world.n_primary=2000", "--set", "world.n_secondary=400", "--set", "run.terms=10"]
