@@ -19,7 +19,7 @@
 #include "sim/cli/output_path.hpp"
 #include "sim/cli/stop_signal.hpp"
 #include "sim/cli/sweep_command.hpp"
-#include "sim/cli/view_command.hpp"
+#include "sim/cli/python_command.hpp"
 #include "sim/cli/world_commands.hpp"
 #include "sim/config/input_text.hpp"
 #include "sim/config/scenario_yaml.hpp"

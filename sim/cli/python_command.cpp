@@ -1,4 +1,4 @@
-#include "sim/cli/view_command.hpp"
+#include "sim/cli/python_command.hpp"
 
 #include <unistd.h>
 
@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/errors.hpp"
+
 namespace schoolsim::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr int kRuntimeError = 1;
 
 /// The folder holding the `schoolsim` Python package, or empty if it is not found.
 fs::path analysis_dir() {
@@ -58,7 +58,7 @@ int PythonCommand::run() const {
   execv(python.c_str(), argv.data());
   std::cerr << "schoolsim " << name_ << ": cannot run " << python << ": " << std::strerror(errno)
             << " (set SCHOOLSIM_PYTHON to a Python 3 with the schoolsim package's dependencies)\n";
-  return kRuntimeError;
+  return kExitRuntimeError;
 }
 
 }  // namespace schoolsim::cli
