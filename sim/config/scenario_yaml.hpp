@@ -32,6 +32,10 @@ inline constexpr std::size_t kMaxLaEntriesTotal = 100000; ///< LA indices in all
 /// applies `--set key.path=value` overrides in order, and validates the result.
 Scenario load_scenario_file(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
 
+/// The scenario of a file (defaults, `extends:` and the file) without overrides and not yet
+/// validated: what `--set` assignments apply to.
+Scenario read_scenario_file(const std::filesystem::path& path);
+
 /// The same for YAML text; `source` names it in error messages.
 Scenario load_scenario_text(const std::string& yaml, const std::string& source,
                             const std::vector<std::string>& overrides = {});
