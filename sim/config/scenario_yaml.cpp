@@ -559,6 +559,22 @@ void validate(const Scenario& s, const std::string& source) {
   if (!problems.empty()) throw ConfigError(problems);
 }
 
+std::vector<std::string> warnings(const Scenario& s) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < s.programmes.size(); ++i) {
+    const Programme& p = s.programmes[i];
+    const std::string who = "programmes[" + std::to_string(i) + "] (" + p.name + "): ";
+    if (p.start > s.run.terms)
+      out.push_back(who + "starts in term " + std::to_string(p.start) + ", after the run's last term (run.terms = " +
+                    std::to_string(s.run.terms) + "): it does nothing in this run");
+    // The rule of models/funding.cpp programme_can_pay: a whole grant or nothing.
+    if (p.grant_per_term <= 0 || p.budget < p.grant_per_term)
+      out.push_back(who + "has no money (budget " + format_real(p.budget) + ", grant_per_term " +
+                    format_real(p.grant_per_term) + "): without a whole grant a programme does nothing (MODEL.md 7.1)");
+  }
+  return out;
+}
+
 Scenario load_scenario_file(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
   Scenario s = default_scenario();
   load_file_into(path, s, 0);

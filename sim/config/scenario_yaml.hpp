@@ -48,6 +48,11 @@ void apply_override(Scenario& scenario, const std::string& assignment);
 /// Throws ConfigError listing every problem.
 void validate(const Scenario& scenario, const std::string& source = "scenario");
 
+/// What is valid but probably not meant, one line each (no "warning:" prefix): a programme
+/// that never starts within run.terms, or that has no money (budget below one grant, or a
+/// grant of 0: it does nothing, MODEL.md 7.1). `schoolsim validate` and `run` print them.
+std::vector<std::string> warnings(const Scenario& scenario);
+
 /// The fully resolved scenario (every parameter, defaults included) as YAML that loads back
 /// to the same scenario.
 std::string to_yaml(const Scenario& scenario);

@@ -59,3 +59,24 @@ def test_families_form_only_when_the_budget_pays_each_its_first_grant(tmp_path, 
     assert counts[0] == 0
     assert counts[20000] == 0, "one grant cannot pay every family its first grant"
     assert counts[1e9] > 1
+
+
+def test_spending_events_and_one_warning_line_each(tmp_path, schoolsim):
+    programmes = ("[{name: challenge, region: north, start: 2, end: 10, budget: 3.0e6, families: true}, "
+                  "{name: pairs, start: 2, end: 11, close_at: 8, budget: 1.0e6}, {name: broke, budget: 0}]")
+    out = tmp_path / "p.h5"
+    result = schoolsim("run", scenario(tmp_path, "p", programmes), "-o", out, *SMALL_WORLD,
+                       "--set", "run.terms=12", check=True)
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("schoolsim: warning: ")]
+    assert len([w for w in warnings if "programmes[2] (broke): has no money" in w]) == 1
+    assert len([w for w in warnings if "programme challenge ran out of budget in term" in w]) == 1
+    assert len([w for w in warnings if "programme pairs closed early in term 8" in w]) == 1
+    assert len(warnings) == 3, warnings
+    v = variables(out)
+    assert [n.decode() for n in v["programme"]] == ["challenge", "pairs", "broke"]
+    spending = v["programme_spending"]
+    assert spending.shape == (13, 3)
+    assert spending.sum() == v["money_spent"][-1]
+    assert spending[:, 0].sum() == 3.0e6 and spending[:, 2].sum() == 0
+    assert list(v["programme_event_kind"]) == [0, 1] and list(v["programme_event_programme"]) == [0, 1]
+    assert v["programme_event_spent"][0] == 3.0e6
