@@ -208,7 +208,7 @@ void form_brokered(Context& c) {
     const Programme& prog = s.programmes[k];
     // A pair formed in the last funded term would never receive a grant: brokers stop before it.
     if (c.term < prog.start || c.term >= programme_last_funded_term(prog)) continue;
-    if (st.programme_spent[k] + prog.grant_per_term > prog.budget) continue;
+    if (!programme_can_pay(prog, st.programme_spent[k])) continue;
     const BrokerStrategy strategy = bp.strategy == BrokerStrategy::None ? BrokerStrategy::Greedy : bp.strategy;
     for (int l = 0; l < w.n_las; ++l) {
       bool in_region = prog.region.empty();

@@ -15,6 +15,11 @@ double funding_multiplier(const Scenario& s, int term) {
 
 int programme_last_funded_term(const Programme& p) { return p.close_at > 0 ? std::min(p.end, p.close_at - 1) : p.end; }
 
+bool programme_can_pay(const Programme& p, double spent, int grants) {
+  // A grant of 0 is no money either: it would make "funded" partnerships that get nothing.
+  return p.grant_per_term > 0 && spent + grants * p.grant_per_term <= p.budget;
+}
+
 bool in_programme_region(const Scenario& s, const World& w, const Programme& p, int i) {
   if (p.region.empty()) return true;
   const auto& las = s.world.regions.at(p.region);
@@ -36,8 +41,8 @@ void pay_funding(Context& c) {
     if (c.term <= p.start_term) continue;  // first grant in the term after forming
     const Programme& prog = s.programmes[p.programme];
     double& spent = st.programme_spent[p.programme];
-    const bool pays = c.term <= p.grant_until && c.term <= programme_last_funded_term(prog) &&
-                      spent + prog.grant_per_term <= prog.budget;
+    const bool pays =
+        c.term <= p.grant_until && c.term <= programme_last_funded_term(prog) && programme_can_pay(prog, spent);
     if (!pays) {
       p.funded = false;
       p.sustain_test_due = true;

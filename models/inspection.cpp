@@ -21,7 +21,8 @@ void inspect(Context& c) {
   // Programme reinspection: region schools not inspected since the programme started.
   std::vector<char> reinspect(c.w.n, false);
   for (const auto& prog : s.programmes) {
-    if (!prog.reinspect || c.term != programme_last_funded_term(prog)) continue;
+    // A programme without money for one grant does nothing at all (MODEL.md 7.1).
+    if (!prog.reinspect || c.term != programme_last_funded_term(prog) || !programme_can_pay(prog, 0.0)) continue;
     for (int i = 0; i < c.w.n; ++i)
       if (in_programme_region(s, c.w, prog, i) && st.last_inspected[i] < prog.start) reinspect[i] = true;
   }

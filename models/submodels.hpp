@@ -24,6 +24,9 @@ double funding_multiplier(const Scenario& s, int term);
 double labour_tightness(const Scenario& s, int term);
 /// The last term a programme pays grants (its end, or the term before early closure).
 int programme_last_funded_term(const Programme& p);
+/// Whether programme `p`, having spent `spent`, can pay `grants` more grants (MODEL.md 7.1:
+/// no money, no programme: nothing funded forms or is paid without a whole grant for it).
+bool programme_can_pay(const Programme& p, double spent, int grants = 1);
 /// Whether school `i` lies in programme `p`'s region.
 bool in_programme_region(const Scenario& s, const World& w, const Programme& p, int i);
 /// Grade for an attainment value against a phase's fixed thresholds.

@@ -56,6 +56,7 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets) {
 int run_command(const std::string& scenario_path, const std::vector<std::string>& sets, const std::string& out,
                 bool force, int threads, bool quiet, const std::string& history, const std::string& memory_limit) {
   Scenario s = load(scenario_path, sets);
+  for (const auto& w : config::warnings(s)) std::fprintf(stderr, "schoolsim: warning: %s\n", w.c_str());
   if (const std::string problem = cli::output_is_input_problem(out, cli::scenario_input_files(scenario_path, s));
       !problem.empty())
     throw InputError(problem);
@@ -85,6 +86,8 @@ int run_command(const std::string& scenario_path, const std::vector<std::string>
   const run::RunOutcome outcome =
       run::drive(run::describe(s), world, {&recorder, &progress}, [] { return cli::StopSignal::requested(); });
   if (outcome.stopped) return interrupted();
+  for (const auto& e : recorder.programmes.events)  // one line each (docs/output_format.md "Programmes")
+    std::fprintf(stderr, "schoolsim: warning: %s\n", describe(e, s).c_str());
   if (!io::write_run_file(out, force, s, world, recorder, outcome.final_state, io::Provenance{history},
                           [] { return !cli::StopSignal::requested(); }))
     return interrupted();
@@ -166,7 +169,11 @@ int main(int argc, char** argv) {
   if (view.selected()) return view.run();
   return cli::run_reporting_errors([&] {
     if (*run) return run_command(scenario_path, sets, out, force, threads, quiet, command_line(argc, argv), memory_limit);
-    if (*validate) std::cout << config::to_yaml(load(scenario_path, sets));
+    if (*validate) {
+      const Scenario s = load(scenario_path, sets);
+      for (const auto& w : config::warnings(s)) std::cerr << "schoolsim: warning: " << w << "\n";
+      std::cout << config::to_yaml(s);
+    }
     if (*params) std::cout << config::parameters_markdown();
     return kExitOk;
   });

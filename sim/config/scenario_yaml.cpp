@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "sim/config/input_text.hpp"
+#include "sim/config/key_path.hpp"
 #include "sim/config/param_table.hpp"
 #include "sim/config/yaml_parse_error.hpp"
 #include "sim/config/bounded_read.hpp"
@@ -495,21 +496,37 @@ void apply_override(Scenario& s, const std::string& assignment) {
   if (eq == std::string::npos || eq == 0)
     throw ConfigError({source + ": expected KEY.PATH=VALUE, e.g. brokering.slots_per_term=5"});
   const std::string key = assignment.substr(0, eq);
+  KeyPath path;
+  if (const std::string why = parse_key_path(key, path); !why.empty()) throw ConfigError({source + ": " + why});
   YAML::Node value = parse_yaml(assignment.substr(eq + 1), source);
   // Build {a: {b: {c: value}}} and walk it like a file, so --set accepts exactly what YAML does.
-  std::vector<std::string> parts;
-  std::stringstream ss(key);
-  for (std::string part; std::getline(ss, part, '.');) {
-    if (part.empty()) throw ConfigError({source + ": empty name in key '" + key + "'"});
-    parts.push_back(part);
-  }
-  YAML::Node doc = value;
-  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-    YAML::Node parent(YAML::NodeType::Map);
-    parent[*it] = doc;
-    doc = parent;
-  }
-  apply_document(doc, s, source);
+  auto nest = [](const std::string& dotted, YAML::Node doc) {
+    std::vector<std::string> parts;
+    std::stringstream ss(dotted);
+    for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
+    for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+      YAML::Node parent(YAML::NodeType::Map);
+      parent[*it] = doc;
+      doc = parent;
+    }
+    return doc;
+  };
+  if (!path.entry()) return apply_document(nest(key, value), s, source);
+  // One field of one list entry: walked against the entry's table, named as written.
+  EntryKey entry;
+  if (const std::string why = resolve_entry(path, s, entry); !why.empty())
+    throw ConfigError({source + ": " + key + ": " + why});
+  Walker w(source);
+  const std::string shown = path.list + "[" + path.selector + "]";
+  const YAML::Node doc = nest(path.field, value);
+  if (path.list == "programmes")
+    apply_map<Programme>(doc, shown, "", s.programmes[entry.index], programme_parameters(), {}, w, nullptr);
+  else if (path.list == "funding.changes")
+    apply_map<FundingChange>(doc, shown, "", s.funding.changes[entry.index], funding_change_parameters(), {}, w, nullptr);
+  else
+    apply_map<LabourChange>(doc, shown, "", s.practice.labour_changes[entry.index], labour_change_parameters(), {}, w,
+                            nullptr);
+  if (!w.empty()) throw ConfigError(w.problems());
 }
 
 void validate(const Scenario& s, const std::string& source) {
@@ -542,11 +559,33 @@ void validate(const Scenario& s, const std::string& source) {
   if (!problems.empty()) throw ConfigError(problems);
 }
 
+std::vector<std::string> warnings(const Scenario& s) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < s.programmes.size(); ++i) {
+    const Programme& p = s.programmes[i];
+    const std::string who = "programmes[" + std::to_string(i) + "] (" + p.name + "): ";
+    if (p.start > s.run.terms)
+      out.push_back(who + "starts in term " + std::to_string(p.start) + ", after the run's last term (run.terms = " +
+                    std::to_string(s.run.terms) + "): it does nothing in this run");
+    // The rule of models/funding.cpp programme_can_pay: a whole grant or nothing.
+    if (p.grant_per_term <= 0 || p.budget < p.grant_per_term)
+      out.push_back(who + "has no money (budget " + format_real(p.budget) + ", grant_per_term " +
+                    format_real(p.grant_per_term) + "): without a whole grant a programme does nothing (MODEL.md 7.1)");
+  }
+  return out;
+}
+
 Scenario load_scenario_file(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
   Scenario s = default_scenario();
   load_file_into(path, s, 0);
   apply_overrides(s, overrides);
   validate(s, path.string());
+  return s;
+}
+
+Scenario read_scenario_file(const std::filesystem::path& path) {
+  Scenario s = default_scenario();
+  load_file_into(path, s, 0);
   return s;
 }
 
@@ -597,7 +636,9 @@ std::string parameters_markdown() {
   table(scenario_parameters(), "");
   md << "\n## `world.regions`\n\nA mapping of region names to lists of LA indices, e.g. "
         "`greater_manchester: [0, 1, 2]`. Programmes name a region.\n";
-  md << "\n## `programmes` (a list; each entry has these keys)\n\n";
+  md << "\n## `programmes` (a list; each entry has these keys)\n\n"
+        "One field of one entry is addressed by index or by name, in `--set` and sweeps: "
+        "`programmes[0].budget`, `programmes[city_challenge].budget` (docs/sweeps.md, \"Key paths\").\n\n";
   table(programme_parameters(), "");
   md << "\n## `funding.changes` (a list; each entry has these keys)\n\n";
   table(funding_change_parameters(), "");

@@ -33,6 +33,10 @@ inline constexpr std::size_t kMaxLaEntriesTotal = 100000; ///< LA indices in all
 /// applies `--set key.path=value` overrides in order, and validates the result.
 Scenario load_scenario_file(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
 
+/// The scenario of a file (defaults, `extends:` and the file) without overrides and not yet
+/// validated: what `--set` assignments apply to.
+Scenario read_scenario_file(const std::filesystem::path& path);
+
 /// The same for YAML text; `source` names it in error messages.
 Scenario load_scenario_text(const std::string& yaml, const std::string& source,
                             const std::vector<std::string>& overrides = {});
@@ -44,6 +48,11 @@ void apply_override(Scenario& scenario, const std::string& assignment);
 /// Cross-field checks (grade shares sum to 1, regions exist, programme terms ordered, ...).
 /// Throws ConfigError listing every problem.
 void validate(const Scenario& scenario, const std::string& source = "scenario");
+
+/// What is valid but probably not meant, one line each (no "warning:" prefix): a programme
+/// that never starts within run.terms, or that has no money (budget below one grant, or a
+/// grant of 0: it does nothing, MODEL.md 7.1). `schoolsim validate` and `run` print them.
+std::vector<std::string> warnings(const Scenario& scenario);
 
 /// The fully resolved scenario (every parameter, defaults included) as YAML that loads back
 /// to the same scenario.

@@ -6,6 +6,7 @@
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/io/nc_writer.hpp"
 #include "sim/core/version.hpp"
+#include "sim/io/programme_output.hpp"
 
 namespace schoolsim::io {
 namespace {
@@ -140,6 +141,7 @@ bool write_run_file(const std::filesystem::path& path, bool overwrite, const Sce
   write_static(f, w);
   if (stopped()) return false;
   write_metrics(f, r);
+  write_programme_accounts(f, r.programmes);
   if (stopped()) return false;
   write_per_school(f, r);
   if (stopped()) return false;

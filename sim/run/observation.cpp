@@ -142,6 +142,7 @@ void Recorder::report(const run::Snapshot& snapshot) {
   overall.push_back(everyone);
   phases.push_back(by_phase);
   system.push_back(sys);
+  programmes.observe(snapshot);
   if (!per_school_) return;
   for (int i = 0; i < w.n; ++i) {
     school_attainment.push_back(static_cast<float>(st.attainment[i]));

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/run/programme_accounting.hpp"
 #include "sim/run/reporter.hpp"
 #include "sim/core/scenario.hpp"
 #include "sim/core/state.hpp"
@@ -58,6 +59,7 @@ class Recorder : public run::Reporter {
   std::vector<ScopeMetrics> overall;                      ///< [term]
   std::vector<std::array<ScopeMetrics, kPhases>> phases;  ///< [term][phase]
   std::vector<SystemMetrics> system;                      ///< [term]
+  ProgrammeAccount programmes;                            ///< spending and events per programme
   // Per school, [term * n + school].
   std::vector<float> school_attainment, school_capacity, school_expertise;  ///< expertise: [(term*n+school)*3+d]
   std::vector<std::int32_t> school_pupils;

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "sim/config/input_text.hpp"
+#include "sim/config/key_path.hpp"
 #include "sim/config/param_table.hpp"
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/config/yaml_parse_error.hpp"
@@ -103,20 +104,9 @@ bool read_integer(const YAML::Node& n, long long& out) {
 
 bool read_bool(const YAML::Node& n, bool& out) { return n.IsScalar() && YAML::convert<bool>::decode(n, out); }
 
-/// "did you mean" among `known`: the closest by edit distance, or one with the same last name.
+/// "did you mean" among `known` (the one rule of sim/config/key_path.hpp).
 std::string suggestion(const std::string& key, const std::vector<std::string>& known) {
-  if (key.size() > 100) return "";  // far longer than any key: edit distances would only cost time
-  const auto last_of = [](const std::string& k) { return k.substr(k.rfind('.') == std::string::npos ? 0 : k.rfind('.') + 1); };
-  const std::string last = last_of(key);
-  std::string best;
-  std::size_t best_d = std::max<std::size_t>(2, key.size() / 4) + 1;
-  for (const auto& k : known) {
-    std::size_t d = config::edit_distance(key, k);
-    if (last_of(k) == last && d > 1) d = 1;
-    if (key.size() >= 3 && k.rfind(key, 0) == 0 && d > 2) d = 2;  // a prefix: "grant" -> "grant_per_term"
-    if (d < best_d) best_d = d, best = k;
-  }
-  return best.empty() ? "" : " (did you mean '" + best + "'?)";
+  return config::did_you_mean(key, known);
 }
 
 /// Reads an integer option within [lo, hi].
@@ -191,10 +181,13 @@ void flatten(const YAML::Node& node, const std::string& prefix, std::vector<Assi
   out.push_back({prefix, node.IsNull() ? std::string("null") : std::string(e.c_str()), node.Mark()});
 }
 
-/// Checks one `set:` entry on a default scenario (unknown key, type, range), reporting any
-/// problem at the entry's position in the sweep file.
-void check_assignment(const Assignment& a, Problems& p) {
-  Scenario scratch = default_scenario();
+/// Whether a `set:` key names a list entry ("programmes[0].budget"), which only the base
+/// scenario's lists can check.
+bool names_entry(const Assignment& a) { return a.key.find('[') != std::string::npos; }
+
+/// Checks one `set:` entry by applying it to `scratch` (unknown key, type, range, entry),
+/// reporting any problem at the entry's position in the sweep file.
+void check_assignment(const Assignment& a, Scenario& scratch, Problems& p) {
   const std::string assignment = a.key + "=" + a.value;
   try {
     config::apply_override(scratch, assignment);
@@ -253,59 +246,44 @@ std::vector<std::string> sweepable_keys() {
   return keys;
 }
 
-/// Finds a list-item parameter ("programmes[1].budget") in its table.
-template <class Item>
-bool list_parameter(const std::string& list_key, const config::ParamTable<Item>& table,
-                    std::size_t items, const std::string& key, std::size_t index, const std::string& field,
-                    std::vector<Item>& (*list)(Scenario&), SweptParameter& out, std::string& error) {
-  auto found = std::find_if(table.begin(), table.end(), [&](const auto& p) { return p.key == field; });
-  if (found == table.end()) {
-    std::vector<std::string> known;
-    for (const auto& p : table) known.push_back(p.key);
-    error = "unknown key '" + field + "' of " + list_key + " entries" + suggestion(field, known);
+/// Fills the type, table range, units, doc and setter of a numeric parameter; false with
+/// `error` set for one that is not a number.
+template <class Root, class Entry>
+bool numeric_parameter(const config::Param<Root>& param, const std::string& key, Entry entry, SweptParameter& out,
+                       std::string& error) {
+  if (!numeric(param, out.type)) {
+    error = "only real and integer parameters can be swept (" + key + " is " + config::type_name(param) + ")";
     return false;
   }
-  if (!numeric(*found, out.type)) {
-    error = "only real and integer parameters can be swept (" + key + " is " + config::type_name(*found) + ")";
-    return false;
-  }
-  if (index >= items) {
-    error = "the base scenario has " + std::to_string(items) + " " + list_key + " entr" + (items == 1 ? "y" : "ies") +
-            " (after 'set:'), so " + list_key + "[" + std::to_string(index) + "] does not exist";
-    return false;
-  }
-  const config::Param<Item> param = *found;
   out.min = param.min, out.max = param.max, out.units = param.units, out.doc = param.doc;
-  out.assign = [param, index, list](Scenario& s, double v) { assign_value(param, list(s)[index], v); };
+  out.assign = [param, entry](Scenario& s, double v) { assign_value(param, entry(s), v); };
   return true;
 }
 
-std::vector<Programme>& programmes_of(Scenario& s) { return s.programmes; }
-std::vector<FundingChange>& funding_changes_of(Scenario& s) { return s.funding.changes; }
-std::vector<LabourChange>& labour_changes_of(Scenario& s) { return s.practice.labour_changes; }
-
-/// Resolves a parameter key against the scenario tables: fills type, table range, units and
-/// the setter; returns false with `error` set when the key cannot be swept.
+/// Resolves a parameter key against the scenario tables (list entries by index or name, with
+/// sim/config/key_path.hpp): fills type, table range, units and the setter; returns false with
+/// `error` set when the key cannot be swept. The output variable names entries by index.
 bool resolve_parameter(const std::string& key, const Scenario& base, SweptParameter& out, std::string& error) {
   out.key = key;
   out.variable = variable_name(key);
-  static const std::regex item(R"(^(programmes|funding\.changes|practice\.labour_changes)\[(\d+)\]\.([A-Za-z0-9_]+)$)");
-  std::smatch m;
-  if (std::regex_match(key, m, item)) {
-    const std::string list_key = m[1];
-    // An index too large for size_t cannot exist either (std::stoul would throw out_of_range).
-    std::size_t index = std::numeric_limits<std::size_t>::max();
-    const std::string digits = m[2];
-    std::from_chars(digits.data(), digits.data() + digits.size(), index);
-    const std::string field = m[3];
-    if (list_key == "programmes")
-      return list_parameter(list_key, config::programme_parameters(), base.programmes.size(), key,
-                            index, field, &programmes_of, out, error);
-    if (list_key == "funding.changes")
-      return list_parameter(list_key, config::funding_change_parameters(),
-                            base.funding.changes.size(), key, index, field, &funding_changes_of, out, error);
-    return list_parameter(list_key, config::labour_change_parameters(),
-                          base.practice.labour_changes.size(), key, index, field, &labour_changes_of, out, error);
+  config::KeyPath path;
+  if (error = config::parse_key_path(key, path); !error.empty()) return false;
+  if (path.entry()) {
+    config::EntryKey entry;
+    if (error = config::resolve_entry(path, base, entry, "the base scenario (after 'set:')"); !error.empty()) return false;
+    out.variable = variable_name(entry.canonical);
+    const std::size_t i = entry.index;
+    return std::visit(
+        [&](const auto* param) {
+          using Item = typename std::decay_t<decltype(*param)>::RootType;
+          const auto item = [i](Scenario& s) -> Item& {
+            if constexpr (std::is_same_v<Item, Programme>) return s.programmes[i];
+            else if constexpr (std::is_same_v<Item, FundingChange>) return s.funding.changes[i];
+            else return s.practice.labour_changes[i];
+          };
+          return numeric_parameter(*param, key, item, out, error);
+        },
+        entry.param);
   }
   const auto& table = config::scenario_parameters();
   const auto found = std::find_if(table.begin(), table.end(), [&](const auto& p) { return p.key == key; });
@@ -317,14 +295,7 @@ bool resolve_parameter(const std::string& key, const Scenario& base, SweptParame
     error = why;
     return false;
   }
-  if (!numeric(*found, out.type)) {
-    error = "only real and integer parameters can be swept (" + key + " is " + config::type_name(*found) + ")";
-    return false;
-  }
-  const config::Param<Scenario> param = *found;
-  out.min = param.min, out.max = param.max, out.units = param.units, out.doc = param.doc;
-  out.assign = [param](Scenario& s, double v) { assign_value(param, s, v); };
-  return true;
+  return numeric_parameter(*found, key, [](Scenario& s) -> Scenario& { return s; }, out, error);
 }
 
 std::string range_text(double lo, double hi) {
@@ -373,6 +344,12 @@ void parse_parameters(const YAML::Node& node, const Scenario& base, DesignType d
     std::string error;
     if (!resolve_parameter(key, base, param, error)) {
       p.add(kv.first.Mark(), shown, error);
+      continue;
+    }
+    if (const auto same = std::find_if(spec.parameters.begin(), spec.parameters.end(),
+                                       [&](const SweptParameter& q) { return q.variable == param.variable; });
+        same != spec.parameters.end()) {
+      p.add(kv.first.Mark(), shown, "duplicate parameter (the same as parameters." + same->key + ")");
       continue;
     }
     const double table_min = param.min, table_max = param.max;
@@ -501,6 +478,11 @@ void parse_points(const YAML::Node& node, const Scenario& base, SweepSpec& spec,
           p.add(kv.first.Mark(), sub, error);
           continue;
         }
+        if (std::any_of(spec.parameters.begin(), spec.parameters.end(),
+                        [&](const SweptParameter& q) { return q.variable == param.variable; })) {
+          p.add(kv.first.Mark(), sub, "the same parameter as another key of this point");
+          continue;
+        }
         col = column.emplace(key, spec.parameters.size()).first;
         spec.parameters.push_back(std::move(param));
         values.push_back(std::numeric_limits<double>::quiet_NaN());
@@ -602,8 +584,11 @@ void refuse_sets_of_swept_parameters(const SweepSpec& spec, const std::vector<As
     return first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
   };
   const std::string where = spec.design.type == DesignType::List ? "design.points" : "parameters";
+  // By name or by index, a key names the same entry: compare the variables (entries by index).
   const auto swept = [&](const std::string& key) {
-    return std::any_of(spec.parameters.begin(), spec.parameters.end(), [&](const SweptParameter& q) { return q.key == key; });
+    const std::string variable = variable_name(config::canonical_key(key, spec.base_scenario));
+    return std::any_of(spec.parameters.begin(), spec.parameters.end(),
+                       [&](const SweptParameter& q) { return q.variable == variable; });
   };
   for (const auto& a : assignments)
     if (swept(a.key))
@@ -676,7 +661,10 @@ SweepSpec load(const std::string& text, const std::string& source, const fs::pat
       p.add(set.Mark(), "set", "expected a mapping of scenario keys to values, got " + describe(set));
     else
       flatten(set, "", assignments, p);
-    for (const auto& a : assignments) check_assignment(a, p);
+    for (const auto& a : assignments) {
+      Scenario scratch = default_scenario();
+      if (!names_entry(a)) check_assignment(a, scratch, p);
+    }
   }
   if (has("replicates")) integer_option(replicates, "replicates", 1, 1'000'000, spec.replicates, p);
   if (has("output")) {
@@ -703,6 +691,12 @@ SweepSpec load(const std::string& text, const std::string& source, const fs::pat
   if (has("design")) parse_design(design, spec, p, points);
   p.throw_if_any();
 
+  // Entries of lists exist only in the base scenario: check those keys in order over it.
+  if (std::any_of(assignments.begin(), assignments.end(), names_entry)) {
+    Scenario scratch = config::read_scenario_file(spec.base_path);
+    for (const auto& a : assignments) check_assignment(a, scratch, p);
+    p.throw_if_any();
+  }
   // The base scenario with the overrides (its own errors name the base file or --set).
   for (const auto& a : assignments) spec.sets.push_back(a.key + "=" + a.value);
   spec.sets.insert(spec.sets.end(), cli_sets.begin(), cli_sets.end());

@@ -99,8 +99,8 @@ TEST(FuzzRegressions, HugeListIndexInASweepParameterIsAnInputError) {
     FAIL() << "expected a ConfigError";
   } catch (const config::ConfigError& e) {
     const std::string what = e.what();
-    EXPECT_NE(what.find("test.yaml:3:3: parameters.programmes[99999999999999999999].budget: the base scenario has 0 "
-                        "programmes entries"),
+    EXPECT_NE(what.find("test.yaml:3:3: parameters.programmes[99999999999999999999].budget: the base scenario (after "
+                        "'set:') has no programmes entries"),
               std::string::npos)
         << what;
     EXPECT_NE(what.find("does not exist"), std::string::npos) << what;

@@ -139,7 +139,7 @@ set:
   const SweepPlan plan(spec);
   EXPECT_EQ(plan.point_scenario(1).programmes[0].grant_per_term, 20000);
   EXPECT_NE(problems(base + "parameters:\n  programmes[1].budget: {values: [1, 2]}\ndesign: grid\n")
-                .find("test.yaml:5:3: parameters.programmes[1].budget: the base scenario has 1 programmes entry"),
+                .find("test.yaml:5:3: parameters.programmes[1].budget: the base scenario (after 'set:') has 1 programmes entry"),
             std::string::npos);
   EXPECT_NE(problems(base + "parameters:\n  programmes[0].grant: {values: [1, 2]}\ndesign: grid\n").find("did you mean 'grant_per_term'"),
             std::string::npos);
