@@ -27,6 +27,7 @@
 #include "sim/memory_check.hpp"
 #include "sim/run/driver.hpp"
 #include "sim/run/progress_reporter.hpp"
+#include "sim/sweep/sweep_spec.hpp"
 #include "sim/version.hpp"
 #include "sim/world.hpp"
 #include "sim/world_builder.hpp"
@@ -124,6 +125,14 @@ int main(int argc, char** argv) {
   run->add_flag("-q,--quiet", quiet, "No summary line on stderr");
   run->add_option("--memory-limit", memory_limit, "Refuse up front if the estimate exceeds this (e.g. 4G; default: available)");
 
+  std::int64_t replicates = 0;
+  bool resume = false;
+  run->add_option("--replicates", replicates,
+                  "Run N replicates into one file with a run dimension (common random numbers: replicate r of two "
+                  "scenarios with the same run.seed uses the same seeds; docs/sweeps.md)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000}));
+  run->add_flag("--resume", resume, "With --replicates: continue an interrupted run, reusing its finished replicates");
+
   auto* validate = app.add_subcommand("validate", "Check a scenario and print it fully resolved (every parameter)");
   validate->add_option("scenario", scenario_path, "Scenario YAML file")->required();
   validate->add_option("--set", sets, "Override a parameter: KEY.PATH=VALUE (repeatable)");
@@ -166,6 +175,27 @@ int main(int argc, char** argv) {
   if (merge.selected()) return merge.run(command_line(argc, argv));
   if (info.selected()) return info.run();
   if (view.selected()) return view.run();
+  if (*run && resume && replicates == 0) {
+    std::cerr << "schoolsim: --resume is for runs with --replicates\n";
+    return kInputError;
+  }
+  if (*run && replicates > 0) {
+    // Replicates are a sweep without parameters: one writer, one layout (docs/sweeps.md).
+    cli::SweepRequest request;
+    request.output = out;
+    request.threads = threads;
+    request.force = force;
+    request.resume = resume;
+    request.quiet = quiet;
+    request.memory_limit = memory_limit;
+    return cli::execute_sweep(
+        request,
+        [&] {
+          load(scenario_path, sets);  // the scenario's own errors first, as for a single run
+          return sweep::replicates_spec(scenario_path, sets, replicates);
+        },
+        "", "scenario", command_line(argc, argv));
+  }
   try {
     if (*run) return run_command(scenario_path, sets, out, force, threads, quiet, command_line(argc, argv), memory_limit);
     if (*validate) {
