@@ -77,7 +77,11 @@ std::string format_real(double v) {
   char buf[64];
   const auto res = std::to_chars(buf, buf + sizeof buf, v);
   std::string s(buf, res.ptr);
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  // YAML 1.1 readers (PyYAML) take a real only with a dot: "2e+07" would read back as text.
+  if (s.find_first_of(".n") == std::string::npos) {
+    const auto e = s.find_first_of("eE");
+    s.insert(e == std::string::npos ? s.size() : e, ".0");
+  }
   return s;
 }
 
