@@ -21,6 +21,13 @@ const std::vector<MetricInfo>& scope_metric_info() {
       {"der_polarisation", "pupil_sd", "Duclos-Esteban-Ray polarisation (alpha 0.5)", &ScopeMetrics::der_polarisation},
       {"er_polarisation", "pupil_sd", "Esteban-Ray polarisation over attainment quintiles (alpha 1.3)", &ScopeMetrics::er_polarisation},
       {"disadvantage_gap", "pupil_sd", "attainment of least minus most disadvantaged quintile", &ScopeMetrics::disadvantage_gap},
+      // For whom: pupils, not schools (each school weighted by roll x FSM share, resp. roll x (1 - share)).
+      {"attainment_disadvantaged", "pupil_sd", "mean attainment of disadvantaged (FSM) pupils, from their schools' attainment",
+       &ScopeMetrics::attainment_disadvantaged},
+      {"attainment_others", "pupil_sd", "mean attainment of pupils not disadvantaged, from their schools' attainment",
+       &ScopeMetrics::attainment_others},
+      {"pupil_disadvantage_gap", "pupil_sd", "attainment of pupils not disadvantaged minus disadvantaged pupils",
+       &ScopeMetrics::pupil_disadvantage_gap},
       {"between_la_share", "1", "between-LA share of attainment variance", &ScopeMetrics::between_la_share},
       {"mean_capacity", "1", "mean school capacity", &ScopeMetrics::mean_capacity},
   };
@@ -59,6 +66,10 @@ ScopeMetrics scope_metrics(const World& w, const State& st, const Scope& scope) 
   m.der_polarisation = metrics::der_polarisation_ordered(a, ordered, 0.5);
   m.er_polarisation = metrics::esteban_ray_quintiles_ordered(a, ordered, 1.3);
   m.disadvantage_gap = metrics::disadvantage_gap_grouped(a, scope.disadvantage_group, scope.phase);
+  const metrics::PupilGroupMeans pupil = metrics::disadvantaged_pupil_means(a, pupils, scope.disadvantage);
+  m.attainment_disadvantaged = pupil.disadvantaged;
+  m.attainment_others = pupil.others;
+  m.pupil_disadvantage_gap = pupil.others - pupil.disadvantaged;
   m.between_la_share = metrics::between_group_share(a, scope.la, w.n_las);
   m.mean_capacity = metrics::mean(cap);
   std::array<std::int64_t, kGrades> count{};

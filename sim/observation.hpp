@@ -16,7 +16,8 @@ namespace schoolsim {
 /// Metrics computed for a set of schools: all, or one phase.
 struct ScopeMetrics {
   double attainment_mean, attainment_mean_pw, attainment_sd, attainment_sd_pw, attainment_p90_p10, der_polarisation,
-      er_polarisation, disadvantage_gap, between_la_share, mean_capacity;
+      er_polarisation, disadvantage_gap, attainment_disadvantaged, attainment_others, pupil_disadvantage_gap,
+      between_la_share, mean_capacity;
   std::array<double, kGrades> grade_share;
 };
 

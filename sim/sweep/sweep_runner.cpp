@@ -153,6 +153,7 @@ std::uint64_t sweep_fingerprint(const SweepSpec& spec, const World& world) {
   h.text(resolved_sweep_yaml(spec));
   h.text(config::to_yaml(spec.base_scenario));
   h.value(schema.n_schools), h.value(schema.n_terms), h.value(schema.per_school), h.value(schema.events);
+  for (const auto& v : schema.variables) h.text(v.name);  // a journal of a build with other outputs is not reused
   h.value(plan.points()), h.value(plan.runs());
   for (std::int64_t p = 0; p < plan.points(); ++p)
     for (std::size_t i = 0; i < plan.parameters(); ++i) h.value(plan.value(p, i));
