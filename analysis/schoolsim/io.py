@@ -34,7 +34,7 @@ RUN_COORDS = (
 )
 
 #: String-valued dimensions of the output format.
-LABEL_DIMS = ("phase", "partnership_type", "domain")
+LABEL_DIMS = ("phase", "partnership_type", "domain", "region")
 
 
 def _check_file(path):

@@ -81,7 +81,7 @@ int run_command(const std::string& scenario_path, const std::vector<std::string>
                  static_cast<long long>(cells), static_cast<long long>(s.output.per_school_limit));
   }
   check_run_memory(s, fs::path(scenario_path).parent_path(), &world, memory_limit);  // exact neighbour lists
-  Recorder recorder(world, s.run.terms, s.output.per_school);
+  Recorder recorder(world, s.run.terms, s.output.per_school, true, output_regions(s, world));
   run::ProgressReporter progress(s.run.terms);
   // Ctrl-C or SIGTERM stops between terms or while writing, and leaves no OUT.h5.tmp-<pid>.
   const cli::StopSignal signals("\nschoolsim: interrupted: stopping (nothing is written); press Ctrl-C again to quit at once\n");

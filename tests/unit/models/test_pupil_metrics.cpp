@@ -77,5 +77,37 @@ TEST(PupilMetrics, TheRecorderWritesThemNationallyAndByPhase) {
   EXPECT_EQ(found, 3);
 }
 
+TEST(AreaMetrics, ByLaAndByRegionEqualTheHandComputation) {
+  // LAs: schools 0, 2, 4 in LA 0; 1, 3 in LA 1. Region "north" = LA 1; one programme in it.
+  Scenario s = test::small_scenario({"world.n_las=2"});
+  s.world.regions = {{"north", {1}}};
+  s.programmes.resize(1);
+  s.programmes[0].region = "north";
+  test::Sim sim(s, five_school_world());
+  test::flatten(sim.st);
+  for (int i = 0; i < 5; ++i) sim.st.attainment[i] = FiveSchools::y[i], sim.st.pupils[i] = FiveSchools::pupils[i];
+  const std::vector<OutputRegion> regions = output_regions(sim.s, sim.w);
+  ASSERT_EQ(regions.size(), 3u);
+  EXPECT_EQ(regions[0].name, "north");
+  EXPECT_EQ(regions[1].name, "programme_0_treated");
+  EXPECT_EQ(regions[1].las, std::vector<std::int32_t>{1});
+  EXPECT_EQ(regions[2].name, "programme_0_untreated");
+  EXPECT_EQ(regions[2].las, std::vector<std::int32_t>{0});
+  Recorder recorder(sim.w, 0, false, true, regions);
+  recorder.report(run::Snapshot{sim.s, sim.w, sim.st, 0});
+  ASSERT_EQ(recorder.by_la.size(), 2u);
+  ASSERT_EQ(recorder.by_region.size(), 3u);
+  // LA 0: y 0.5, 1.0, 0.75 with 100, 300, 500 pupils; LA 1: y -0.25, -1.0 with 200, 400.
+  EXPECT_EQ(recorder.by_la[0].attainment_mean, (0.5 + 1.0 + 0.75) / 3);
+  EXPECT_EQ(recorder.by_la[0].attainment_mean_pw, (50 + 300 + 375) / 900.0);
+  EXPECT_EQ(recorder.by_la[0].pupils, 900.0);
+  EXPECT_EQ(recorder.by_la[1].attainment_mean_pw, (-50 - 400) / 600.0);
+  // Disadvantaged pupils of LA 1: 100 (school 1) and 300 (school 3).
+  EXPECT_EQ(recorder.by_la[1].attainment_disadvantaged, (-25 - 300) / 400.0);
+  EXPECT_EQ(recorder.by_region[0].attainment_mean_pw, recorder.by_la[1].attainment_mean_pw);
+  EXPECT_EQ(recorder.by_region[1].attainment_mean_pw, recorder.by_la[1].attainment_mean_pw);
+  EXPECT_EQ(recorder.by_region[2].attainment_mean_pw, recorder.by_la[0].attainment_mean_pw);
+}
+
 }  // namespace
 }  // namespace schoolsim
