@@ -345,6 +345,19 @@ double disadvantage_gap(std::span<const double> y, std::span<const double> d,
   return disadvantage_gap(y, d, phase, scratch);
 }
 
+PupilGroupMeans disadvantaged_pupil_means(std::span<const double> y, std::span<const double> pupils,
+                                          std::span<const double> d) {
+  require_same_size(y.size(), pupils.size(), "disadvantaged_pupil_means");
+  require_same_size(y.size(), d.size(), "disadvantaged_pupil_means");
+  double w_dis = 0.0, wy_dis = 0.0, w_oth = 0.0, wy_oth = 0.0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const double dis = pupils[i] * d[i], oth = pupils[i] * (1.0 - d[i]);
+    w_dis += dis, wy_dis += dis * y[i];
+    w_oth += oth, wy_oth += oth * y[i];
+  }
+  return {w_dis > 0.0 ? wy_dis / w_dis : kNaN, w_oth > 0.0 ? wy_oth / w_oth : kNaN};
+}
+
 double between_group_share(std::span<const double> y, std::span<const std::int32_t> group,
                            int n_groups, Scratch& scratch) {
   require_same_size(y.size(), group.size(), "between_group_share");

@@ -91,6 +91,16 @@ double disadvantage_gap(std::span<const double> y, std::span<const double> d,
 double disadvantage_gap(std::span<const double> y, std::span<const double> d,
                         std::span<const std::int8_t> phase, Scratch& scratch);
 
+// Pupil-level means by disadvantage, derived from school means (MODEL.md 9): school i has n_i
+// pupils, a share d_i of them disadvantaged (FSM) and attainment y_i, taken as every pupil's.
+//   disadvantaged = sum n_i d_i y_i / sum n_i d_i,  others = sum n_i (1 - d_i) y_i / sum n_i (1 - d_i)
+// (sums in input order); a mean whose weights sum to 0 is NaN.
+struct PupilGroupMeans {
+  double disadvantaged, others;
+};
+PupilGroupMeans disadvantaged_pupil_means(std::span<const double> y, std::span<const double> pupils,
+                                          std::span<const double> d);
+
 // Between-group share of the variance (domain_notes 2.7, e.g. between-LA share):
 //   sum_g n_g (mean_g - mean)^2 / sum_i (y_i - mean)^2, and 0 if the total variance is 0.
 // group[i] must lie in [0, n_groups) (std::out_of_range otherwise); empty groups contribute 0.

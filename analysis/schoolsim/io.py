@@ -34,7 +34,7 @@ RUN_COORDS = (
 )
 
 #: String-valued dimensions of the output format.
-LABEL_DIMS = ("phase", "partnership_type", "domain")
+LABEL_DIMS = ("phase", "partnership_type", "domain", "region")
 
 
 def _check_file(path):
@@ -129,28 +129,41 @@ def _open(path):
     return _run_coords(ds) if "run" in ds.dims else ds
 
 
-def open_run(path):
-    """Opens one run file.
+def open_run(path, replicates=True):
+    """Opens one run file, or a file of replicates of one scenario.
 
     Args:
-        path: Path of a file written by ``schoolsim run``.
+        path: Path of a file written by ``schoolsim run`` (or ``run --replicates N``, or a
+            sweep without parameters).
+        replicates: Whether a file of replicates is accepted (``False``: only single runs).
 
     Returns:
         An ``xarray.Dataset`` over ``term`` and ``school`` (plus ``phase``, ``grade``,
         ``partnership_type``, ``domain``, ``event``, ``member``). The static school table
         is a set of coordinates over ``school``: ``phase_of_school`` (``"primary"`` or
         ``"secondary"``), ``la``, ``x``, ``y`` (km) and ``disadvantage``. Data variables are
-        loaded lazily.
+        loaded lazily. A file of replicates keeps its leading ``run`` dimension, with
+        ``replicate``, ``seed`` and ``run_status`` as coordinates over it (as
+        :func:`open_sweep` gives it).
 
     Raises:
         FileNotFoundError: The file does not exist.
-        ValueError: The file is not a schoolsim run file (or is a sweep).
+        ValueError: The file is not a schoolsim run file (or is a sweep over parameters).
     """
     ds = _open(path)
-    if "run" in ds.dims:
+    if "run" in ds.dims and not (replicates and is_replicates(ds)):
         ds.close()
+        if is_replicates(ds):
+            raise ValueError(f"{path} holds {ds.sizes['run']} replicates (a 'run' dimension): "
+                             "this needs a single run")
         raise ValueError(f"{path} is a sweep file (it has a 'run' dimension): use open_sweep")
     return ds
+
+
+def is_replicates(ds):
+    """Whether a Dataset holds replicates of one scenario (``run --replicates`` or a sweep
+    without parameters): a ``run`` dimension and ``sweep_design == "replicates"``."""
+    return "run" in ds.dims and ds.attrs.get("sweep_design") == "replicates"
 
 
 def open_sweep(path):

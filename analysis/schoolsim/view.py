@@ -139,7 +139,7 @@ def _programme_region(spec):
 
 def _run_payload(path, terms, binary):
     """The embedded data of one run: per-term school arrays and partnerships."""
-    ds = open_run(path)
+    ds = open_run(path, replicates=False)
     try:
         missing = [v for v in _PER_SCHOOL if v not in ds.variables]
         if missing:
@@ -170,7 +170,7 @@ def _run_payload(path, terms, binary):
 
 
 def _static_payload(path, world_file):
-    ds = open_run(path)
+    ds = open_run(path, replicates=False)
     try:
         spec = scenario(ds)
         x, y = ds["x"].values, ds["y"].values

@@ -31,6 +31,7 @@
 #include "sim/core/version.hpp"
 #include "sim/core/world.hpp"
 #include "sim/io/world_builder.hpp"
+#include "sim/sweep/sweep_spec.hpp"
 
 namespace {
 
@@ -75,7 +76,7 @@ int run_command(const std::string& scenario_path, const std::vector<std::string>
                  static_cast<long long>(cells), static_cast<long long>(s.output.per_school_limit));
   }
   check_run_memory(s, fs::path(scenario_path).parent_path(), &world, memory_limit);  // exact neighbour lists
-  Recorder recorder(world, s.run.terms, s.output.per_school);
+  Recorder recorder(world, s.run.terms, s.output.per_school, true, output_regions(s, world));
   run::ProgressReporter progress(s.run.terms);
   // Ctrl-C or SIGTERM stops between terms or while writing, and leaves no OUT.h5.tmp-<pid>.
   const cli::StopSignal signals("\nschoolsim: interrupted: stopping (nothing is written); press Ctrl-C again to quit at once\n");
@@ -120,6 +121,14 @@ int main(int argc, char** argv) {
   run->add_flag("--force", force, "Replace an existing output file");
   run->add_flag("-q,--quiet", quiet, "No summary line on stderr");
   run->add_option("--memory-limit", memory_limit, "Refuse up front if the estimate exceeds this (e.g. 4G; default: available)");
+
+  std::int64_t replicates = 0;
+  bool resume = false;
+  run->add_option("--replicates", replicates,
+                  "Run N replicates into one file with a run dimension (common random numbers: replicate r of two "
+                  "scenarios with the same run.seed uses the same seeds; docs/sweeps.md)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000}));
+  run->add_flag("--resume", resume, "With --replicates: continue an interrupted run, reusing its finished replicates");
 
   auto* validate = app.add_subcommand("validate", "Check a scenario and print it fully resolved (every parameter)");
   validate->add_option("scenario", scenario_path, "Scenario YAML file")->required();
@@ -167,6 +176,27 @@ int main(int argc, char** argv) {
   if (merge.selected()) return merge.run(command_line(argc, argv));
   if (info.selected()) return info.run();
   if (view.selected()) return view.run();
+  if (*run && resume && replicates == 0) {
+    std::cerr << "schoolsim: --resume is for runs with --replicates\n";
+    return kExitInputError;
+  }
+  if (*run && replicates > 0) {
+    // Replicates are a sweep without parameters: one writer, one layout (docs/sweeps.md).
+    cli::SweepRequest request;
+    request.output = out;
+    request.threads = threads;
+    request.force = force;
+    request.resume = resume;
+    request.quiet = quiet;
+    request.memory_limit = memory_limit;
+    return cli::execute_sweep(
+        request,
+        [&] {
+          load(scenario_path, sets);  // the scenario's own errors first, as for a single run
+          return sweep::replicates_spec(scenario_path, sets, replicates);
+        },
+        "", "scenario", command_line(argc, argv));
+  }
   return cli::run_reporting_errors([&] {
     if (*run) return run_command(scenario_path, sets, out, force, threads, quiet, command_line(argc, argv), memory_limit);
     if (*validate) {

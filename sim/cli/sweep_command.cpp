@@ -115,7 +115,8 @@ std::string with_resume(const std::string& history) {
 
 /// The sweep file, its base scenario (and the files that one extends) and the world file.
 std::vector<InputFile> sweep_input_files(const std::string& spec_path, const SweepSpec& spec) {
-  std::vector<InputFile> files{{spec_path, "the sweep file"}};
+  std::vector<InputFile> files;
+  if (!spec_path.empty()) files.push_back({spec_path, "the sweep file"});  // empty for run --replicates
   for (InputFile& f : scenario_input_files(spec.base_path, spec.base_scenario)) {
     if (f.role == "the scenario") f.role = "the base scenario";
     files.push_back(std::move(f));
@@ -143,17 +144,17 @@ SweepCommand::SweepCommand(CLI::App& app) {
   command_ = app.add_subcommand(
       "sweep", "Run a parameter sweep (designs, replicates, parallel runs) into one resumable HDF5 file");
   command_->add_option("sweep", spec_path_, "Sweep specification (YAML, see docs/sweeps.md)")->required();
-  command_->add_option("-o,--output", output_, "Output file (.h5)");
+  command_->add_option("-o,--output", request_.output, "Output file (.h5)");
   command_->add_option("--set", sets_, "Override a base scenario parameter: KEY.PATH=VALUE (repeatable; after the sweep's set:)");
-  command_->add_option("--threads", threads_, "Worker threads (default: all cores); results do not depend on it")
+  command_->add_option("--threads", request_.threads, "Worker threads (default: all cores); results do not depend on it")
       ->check(CLI::Range(1, 1024));
-  command_->add_flag("--resume", resume_, "Continue an interrupted sweep: reuse its finished runs, run the rest");
-  command_->add_flag("--force", force_, "Discard an interrupted sweep's runs and replace an existing output file");
-  command_->add_flag("-q,--quiet", quiet_, "No progress or summary on stderr");
-  command_->add_flag("--dry-run", dry_run_, "Print the runs (id, point, replicate, seed, parameters) and exit");
-  command_->add_option("--memory-limit", memory_limit_,
+  command_->add_flag("--resume", request_.resume, "Continue an interrupted sweep: reuse its finished runs, run the rest");
+  command_->add_flag("--force", request_.force, "Discard an interrupted sweep's runs and replace an existing output file");
+  command_->add_flag("-q,--quiet", request_.quiet, "No progress or summary on stderr");
+  command_->add_flag("--dry-run", request_.dry_run, "Print the runs (id, point, replicate, seed, parameters) and exit");
+  command_->add_option("--memory-limit", request_.memory_limit,
                        "Refuse up front if the estimated memory exceeds this (e.g. 4G; default: available memory)");
-  command_->add_option("--shard", shard_,
+  command_->add_option("--shard", request_.shard,
                        "Run only part K of N (K = 0..N-1, contiguous blocks of runs) into the shard file -o; join the "
                        "parts with `schoolsim merge` (docs/cluster.md)");
 }
@@ -161,6 +162,18 @@ SweepCommand::SweepCommand(CLI::App& app) {
 bool SweepCommand::selected() const { return command_->parsed(); }
 
 int SweepCommand::run(const std::string& history) const {
+  return execute_sweep(request_, [this] { return load_sweep_file(spec_path_, sets_); }, spec_path_, "sweep", history);
+}
+
+namespace {
+int run_mpi(const SweepRequest& request, const mpi::Session& session, const SweepSpec& spec, const std::string& history);
+}  // namespace
+
+int execute_sweep(const SweepRequest& request, const std::function<SweepSpec()>& load, const std::string& spec_path,
+                  const std::string& what, const std::string& history) {
+  const std::string &output_ = request.output, &shard_ = request.shard, &memory_limit_ = request.memory_limit;
+  const int threads_ = request.threads;
+  const bool resume_ = request.resume, force_ = request.force, quiet_ = request.quiet, dry_run_ = request.dry_run;
   // Under an MPI launcher (mpirun, srun --mpi) every process runs this; only rank 0 prints.
   const int launched = mpi::launcher_processes();
   std::unique_ptr<mpi::Session> session;
@@ -168,13 +181,13 @@ int SweepCommand::run(const std::string& history) const {
   const bool root = !session || session->rank() == 0;
   return run_reporting_errors(
       [&] {
-        const SweepSpec spec = load_sweep_file(spec_path_, sets_);
+        const SweepSpec spec = load();
         if (root)
           for (const auto& n : spec.notes) std::cerr << "schoolsim: note: " << n << "\n";
         if (!dry_run_) {
           if (output_.empty()) throw SweepInputError("no output file given (use -o OUT.h5)");
           if (resume_ && force_) throw SweepInputError("--resume and --force exclude each other");
-          if (const std::string problem = output_is_input_problem(output_, sweep_input_files(spec_path_, spec)); !problem.empty())
+          if (const std::string problem = output_is_input_problem(output_, sweep_input_files(spec_path, spec)); !problem.empty())
             throw SweepInputError(problem);
         }
         std::optional<ShardSpec> shard;
@@ -212,7 +225,7 @@ int SweepCommand::run(const std::string& history) const {
                       << threads << (threads == 1 ? " thread" : " threads") << " per process)\n";
           return kExitOk;
         }
-        if (session) return run_mpi(*session, spec, history);
+        if (session) return run_mpi(request, *session, spec, history);
         std::unique_ptr<tbb::global_control> limit;
         if (threads_ > 0)
           limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads_);
@@ -248,7 +261,9 @@ int SweepCommand::run(const std::string& history) const {
         if (!quiet_) {
           char rate[64];
           std::snprintf(rate, sizeof rate, "%.2f", outcome.seconds > 0 ? static_cast<double>(outcome.ran) / outcome.seconds : 0.0);
-          std::cerr << "schoolsim: sweep " << spec.name << ": " << outcome.runs << " runs (" << outcome.failed << " failed";
+          const bool replicates = what != "sweep";  // run --replicates
+          std::cerr << "schoolsim: " << (replicates ? "" : "sweep ") << spec.name << ": " << outcome.runs
+                    << (replicates ? " replicates (" : " runs (") << outcome.failed << " failed";
           if (outcome.reused > 0) std::cerr << ", " << outcome.reused << " reused";
           std::cerr << ") in " << duration_text(total_seconds) << ", " << rate << " runs/s -> " << output_ << "\n";
         }
@@ -259,10 +274,14 @@ int SweepCommand::run(const std::string& history) const {
         }
         return kExitOk;
       },
-      {.invalid_config = "invalid sweep", .print = root});
+      {.invalid_config = "invalid " + std::string(what), .print = root});
 }
 
-int SweepCommand::run_mpi(const mpi::Session& session, const SweepSpec& spec, const std::string& history) const {
+namespace {
+int run_mpi(const SweepRequest& request, const mpi::Session& session, const SweepSpec& spec, const std::string& history) {
+  const std::string& output_ = request.output;
+  const int threads_ = request.threads;
+  const bool resume_ = request.resume, force_ = request.force, quiet_ = request.quiet;
   const bool root = session.rank() == 0;
   SweepOptions options;
   options.output = output_;
@@ -309,5 +328,7 @@ int SweepCommand::run_mpi(const mpi::Session& session, const SweepSpec& spec, co
               << " runs failed (run_status = 1; messages in run_error)\n";
   return result.status;
 }
+
+}  // namespace
 
 }  // namespace schoolsim::cli

@@ -5,6 +5,7 @@
 // runs, 2 usage or input error, 130 interrupted (SIGINT/SIGTERM; resume with --resume).
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,20 @@ struct SweepSpec;
 
 namespace schoolsim::cli {
 
+/// The options of a sweep-like command (`sweep`, or `run --replicates`).
+struct SweepRequest {
+  std::string output, shard, memory_limit;
+  int threads = 0;
+  bool resume = false, force = false, quiet = false, dry_run = false;
+};
+
+/// Runs a loaded sweep like `schoolsim sweep` (MPI, shards, resume, progress, summary); returns
+/// the exit status. `load` loads the spec (its config::ConfigError is reported as "invalid
+/// `what`"), `spec_path` is the sweep file ("" for `run --replicates`; an input the output may
+/// not replace, like the base scenario and its world file).
+int execute_sweep(const SweepRequest& request, const std::function<sweep::SweepSpec()>& load, const std::string& spec_path,
+                  const std::string& what, const std::string& history);
+
 class SweepCommand {
  public:
   /// Adds the `sweep` subcommand to `app`.
@@ -28,13 +43,10 @@ class SweepCommand {
   int run(const std::string& history) const;
 
  private:
-  int run_mpi(const mpi::Session& session, const sweep::SweepSpec& spec, const std::string& history) const;
-
   CLI::App* command_ = nullptr;
-  std::string spec_path_, output_, shard_, memory_limit_;
+  std::string spec_path_;
   std::vector<std::string> sets_;
-  int threads_ = 0;
-  bool resume_ = false, force_ = false, quiet_ = false, dry_run_ = false;
+  SweepRequest request_;
 };
 
 }  // namespace schoolsim::cli

@@ -33,7 +33,11 @@ std::string format_real(double v) {
   auto res = std::to_chars(buf, buf + sizeof buf, v);
   std::string s(buf, res.ptr);
   // Keep a visible decimal point so the value reads back as a real, not an integer.
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  // YAML 1.1 readers (PyYAML) take a real only with a dot: "2e+07" would read back as text.
+  if (s.find_first_of(".n") == std::string::npos) {
+    const auto e = s.find_first_of("eE");
+    s.insert(e == std::string::npos ? s.size() : e, ".0");
+  }
   return s;
 }
 

@@ -1,6 +1,7 @@
 #include "sim/io/run_file.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 #include "sim/config/scenario_yaml.hpp"
@@ -34,14 +35,24 @@ void write_static(NcWriter& f, const World& w) {
   f.write("school_disadvantage", {"school"}, w.disadvantage, attrs("1", "share of pupils eligible for free school meals"));
 }
 
-void write_metrics(NcWriter& f, const Recorder& r) {
+void write_metrics(NcWriter& f, const Recorder& r, int n_las) {
   const int terms = r.observed_terms();
+  const int n_regions = static_cast<int>(r.regions().size());
   for (const auto& m : scope_metric_info()) {
     f.write(m.name, {"term"}, series(terms, 1, [&](int t, int) { return r.overall[t].*m.field; }),
             attrs(m.units, m.long_name));
     f.write(std::string(m.name) + "_by_phase", {"term", "phase"},
             series(terms, kPhases, [&](int t, int ph) { return r.phases[t][ph].*m.field; }),
             attrs(m.units, std::string(m.long_name) + ", by phase"));
+    if (!r.by_area()) continue;
+    f.write(std::string(m.name) + "_by_la", {"term", "local_authority"},
+            series(terms, n_las, [&](int t, int la) { return r.by_la[static_cast<std::size_t>(t * n_las + la)].*m.field; }),
+            attrs(m.units, std::string(m.long_name) + ", by LA"));
+    if (n_regions > 0)
+      f.write(std::string(m.name) + "_by_region", {"term", "region"}, series(terms, n_regions, [&](int t, int g) {
+                return r.by_region[static_cast<std::size_t>(t * n_regions + g)].*m.field;
+              }),
+              attrs(m.units, std::string(m.long_name) + ", by region"));
   }
   f.write("grade_share", {"term", "grade"}, series(terms, kGrades, [&](int t, int g) { return r.overall[t].grade_share[g]; }),
           attrs("1", "share of schools per inspection grade"));
@@ -106,6 +117,33 @@ void write_events(NcWriter& f, const State& st, int max_members) {
 
 }  // namespace
 
+void write_area_table(NcWriter& f, const World& w, const std::vector<OutputRegion>& regions) {
+  std::vector<std::int32_t> las(static_cast<std::size_t>(w.n_las)), schools(las.size(), 0);
+  std::iota(las.begin(), las.end(), 0);
+  f.add_dimension("local_authority", las, attrs("1", "local authority index"));
+  std::vector<double> places(las.size(), 0.0), disadvantage(las.size(), 0.0);
+  for (int i = 0; i < w.n; ++i) {
+    const auto la = static_cast<std::size_t>(w.la[i]);
+    ++schools[la], places[la] += w.places[i], disadvantage[la] += w.disadvantage[i];
+  }
+  for (std::size_t la = 0; la < las.size(); ++la)
+    disadvantage[la] = schools[la] ? disadvantage[la] / schools[la] : std::numeric_limits<double>::quiet_NaN();
+  f.write("la_schools", {"local_authority"}, schools, attrs("1", "schools in the LA"));
+  f.write("la_places", {"local_authority"}, places, attrs("pupils", "initial places in the LA's schools"));
+  f.write("la_mean_disadvantage", {"local_authority"}, disadvantage, attrs("1", "mean FSM share of the LA's schools"));
+  if (regions.empty()) return;
+  std::vector<std::string> names;
+  std::vector<std::int8_t> member;
+  for (const auto& region : regions) {
+    names.push_back(region.name);
+    for (std::size_t la = 0; la < las.size(); ++la)
+      member.push_back(std::binary_search(region.las.begin(), region.las.end(), static_cast<std::int32_t>(la)) ? 1 : 0);
+  }
+  f.add_dimension("region", names,
+                  {{"long_name", "region: world.regions entries, then programme_k_treated / programme_k_untreated"}});
+  f.write("region_la", {"region", "local_authority"}, member, attrs("1", "1 if the LA belongs to the region"));
+}
+
 bool write_run_file(const std::filesystem::path& path, bool overwrite, const Scenario& s, const World& w,
                     const Recorder& r, const State& final_state, const Provenance& provenance,
                     const std::function<bool()>& keep_going) {
@@ -139,8 +177,9 @@ bool write_run_file(const std::filesystem::path& path, bool overwrite, const Sce
 
   // Without commit() the writer deletes its temporary file.
   write_static(f, w);
+  if (r.by_area()) write_area_table(f, w, r.regions());
   if (stopped()) return false;
-  write_metrics(f, r);
+  write_metrics(f, r, w.n_las);
   write_programme_accounts(f, r.programmes);
   if (stopped()) return false;
   write_per_school(f, r);

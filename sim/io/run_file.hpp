@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "sim/run/observation.hpp"
 #include "sim/core/scenario.hpp"
@@ -14,6 +15,13 @@ namespace schoolsim::io {
 struct Provenance {
   std::string command_line;  ///< written as the CF `history` attribute
 };
+
+class NcWriter;
+
+/// The `la` and `region` dimensions and the table of LA characteristics (la_schools,
+/// la_places, la_mean_disadvantage, region_la), in run and sweep files alike. Without regions
+/// there is no `region` dimension.
+void write_area_table(NcWriter& f, const World& w, const std::vector<OutputRegion>& regions);
 
 /// Writes the run file under a temporary name and renames it into place when complete.
 /// Throws OutputError (naming the path) if the file exists and `overwrite` is false, or on

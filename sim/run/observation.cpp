@@ -1,5 +1,6 @@
 #include "sim/run/observation.hpp"
 
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_invoke.h>
 
 #include <algorithm>
@@ -21,8 +22,16 @@ const std::vector<MetricInfo>& scope_metric_info() {
       {"der_polarisation", "pupil_sd", "Duclos-Esteban-Ray polarisation (alpha 0.5)", &ScopeMetrics::der_polarisation},
       {"er_polarisation", "pupil_sd", "Esteban-Ray polarisation over attainment quintiles (alpha 1.3)", &ScopeMetrics::er_polarisation},
       {"disadvantage_gap", "pupil_sd", "attainment of least minus most disadvantaged quintile", &ScopeMetrics::disadvantage_gap},
+      // For whom: pupils, not schools (each school weighted by roll x FSM share, resp. roll x (1 - share)).
+      {"attainment_disadvantaged", "pupil_sd", "mean attainment of disadvantaged (FSM) pupils, from their schools' attainment",
+       &ScopeMetrics::attainment_disadvantaged},
+      {"attainment_others", "pupil_sd", "mean attainment of pupils not disadvantaged, from their schools' attainment",
+       &ScopeMetrics::attainment_others},
+      {"pupil_disadvantage_gap", "pupil_sd", "attainment of pupils not disadvantaged minus disadvantaged pupils",
+       &ScopeMetrics::pupil_disadvantage_gap},
       {"between_la_share", "1", "between-LA share of attainment variance", &ScopeMetrics::between_la_share},
       {"mean_capacity", "1", "mean school capacity", &ScopeMetrics::mean_capacity},
+      {"pupils", "pupils", "pupils on roll", &ScopeMetrics::pupils},
   };
   return info;
 }
@@ -59,8 +68,14 @@ ScopeMetrics scope_metrics(const World& w, const State& st, const Scope& scope) 
   m.der_polarisation = metrics::der_polarisation_ordered(a, ordered, 0.5);
   m.er_polarisation = metrics::esteban_ray_quintiles_ordered(a, ordered, 1.3);
   m.disadvantage_gap = metrics::disadvantage_gap_grouped(a, scope.disadvantage_group, scope.phase);
+  const metrics::PupilGroupMeans pupil = metrics::disadvantaged_pupil_means(a, pupils, scope.disadvantage);
+  m.attainment_disadvantaged = pupil.disadvantaged;
+  m.attainment_others = pupil.others;
+  m.pupil_disadvantage_gap = pupil.others - pupil.disadvantaged;
   m.between_la_share = metrics::between_group_share(a, scope.la, w.n_las);
   m.mean_capacity = metrics::mean(cap);
+  m.pupils = 0.0;
+  for (double p : pupils) m.pupils += p;
   std::array<std::int64_t, kGrades> count{};
   for (int i : ids) ++count[st.grade[i] - 1];
   for (int g = 0; g < kGrades; ++g) m.grade_share[g] = n ? static_cast<double>(count[g]) / static_cast<double>(n) : NAN;
@@ -109,11 +124,54 @@ std::vector<std::int32_t> all_schools(const World& w) {
 }
 }  // namespace
 
-Recorder::Recorder(const World& w, int terms, bool per_school)
+std::vector<OutputRegion> output_regions(const Scenario& s, const World& w) {
+  std::vector<OutputRegion> out;
+  const auto las_of = [&](const std::vector<int>& list) {
+    std::vector<std::int32_t> las;
+    for (int la : list)
+      if (la >= 0 && la < w.n_las) las.push_back(la);
+    std::sort(las.begin(), las.end());
+    las.erase(std::unique(las.begin(), las.end()), las.end());
+    return las;
+  };
+  std::vector<int> every(static_cast<std::size_t>(w.n_las));
+  std::iota(every.begin(), every.end(), 0);
+  for (const auto& [name, las] : s.world.regions) out.push_back({name, las_of(las)});
+  for (std::size_t k = 0; k < s.programmes.size(); ++k) {
+    const auto found = s.world.regions.find(s.programmes[k].region);
+    const std::vector<std::int32_t> treated = las_of(found == s.world.regions.end() ? every : found->second);
+    std::vector<std::int32_t> untreated;
+    for (int la : every)
+      if (!std::binary_search(treated.begin(), treated.end(), la)) untreated.push_back(la);
+    out.push_back({"programme_" + std::to_string(k) + "_treated", treated});
+    out.push_back({"programme_" + std::to_string(k) + "_untreated", untreated});
+  }
+  return out;
+}
+
+Recorder::Recorder(const World& w, int terms, bool per_school, bool by_area, std::vector<OutputRegion> regions)
     : per_school_(per_school),
+      by_area_(by_area),
+      regions_(by_area ? std::move(regions) : std::vector<OutputRegion>{}),
       everyone_(make_scope(w, all_schools(w))),
       by_phase_{make_scope(w, w.phase_members[0]), make_scope(w, w.phase_members[1])} {
   const auto observations = static_cast<std::size_t>(terms + 1);
+  if (by_area_) {
+    // Schools by LA in id order; a region's schools are its LAs' schools in id order.
+    std::vector<std::vector<std::int32_t>> of_la(static_cast<std::size_t>(w.n_las));
+    for (int i = 0; i < w.n; ++i) of_la[static_cast<std::size_t>(w.la[i])].push_back(i);
+    for (const auto& ids : of_la) area_scopes_.push_back(make_scope(w, ids));
+    for (const auto& region : regions_) {
+      std::vector<char> in(static_cast<std::size_t>(w.n_las), 0);
+      for (int la : region.las) in[static_cast<std::size_t>(la)] = 1;
+      std::vector<std::int32_t> ids;
+      for (int i = 0; i < w.n; ++i)
+        if (in[static_cast<std::size_t>(w.la[i])]) ids.push_back(i);
+      area_scopes_.push_back(make_scope(w, std::move(ids)));
+    }
+    by_la.reserve(observations * static_cast<std::size_t>(w.n_las));
+    by_region.reserve(observations * regions_.size());
+  }
   overall.reserve(observations);
   phases.reserve(observations);
   system.reserve(observations);
@@ -143,6 +201,14 @@ void Recorder::report(const run::Snapshot& snapshot) {
   phases.push_back(by_phase);
   system.push_back(sys);
   programmes.observe(snapshot);
+  if (by_area_) {
+    // Each area is an independent serial computation into its own slot: same results for any threads.
+    std::vector<ScopeMetrics> areas(area_scopes_.size());
+    tbb::parallel_for(std::size_t{0}, areas.size(), [&](std::size_t k) { areas[k] = scope_metrics(w, st, area_scopes_[k]); });
+    const auto las = static_cast<std::ptrdiff_t>(w.n_las);
+    by_la.insert(by_la.end(), areas.begin(), areas.begin() + las);
+    by_region.insert(by_region.end(), areas.begin() + las, areas.end());
+  }
   if (!per_school_) return;
   for (int i = 0; i < w.n; ++i) {
     school_attainment.push_back(static_cast<float>(st.attainment[i]));

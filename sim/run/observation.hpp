@@ -17,7 +17,8 @@ namespace schoolsim {
 /// Metrics computed for a set of schools: all, or one phase.
 struct ScopeMetrics {
   double attainment_mean, attainment_mean_pw, attainment_sd, attainment_sd_pw, attainment_p90_p10, der_polarisation,
-      er_polarisation, disadvantage_gap, between_la_share, mean_capacity;
+      er_polarisation, disadvantage_gap, attainment_disadvantaged, attainment_others, pupil_disadvantage_gap,
+      between_la_share, mean_capacity, pupils;
   std::array<double, kGrades> grade_share;
 };
 
@@ -46,11 +47,24 @@ struct Scope {
 };
 Scope make_scope(const World& w, std::vector<std::int32_t> ids);
 
+/// An area of the output's `region` dimension: a set of LAs.
+struct OutputRegion {
+  std::string name;
+  std::vector<std::int32_t> las;  ///< ascending
+};
+
+/// The regions metrics are reported for (docs/output_format.md "Where"): every
+/// `world.regions` entry, then for programme k "programme_k_treated" (its region's LAs; every
+/// LA without a region) and "programme_k_untreated" (the other LAs). LAs outside the world are
+/// dropped (validation checks region LAs against world.n_las).
+std::vector<OutputRegion> output_regions(const Scenario& s, const World& w);
+
 /// The reporter of system metrics (overall and per phase) and, when asked, per-school
 /// trajectories: one observation per term (term 0 = initial state).
 class Recorder : public run::Reporter {
  public:
-  Recorder(const World& w, int terms, bool per_school);
+  /// With `by_area`, every scope metric is also recorded per LA and per region of `regions`.
+  Recorder(const World& w, int terms, bool per_school, bool by_area = false, std::vector<OutputRegion> regions = {});
   void report(const run::Snapshot& snapshot) override;
 
   int observed_terms() const { return static_cast<int>(overall.size()); }
@@ -65,9 +79,16 @@ class Recorder : public run::Reporter {
   std::vector<std::int32_t> school_pupils;
   std::vector<std::int8_t> school_grade;
   std::vector<std::int16_t> school_partnerships;
+  bool by_area() const { return by_area_; }
+  const std::vector<OutputRegion>& regions() const { return regions_; }
+  std::vector<ScopeMetrics> by_la;      ///< [term * n_las + la], when by_area()
+  std::vector<ScopeMetrics> by_region;  ///< [term * regions + region], when by_area()
 
  private:
   bool per_school_;
+  bool by_area_;
+  std::vector<OutputRegion> regions_;
+  std::vector<Scope> area_scopes_;      ///< the LAs, then the regions
   Scope everyone_;                        ///< all schools
   std::array<Scope, kPhases> by_phase_;   ///< each phase
 };

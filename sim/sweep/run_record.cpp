@@ -20,8 +20,13 @@ std::vector<double> series(int terms, int width, Get get) {
 
 }  // namespace
 
-RunSchema make_run_schema(int n_schools, int terms, bool per_school, bool events) {
+RunSchema make_run_schema(int n_schools, int terms, bool per_school, bool events, int n_las,
+                          std::vector<std::string> regions) {
   RunSchema s;
+  s.n_las = n_las;
+  s.regions = n_las > 0 ? std::move(regions) : std::vector<std::string>{};
+  const auto L = static_cast<std::size_t>(n_las);
+  const std::size_t G = s.regions.size();
   s.n_schools = n_schools;
   s.n_terms = terms + 1;
   s.per_school = per_school;
@@ -37,6 +42,12 @@ RunSchema make_run_schema(int n_schools, int terms, bool per_school, bool events
     add(m.name, {"term"}, ElementType::F64, attrs(m.units, m.long_name), T);
     add(std::string(m.name) + "_by_phase", {"term", "phase"}, ElementType::F64,
         attrs(m.units, std::string(m.long_name) + ", by phase"), T * kPhases);
+    if (L == 0) continue;
+    add(std::string(m.name) + "_by_la", {"term", "local_authority"}, ElementType::F64, attrs(m.units, std::string(m.long_name) + ", by LA"),
+        T * L);
+    if (G > 0)
+      add(std::string(m.name) + "_by_region", {"term", "region"}, ElementType::F64,
+          attrs(m.units, std::string(m.long_name) + ", by region"), T * G);
   }
   add("grade_share", {"term", "grade"}, ElementType::F64, attrs("1", "share of schools per inspection grade"), T * kGrades);
   add("grade_share_by_phase", {"term", "phase", "grade"}, ElementType::F64,
@@ -71,6 +82,13 @@ RunRecord record_run(const RunSchema& schema, std::int64_t run_id, const Recorde
     rec.columns.emplace_back(series(T, 1, [&](int t, int) { return r.overall[static_cast<std::size_t>(t)].*m.field; }));
     rec.columns.emplace_back(
         series(T, kPhases, [&](int t, int ph) { return r.phases[static_cast<std::size_t>(t)][static_cast<std::size_t>(ph)].*m.field; }));
+    if (schema.n_las == 0) continue;
+    if (!r.by_area()) throw std::logic_error("record_run: the run did not record metrics by area");
+    const int L = schema.n_las, G = static_cast<int>(schema.regions.size());
+    rec.columns.emplace_back(series(T, L, [&](int t, int la) { return r.by_la[static_cast<std::size_t>(t * L + la)].*m.field; }));
+    if (G > 0)
+      rec.columns.emplace_back(
+          series(T, G, [&](int t, int g) { return r.by_region[static_cast<std::size_t>(t * G + g)].*m.field; }));
   }
   rec.columns.emplace_back(series(T, kGrades, [&](int t, int g) {
     return r.overall[static_cast<std::size_t>(t)].grade_share[static_cast<std::size_t>(g)];

@@ -31,10 +31,13 @@ struct RunSchema {
   int n_terms = 0;  ///< observed terms (terms + 1)
   bool per_school = false;
   bool events = false;
+  int n_las = 0;                     ///< > 0: metrics by LA (and by region) are recorded
+  std::vector<std::string> regions;  ///< names along `region`
   std::vector<VariableSchema> variables;
 };
 
-RunSchema make_run_schema(int n_schools, int terms, bool per_school, bool events);
+RunSchema make_run_schema(int n_schools, int terms, bool per_school, bool events, int n_las = 0,
+                          std::vector<std::string> regions = {});
 
 using Column = std::variant<std::vector<std::int8_t>, std::vector<std::int16_t>, std::vector<std::int32_t>,
                             std::vector<float>, std::vector<double>>;

@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "sim/config/scenario_yaml.hpp"
+#include "sim/io/run_file.hpp"
 #include "sim/io/nc_writer.hpp"
 #include "sim/core/version.hpp"
 
@@ -306,6 +307,7 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
   f.add_dimension("member", member_ids, attrs("1", "member position"));
 
   write_static(f, world);
+  if (schema.n_las > 0) io::write_area_table(f, world, output_regions(spec.base_scenario, world));
   write_run_variables(f, spec, plan, runs, ids);
 
   const std::string coordinates = run_coordinates(spec, plan);

@@ -35,7 +35,9 @@ namespace fs = std::filesystem;
 
 RunSchema schema_of(const SweepSpec& spec, const World& world) {
   const Scenario& b = spec.base_scenario;
-  return make_run_schema(world.n, b.run.terms, spec.write_per_school, b.output.events);
+  std::vector<std::string> regions;
+  for (const auto& r : output_regions(b, world)) regions.push_back(r.name);
+  return make_run_schema(world.n, b.run.terms, spec.write_per_school, b.output.events, world.n_las, regions);
 }
 
 /// The journal of a shard: its own fingerprint, so a journal of another part is refused.
@@ -130,7 +132,9 @@ std::optional<RunRecord> PreparedSweep::run(std::int64_t id, const std::function
   if (const auto bad = point_errors_.find(run.point); bad != point_errors_.end()) return failed_run(id, bad->second);
   try {
     const run::RunDescription description{plan_->run_scenario(run), run.seed, static_cast<std::uint32_t>(run.replicate)};
-    Recorder recorder(world_, description.scenario.run.terms, description.scenario.output.per_school);
+    // Regions come from the base scenario: text and lists are never swept.
+    Recorder recorder(world_, description.scenario.run.terms, description.scenario.output.per_school, true,
+                      output_regions(spec_.base_scenario, world_));
     const run::RunOutcome outcome = run::drive(description, world_, {&recorder}, stopping);
     if (outcome.stopped) return std::nullopt;
     return record_run(schema_, id, recorder, outcome.final_state);
@@ -153,6 +157,7 @@ std::uint64_t sweep_fingerprint(const SweepSpec& spec, const World& world) {
   h.text(resolved_sweep_yaml(spec));
   h.text(config::to_yaml(spec.base_scenario));
   h.value(schema.n_schools), h.value(schema.n_terms), h.value(schema.per_school), h.value(schema.events);
+  for (const auto& v : schema.variables) h.text(v.name);  // a journal of a build with other outputs is not reused
   h.value(plan.points()), h.value(plan.runs());
   for (std::int64_t p = 0; p < plan.points(); ++p)
     for (std::size_t i = 0; i < plan.parameters(); ++i) h.value(plan.value(p, i));

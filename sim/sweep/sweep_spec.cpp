@@ -78,7 +78,11 @@ std::string format_real(double v) {
   char buf[64];
   const auto res = std::to_chars(buf, buf + sizeof buf, v);
   std::string s(buf, res.ptr);
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  // YAML 1.1 readers (PyYAML) take a real only with a dot: "2e+07" would read back as text.
+  if (s.find_first_of(".n") == std::string::npos) {
+    const auto e = s.find_first_of("eE");
+    s.insert(e == std::string::npos ? s.size() : e, ".0");
+  }
   return s;
 }
 
@@ -639,7 +643,9 @@ SweepSpec load(const std::string& text, const std::string& source, const fs::pat
   const YAML::Node seed = has("seed") ? given.at("seed") : YAML::Node();
   const YAML::Node output = has("output") ? given.at("output") : YAML::Node();
   if (!has("base")) p.add(doc.Mark(), "base", "missing: the base scenario file, e.g. base: ../la_brokered.yaml");
-  if (!has("design")) p.add(doc.Mark(), "design", "missing: grid, list, lhs, sobol or morris");
+  // Without parameters a sweep is replicates of one scenario and needs no design (grid of one point).
+  if (!has("design") && has("parameters"))
+    p.add(doc.Mark(), "design", "missing: grid, lhs, sobol or morris (a sweep without parameters needs none)");
   if (has("base")) {
     if (!base.IsScalar() || base.Scalar().empty()) {
       p.add(base.Mark(), "base", "expected a scenario file path, got " + describe(base));
@@ -827,6 +833,16 @@ SweepSpec load_sweep_file(const fs::path& path, const std::vector<std::string>& 
 SweepSpec load_sweep_text(const std::string& text, const std::string& source, const fs::path& folder,
                           const std::vector<std::string>& cli_sets) {
   return load(text, source, folder, cli_sets);
+}
+
+SweepSpec replicates_spec(const fs::path& scenario, const std::vector<std::string>& cli_sets, std::int64_t replicates) {
+  // The sweep file a user would write (base + replicates, no parameters), so that
+  // `run --replicates` and such a sweep are one code path and write identical files.
+  YAML::Emitter text;
+  text << YAML::BeginMap << YAML::Key << "base" << YAML::Value << scenario.filename().string() << YAML::Key
+       << "replicates" << YAML::Value << replicates << YAML::EndMap;
+  const fs::path folder = scenario.has_parent_path() ? scenario.parent_path() : fs::path(".");
+  return load(std::string(text.c_str()) + "\n", scenario.string() + " --replicates", folder, cli_sets);
 }
 
 std::string resolved_sweep_yaml(const SweepSpec& spec) {

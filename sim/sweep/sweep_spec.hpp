@@ -75,6 +75,12 @@ SweepSpec load_sweep_file(const std::filesystem::path& path, const std::vector<s
 SweepSpec load_sweep_text(const std::string& text, const std::string& source, const std::filesystem::path& folder,
                           const std::vector<std::string>& cli_sets = {});
 
+/// The sweep of `replicates` runs of one scenario file (what `schoolsim run SCEN.yaml
+/// --replicates N` runs): base = the scenario, no parameters, `cli_sets` as --set, the seed
+/// the scenario's run.seed, so replicate r of two scenarios with one run.seed is paired.
+SweepSpec replicates_spec(const std::filesystem::path& scenario, const std::vector<std::string>& cli_sets,
+                          std::int64_t replicates);
+
 /// Decides whether the sweep file gets per-school trajectories (`write_per_school`) for a
 /// world of `n_schools`, adding a note when they are left out; throws config::ConfigError
 /// when `output.per_school: true` but they exceed the limit. Loading decides for synthetic
