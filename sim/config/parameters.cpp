@@ -76,7 +76,7 @@ ParamTable<Scenario> make_scenario_parameters() {
       PER_PHASE_REAL("competition.choice_radius_km", competition.choice_radius_km, 0.01, 1000, "km", "parental choice radius"),
       REAL("competition.lambda_distance", competition.lambda_distance, 0, 100, "1", "distance aversion of parents"),
       REAL("competition.lambda_attainment", competition.lambda_attainment, 0, 100, "1/pupil_sd",
-           "strength of market competition (0 = no choice)"),
+           "strength of market competition (0 = no attainment-driven choice)"),
       REAL("competition.psi_flow", competition.psi_flow, 0, 1, "1", "trust lost per unit of pupil-flow competition"),
       REAL("competition.closure_roll", competition.closure_roll, 0, 1, "1", "roll share below which a school shrinks"),
       INT("competition.closure_terms", competition.closure_terms, 1, 1000, "terms", "terms below closure_roll before places shrink"),
