@@ -10,6 +10,7 @@
 #include "models/assignment.hpp"
 #include "models/partnerships.hpp"
 #include "models/submodels.hpp"
+#include "models/trust.hpp"
 
 namespace schoolsim {
 namespace {
@@ -281,9 +282,10 @@ void form_brokered(Context& c) {
       rs.seek(proposals_received[p.supporter]);  // draw index = proposals received so far this term
       const double pa = sigmoid(bp.a0 + bp.a_trust * trust + bp.a_capacity * st.capacity[p.supporter] -
                                 bp.a_competition * competition_at(st, p.entry) +
-                                bp.a_grant * (funded ? 1.0 : 0.0));
+                                bp.a_grant * (funded ? 1.0 : 0.0) + bp.a_openness * openness_logit(st.openness[p.supporter]));
       Stream rr = c.stream(Process::ReceiverAcceptance, static_cast<std::uint32_t>(p.receiver));
-      const double pb = sigmoid(bp.b0 + bp.b_trust * trust + bp.b_pressure * pressure(st.grade[p.receiver]));
+      const double pb = sigmoid(bp.b0 + bp.b_trust * trust + bp.b_pressure * pressure(st.grade[p.receiver]) +
+                                bp.a_openness * openness_logit(st.openness[p.receiver]));
       const bool supporter_yes = rs.uniform() < pa;
       const bool receiver_yes = rr.uniform() < pb;
       accepted = supporter_yes && receiver_yes;

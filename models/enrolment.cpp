@@ -49,6 +49,8 @@ void enrol_pupils(Context& c) {
   State& st = c.st;
   const auto& nl = w.neighbours;
   st.pupils_moved = 0.0;
+  st.intake = {};
+  st.intake_at_origin = {};
   if (first_term_of_year(c.term)) {
     const int n = w.n;
     const auto& cp = s.competition;
@@ -112,7 +114,11 @@ void enrol_pupils(Context& c) {
       if (overflow[i] > 0) place_overflow(w, free, st.pupils, i, overflow[i], overflow_home);
     // Pupils moved: intake not placed at its origin school.
     double moved = 0.0;
-    for (int i = 0; i < n; ++i) moved += intake[i] - self_flow[i] - overflow_home[i];
+    for (int i = 0; i < n; ++i) {
+      moved += intake[i] - self_flow[i] - overflow_home[i];
+      st.intake[w.phase[i]] += intake[i];
+      st.intake_at_origin[w.phase[i]] += self_flow[i] + overflow_home[i];
+    }
     st.pupils_moved = moved;
     // Competition: comp_ij = 1/2 (share of i's intake going to j + share of j's intake going to i).
     // Beyond the choice radius competition stays 0: zeroed once, then only prefixes change.

@@ -3,10 +3,12 @@
 // dissolve with a hazard that rises with low capacity and low trust.
 #include <tbb/parallel_for.h>
 
+#include <cmath>
 #include <vector>
 
 #include "models/partnerships.hpp"
 #include "models/submodels.hpp"
+#include "models/trust.hpp"
 
 namespace schoolsim {
 
@@ -46,8 +48,15 @@ void run_lifecycle(Context& c) {
       }
     }
     if (!p.funded && c.term >= p.first_unfunded_term) {
-      const double hazard = lc.hazard_base + lc.hazard_capacity * (1.0 - min_member_capacity(st, p)) +
-                            lc.hazard_trust * (1.0 - mean_member_trust(c.w, st, p));
+      const double h = lc.hazard_base + lc.hazard_capacity * (1.0 - min_member_capacity(st, p)) +
+                       lc.hazard_trust * (1.0 - mean_member_trust(c.w, st, p));
+      // A partnership its members do not want does not last (MODEL 7.4): the hazard's odds are
+      // divided by the odds of the members' mean openness (unchanged at 0.5, 1 when closed).
+      double openness = 0;
+      for (int m : p.members) openness += st.openness[m];
+      openness /= static_cast<double>(p.members.size());
+      const double hazard =
+          h <= 0 ? 0.0 : h >= 1 ? 1.0 : 1.0 / (1.0 + (1.0 - h) / h * std::exp(lc.hazard_openness * openness_logit(openness)));
       Stream r = c.stream(Process::Lifecycle, static_cast<std::uint32_t>(id));
       if (r.uniform() < hazard) out.end = EndReason::Hazard;
     }

@@ -8,6 +8,7 @@
 
 #include "models/partnerships.hpp"
 #include "models/submodels.hpp"
+#include "models/trust.hpp"
 
 namespace schoolsim {
 
@@ -40,7 +41,8 @@ void form_self_organised(Context& c) {
     if (best < 0) return;
     const double accept = 1.0 / (1.0 + std::exp(-(bp.a0 + bp.a_trust * pair_trust_at(c.w, st, i, best_entry) +
                                                   bp.a_capacity * st.capacity[best] -
-                                                  bp.a_competition * (st.competition.empty() ? 0.0 : st.competition[best_entry]))));
+                                                  bp.a_competition * (st.competition.empty() ? 0.0 : st.competition[best_entry]) +
+                                                  bp.a_openness * openness_logit(st.openness[best]))));
     if (r.uniform() < accept) partner[i] = best;
   });
   for (int i = 0; i < c.w.n; ++i) {

@@ -1,10 +1,19 @@
 #pragma once
 // Trust rules (MODEL.md 7.6): slow to build, quick to lose; idle pairs relax to baseline.
 #include <algorithm>
+#include <cmath>
 
 #include "sim/core/scenario.hpp"
 
 namespace schoolsim {
+
+/// Willingness from openness (MODEL.md 7.5, 7.4): the logit of theta, so that odds scale
+/// with theta / (1 - theta): 0 at theta = 0.5 (the default world barely changes), -> -inf for a
+/// closed school, +inf for a fully open one (clamped to +-30 so sums stay finite).
+inline double openness_logit(double theta) {
+  const double t = std::clamp(theta, 1e-13, 1.0 - 1e-13);
+  return std::log(t / (1.0 - t));
+}
 
 /// Partnership success s_p in [-1, 1]: the quality gain relative to what that kind of
 /// partnership usually achieves.

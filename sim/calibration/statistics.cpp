@@ -294,14 +294,86 @@ class GmOutstanding : public Statistic {
   ProgrammeWindow window_;
 };
 
-// gm_disadvantaged_faster: per region school, the programme's effect on its attainment gain
-// over the programme (DiD against the control run with common random numbers); the mean
-// effect for the most-disadvantaged quintile of region schools divided by the mean effect
-// for the other region schools. Model value: ratio of the mean effects over replicates.
+// gm_disadvantaged_faster (seed 003 L64, as the targets file states it): in the programme
+// run alone, the mean attainment gain over the programme window of the region's
+// most-disadvantaged schools (per phase, the top fifth by d of the region's schools of that
+// phase) divided by the mean gain of the schools outside the region of the same phase with d
+// at or above that phase's cut-off ("equivalent schools across England"). Model value: the
+// mean over replicates of the per-replicate ratio.
 class GmDisadvantagedFaster : public Statistic {
  public:
   void plan(const Roles& roles, ScenarioLibrary& lib, RunPlan& plan) override {
     window_.resolve(*scenario_of(lib, roles, "programme"), "gm_disadvantaged_faster");
+    plan.need(roles.at("programme"), needs(window_.end, {window_.before, window_.end}));
+  }
+  std::vector<double> replicate(const Roles& roles, const TraceSet& traces) const override {
+    const Trace& prog = trace(traces, roles, "programme");
+    const World& w = *prog.world;
+    const Snapshot &a0 = prog.at(window_.before), &a1 = prog.at(window_.end);
+    double sum_in = 0, sum_out = 0;
+    int n_in = 0, n_out = 0;
+    for (int ph = 0; ph < kPhases; ++ph) {
+      std::vector<int> region;
+      for (int i : w.phase_members[ph])
+        if (window_.in_region(w.la[i])) region.push_back(i);
+      const std::size_t top = region.size() / 5;
+      if (top == 0) continue;
+      // The top fifth by d (ties by id); the cut-off is the smallest d in it.
+      std::stable_sort(region.begin(), region.end(), [&](int a, int b) { return w.disadvantage[a] > w.disadvantage[b]; });
+      const double cut = w.disadvantage[region[top - 1]];
+      for (std::size_t k = 0; k < top; ++k) sum_in += a1.attainment[region[k]] - a0.attainment[region[k]], ++n_in;
+      for (int i : w.phase_members[ph])
+        if (!window_.in_region(w.la[i]) && w.disadvantage[i] >= cut)
+          sum_out += a1.attainment[i] - a0.attainment[i], ++n_out;
+    }
+    if (n_in == 0 || n_out == 0) return {kNaN, kNaN, kNaN, 0, 0};
+    const double g_in = sum_in / n_in, g_out = sum_out / n_out;
+    return {g_out != 0 ? g_in / g_out : kNaN, g_in, g_out, static_cast<double>(n_in), static_cast<double>(n_out)};
+  }
+  void summarise(const std::vector<std::vector<double>>& rows, TargetResult& out) override {
+    const Spread s = spread(column(rows, 0));
+    set_spread(out, s);
+    out.value = s.mean;
+    out.details = "attainment gain (terms " + std::to_string(window_.before) + "-" + std::to_string(window_.end) +
+                  "): region's most-disadvantaged fifth " + fmt(mean_finite(column(rows, 1))) + " (" +
+                  fmt(mean_finite(column(rows, 3)), 4) + " schools) vs outside the region at or above the same d " +
+                  fmt(mean_finite(column(rows, 2))) + " (" + fmt(mean_finite(column(rows, 4)), 5) +
+                  " schools), pupil SD; mean of per-replicate ratios";
+  }
+
+ private:
+  ProgrammeWindow window_;
+};
+
+// own_school_share: the share of the primary intake placed at its origin school at the
+// first enrolment (term 1), MODEL.md 7.2; mean over replicates.
+class OwnSchoolShare : public Statistic {
+ public:
+  void plan(const Roles& roles, ScenarioLibrary& lib, RunPlan& plan) override {
+    scenario_of(lib, roles, "scenario");
+    plan.need(roles.at("scenario"), needs(1));
+  }
+  std::vector<double> replicate(const Roles& roles, const TraceSet& traces) const override {
+    const auto& own = trace(traces, roles, "scenario").own_school_share;
+    return {own.size() > 1 ? own[1][static_cast<int>(Phase::Primary)] : kNaN,
+            own.size() > 1 ? own[1][static_cast<int>(Phase::Secondary)] : kNaN};
+  }
+  void summarise(const std::vector<std::vector<double>>& rows, TargetResult& out) override {
+    const Spread s = spread(column(rows, 0));
+    set_spread(out, s);
+    out.value = s.mean;
+    out.details = "primary intake at its origin school at term 1 (secondary " + fmt(mean_finite(column(rows, 1))) + ")";
+  }
+};
+
+// gm_effect_concentrated_on_disadvantaged (extension target): per region school, the programme's effect on its attainment gain
+// over the programme (DiD against the control run with common random numbers); the mean
+// effect for the most-disadvantaged quintile of region schools divided by the mean effect
+// for the other region schools. Model value: ratio of the mean effects over replicates.
+class GmEffectConcentrated : public Statistic {
+ public:
+  void plan(const Roles& roles, ScenarioLibrary& lib, RunPlan& plan) override {
+    window_.resolve(*scenario_of(lib, roles, "programme"), "gm_effect_concentrated_on_disadvantaged");
     scenario_of(lib, roles, "control");
     plan.need(roles.at("programme"), needs(window_.end, {window_.before, window_.end}));
     plan.need(roles.at("control"), needs(window_.end, {window_.before, window_.end}));
@@ -630,8 +702,12 @@ const std::vector<Entry>& registry() {
        [](const TargetSpec&) { return std::make_unique<GmOutstanding>(0); }, numeric_criterion},
       {"gm_outstanding_secondary", {{"programme", "city_challenge"}, {"control", "baseline"}},
        [](const TargetSpec&) { return std::make_unique<GmOutstanding>(1); }, numeric_criterion},
-      {"gm_disadvantaged_faster", {{"programme", "city_challenge"}, {"control", "baseline"}},
+      {"gm_disadvantaged_faster", {{"programme", "city_challenge"}},
        [](const TargetSpec&) { return std::make_unique<GmDisadvantagedFaster>(); }, numeric_criterion},
+      {"gm_effect_concentrated_on_disadvantaged", {{"programme", "city_challenge"}, {"control", "baseline"}},
+       [](const TargetSpec&) { return std::make_unique<GmEffectConcentrated>(); }, numeric_criterion},
+      {"own_school_share", {{"scenario", "baseline"}},
+       [](const TargetSpec&) { return std::make_unique<OwnSchoolShare>(); }, numeric_criterion},
       {"brokered_reduces_polarisation", {{"treatment", "la_brokered"}, {"control", "market"}},
        [](const TargetSpec&) { return std::make_unique<BrokeredReducesPolarisation>(); },
        [](const TargetSpec& t) { return share_rule(t, 0.9); }},

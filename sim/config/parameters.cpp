@@ -76,7 +76,7 @@ ParamTable<Scenario> make_scenario_parameters() {
       PER_PHASE_REAL("competition.choice_radius_km", competition.choice_radius_km, 0.01, 1000, "km", "parental choice radius"),
       REAL("competition.lambda_distance", competition.lambda_distance, 0, 100, "1", "distance aversion of parents"),
       REAL("competition.lambda_attainment", competition.lambda_attainment, 0, 100, "1/pupil_sd",
-           "strength of market competition (0 = no choice)"),
+           "strength of market competition (0 = no attainment-driven choice)"),
       REAL("competition.psi_flow", competition.psi_flow, 0, 1, "1", "trust lost per unit of pupil-flow competition"),
       REAL("competition.closure_roll", competition.closure_roll, 0, 1, "1", "roll share below which a school shrinks"),
       INT("competition.closure_terms", competition.closure_terms, 1, 1000, "terms", "terms below closure_roll before places shrink"),
@@ -98,6 +98,8 @@ ParamTable<Scenario> make_scenario_parameters() {
       REAL("lifecycle.hazard_base", lifecycle.hazard_base, 0, 1, "1/term", "base dissolution hazard of unfunded partnerships"),
       REAL("lifecycle.hazard_capacity", lifecycle.hazard_capacity, 0, 1, "1/term", "hazard per unit of missing capacity"),
       REAL("lifecycle.hazard_trust", lifecycle.hazard_trust, 0, 1, "1/term", "hazard per unit of missing trust"),
+      REAL("lifecycle.hazard_openness", lifecycle.hazard_openness, 0, 100, "1",
+           "hazard log-odds per unit of the logit of the members' mean openness (less for open schools)"),
       INT("lifecycle.rebroker_cooldown", lifecycle.rebroker_cooldown, 0, 1000, "terms", "terms before an ended pair can be brokered again"),
       // brokering
       BOOL("brokering.enabled", brokering.enabled, "LA brokers propose support pairs"),
@@ -128,6 +130,8 @@ ParamTable<Scenario> make_scenario_parameters() {
       REAL("brokering.b0", brokering.b0, -100, 100, "1", "receiver acceptance intercept"),
       REAL("brokering.b_trust", brokering.b_trust, -100, 100, "1", "receiver acceptance: trust"),
       REAL("brokering.b_pressure", brokering.b_pressure, -100, 100, "1", "receiver acceptance: inspection pressure"),
+      REAL("brokering.a_openness", brokering.a_openness, 0, 100, "1",
+           "acceptance (both sides, self-organised partners too): logit of own openness"),
       // national broker
       BOOL("national_broker.enabled", national_broker.enabled, "a national broker deploys outstanding schools across LAs"),
       REAL("national_broker.radius_km", national_broker.radius_km, 0, 1000, "km", "national broker search radius"),

@@ -112,6 +112,7 @@ struct LifecycleParams {
   double hazard_base = 0.02;
   double hazard_capacity = 0.05;
   double hazard_trust = 0.10;
+  double hazard_openness = 1.0;  ///< hazard odds divided by (members' mean openness odds)^this
   int rebroker_cooldown = 3;
 };
 
@@ -133,6 +134,7 @@ struct BrokeringParams {
          w_capacity = 0.5, w_distance = 0.5, w_competition = 1.0;
   double a0 = -0.5, a_trust = 3.0, a_capacity = 2.0, a_competition = 2.0, a_grant = 1.0;
   double b0 = 0.0, b_trust = 2.0, b_pressure = 2.0;
+  double a_openness = 1.0;  ///< both sides' acceptance: weight of the logit of own openness
 };
 
 struct NationalBrokerParams {

@@ -83,6 +83,9 @@ struct State {
   std::vector<double> programme_spent;
   double money_spent = 0;
   double pupils_moved = 0;  ///< this term
+  /// This term's intake per phase and the part of it placed at its origin school (0 outside
+  /// enrolment terms): the own-school share of the calibration (MODEL.md 7.2).
+  std::array<double, kPhases> intake{}, intake_at_origin{};
 };
 
 }  // namespace schoolsim

@@ -3,6 +3,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 #include "models/partnerships.hpp"
@@ -98,6 +99,11 @@ class TraceReporter : public run::Reporter {
     governance_shares(now.state, academies, in_mats);
     trace_.academy_share.push_back(academies);
     trace_.mat_share.push_back(in_mats);
+    std::array<double, kPhases> own{};
+    for (int ph = 0; ph < kPhases; ++ph)
+      own[ph] = now.state.intake[ph] > 0 ? now.state.intake_at_origin[ph] / now.state.intake[ph]
+                                         : std::numeric_limits<double>::quiet_NaN();
+    trace_.own_school_share.push_back(own);
     if (needs_.every_term || needs_.snapshots.count(now.term)) trace_.snapshots.emplace(now.term, snapshot(now.world, now.state));
   }
 

@@ -64,6 +64,8 @@ struct Trace {
   std::vector<SystemMetrics> system;                      ///< [term]
   std::vector<double> academy_share;   ///< [term] academies (incl. MAT members) / schools
   std::vector<double> mat_share;       ///< [term] academies in a MAT of >= 2 schools / academies
+  /// [term][phase] share of the intake placed at its origin school (NaN without enrolment).
+  std::vector<std::array<double, kPhases>> own_school_share;
   SupplyDemand term0;
   std::map<int, Snapshot> snapshots;
   std::vector<Partnership> partnerships;  ///< at the last term

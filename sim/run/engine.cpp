@@ -98,7 +98,7 @@ std::uint64_t state_hash(const World& w, const State& st) {
     f.value(e.programme), f.value(e.reason), f.vec(e.members);
   }
   f.vec(st.programme_spent);
-  f.value(st.money_spent), f.value(st.pupils_moved);
+  f.value(st.money_spent), f.value(st.pupils_moved), f.value(st.intake), f.value(st.intake_at_origin);
   return f.h;
 }
 
