@@ -93,7 +93,8 @@ int InfoCommand::run() const {
     std::cerr << "schoolsim: " << e.what() << "\n";
     // With --verify, an HDF5 file (by its signature) that cannot be opened is damaged (exit 1).
     if (verify_ && is_hdf5_file(file_)) {
-      std::cerr << "schoolsim: " << file_ << " is damaged or truncated: it has the HDF5 signature but does not open\n";
+      if (std::string(e.what()).find(": damaged HDF5 file (") == std::string::npos)
+        std::cerr << "schoolsim: " << file_ << " is damaged or truncated: it has the HDF5 signature but does not open\n";
       return kProblem;
     }
     return kInputError;

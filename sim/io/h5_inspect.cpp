@@ -9,6 +9,8 @@
 #include <set>
 #include <utility>
 
+#include "sim/io/probe.hpp"
+
 namespace schoolsim::io {
 namespace {
 
@@ -210,6 +212,8 @@ H5Inspect::H5Inspect(std::filesystem::path path) : impl_(std::make_unique<Impl>(
   std::error_code ec;
   if (!std::filesystem::is_regular_file(self.path, ec)) self.fail("no such file");
   if (H5Fis_hdf5(self.path.c_str()) <= 0) self.fail("not an HDF5 file");
+  // Damaged metadata can crash or hang HDF5: read it all in a child process first.
+  probe_readable(self.path);
   self.file = H5Fopen(self.path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (self.file < 0) self.fail("cannot open the HDF5 file");
   self.globals = read_attributes(self.file);

@@ -6,7 +6,9 @@
 #include <cstring>
 #include <utility>
 
+#include "sim/io/bounded_read.hpp"
 #include "sim/io/nc_reader.hpp"
+#include "sim/io/probe.hpp"
 
 namespace schoolsim::io {
 namespace {
@@ -138,10 +140,15 @@ std::size_t VerifyReport::failures() const {
 
 VerifyReport verify_file(const std::filesystem::path& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  // HDF5 would block on a FIFO.
+  if (const std::string why = regular_file_problem(path); !why.empty()) throw InputFileError(path.string() + ": " + why);
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     H5Eclear2(H5E_DEFAULT);
     throw InputFileError(path.string() + ": not an HDF5 file (or not readable)");
   }
+  // A child process reads everything first (a crash or hang there is reported as damage);
+  // it also checks the chunk indexes and string checksums (io/probe.hpp).
+  probe_readable(path);
   Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   H5Pset_file_locking(fapl.get(), false, true);
   Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
