@@ -23,9 +23,7 @@ flip was a defect, 1 otherwise. Example (docs/hardening.md):
 
 import argparse
 import concurrent.futures
-import hashlib
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -40,11 +38,11 @@ DEFECTS = {"ok-DIFFERENT", "crash", "hang"}
 VOLATILE_ATTRIBUTES = {"history", "date_created", "wall_seconds"}
 
 DUMP = r"""
-import hashlib, sys
+import hashlib
+import sys
 import numpy as np
 import h5py
-volatile = set(sys.argv[2].split(","))
-h = hashlib.sha256()
+volatile = set(sys.argv[1].split(","))
 def value(v):
     if isinstance(v, bytes):
         return v
@@ -59,29 +57,38 @@ def attrs(name, obj):
         if key in volatile or key in ("DIMENSION_LIST", "REFERENCE_LIST"):
             continue
         h.update(name.encode() + b"@" + key.encode() + b"=" + value(obj.attrs[key]))
-with h5py.File(sys.argv[1], "r") as f:
-    attrs("/", f)
-    names = []
-    f.visit(names.append)
-    for name in sorted(names):
-        obj = f[name]
-        attrs(name, obj)
-        if isinstance(obj, h5py.Dataset):
-            h.update(name.encode() + b"=" + value(obj[()]))
-print(h.hexdigest())
+for path in sys.argv[2:]:
+    h = hashlib.sha256()
+    try:
+        with h5py.File(path, "r") as f:
+            attrs("/", f)
+            names = []
+            f.visit(names.append)
+            for name in sorted(names):
+                obj = f[name]
+                attrs(name, obj)
+                if isinstance(obj, h5py.Dataset):
+                    h.update(name.encode() + b"=" + value(obj[()]))
+        print(h.hexdigest(), flush=True)
+    except Exception:
+        print("unreadable", flush=True)
 """
 
 
-def data_digest(path, timeout):
-    """sha256 of a file's data as h5py reads it, in a child (h5py may crash); None if unreadable."""
-    if not Path(path).is_file():
-        return None
+def data_digests(paths, timeout):
+    """sha256 of each file's data as h5py reads it, in a child (h5py may crash); None if unreadable or missing."""
+    digests = [None] * len(paths)
+    present = [k for k, p in enumerate(paths) if Path(p).is_file()]
+    if not present:
+        return digests
     try:
-        result = subprocess.run([sys.executable, "-c", DUMP, str(path), ",".join(sorted(VOLATILE_ATTRIBUTES))],
-                                capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run([sys.executable, "-c", DUMP, ",".join(sorted(VOLATILE_ATTRIBUTES)),
+                                 *[str(paths[k]) for k in present]], capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        return None
-    return result.stdout.strip() if result.returncode == 0 else None
+        return digests
+    for k, line in zip(present, result.stdout.split()):
+        digests[k] = None if line == "unreadable" else line
+    return digests
 
 
 def run_case(folder, name, command, timeout):
@@ -155,8 +162,7 @@ def main():
         status, stderr, _ = run_case(reference.parent, name, command, args.timeout)
         if status != 0:
             sys.exit(f"byteflip: the command fails on the undamaged file ({status}):\n{stderr}")
-        ref_file = data_digest(reference, args.timeout)
-        ref_out = data_digest(reference.parent / "out.h5", args.timeout)
+        ref_file, ref_out = data_digests([reference, reference.parent / "out.h5"], args.timeout)
         if ref_file is None:
             sys.exit(f"byteflip: h5py cannot read the undamaged file {args.file}")
 
@@ -168,8 +174,7 @@ def main():
             status, stderr, seconds = run_case(target.parent, name, command, args.timeout)
 
             def same():
-                return (data_digest(target, args.timeout) == ref_file and
-                        data_digest(target.parent / "out.h5", args.timeout) == ref_out)
+                return data_digests([target, target.parent / "out.h5"], args.timeout) == [ref_file, ref_out]
 
             outcome = classify(status, stderr, name, same)
             shutil.rmtree(target.parent, ignore_errors=True)

@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -68,6 +69,7 @@ struct Damaged {
 /// Reads `count` elements of `type` from an attribute or dataset into memory of the matching
 /// native type and frees any variable-length data. Strings are checked as C strings.
 struct Walker {
+  bool data = true;  ///< read datasets (else metadata only)
   static Id memory_type(hid_t file_type) {
     if (H5Tget_class(file_type) == H5T_STRING && H5Tis_variable_str(file_type) > 0)
       return Id(H5Tcopy(file_type), H5Tclose);
@@ -144,6 +146,7 @@ struct Walker {
       }
     }
     H5Eclear2(H5E_DEFAULT);
+    if (!data) return;
 
     const H5D_layout_t layout = H5Pget_layout(dcpl.get());
     if (layout == H5D_VIRTUAL) {
@@ -275,8 +278,9 @@ struct Walker {
 
 std::mutex probe_mutex;
 bool probe_disabled = false;
-// Files that passed: (device, inode, size, mtime seconds, mtime nanoseconds).
-std::set<std::tuple<dev_t, ino_t, off_t, time_t, long>> passed;
+// Files probed: (device, inode, size, mtime seconds, mtime nanoseconds, data read too) -> ""
+// if it passed, else the InputFileError message (a damaged file is probed once).
+std::map<std::tuple<dev_t, ino_t, off_t, time_t, long, bool>, std::string> probed;
 
 std::string signal_text(int signal) {
   const char* name = strsignal(signal);
@@ -284,8 +288,8 @@ std::string signal_text(int signal) {
 }
 
 /// The CPU time the child may use: HDF5 reads and checks our files at well over 50 MB/s of
-/// CPU (docs/hardening.md); 10 s + 1 s per 10 MiB is a wide margin.
-rlim_t cpu_limit_seconds(off_t size) { return 10 + static_cast<rlim_t>(size / (10 << 20)); }
+/// CPU (docs/hardening.md); 4 s + 1 s per 10 MiB is a wide margin.
+rlim_t cpu_limit_seconds(off_t size) { return 4 + static_cast<rlim_t>(size / (10 << 20)); }
 
 /// The current virtual memory size of this process (the child starts with a copy).
 rlim_t current_address_space() {
@@ -295,7 +299,7 @@ rlim_t current_address_space() {
   return static_cast<rlim_t>(pages) * static_cast<rlim_t>(sysconf(_SC_PAGESIZE));
 }
 
-[[noreturn]] void child(const std::filesystem::path& path, int fd, rlim_t cpu_seconds) {
+[[noreturn]] void child(const std::filesystem::path& path, bool data, int fd, rlim_t cpu_seconds) {
   // Ctrl-C and SIGTERM end the child at once (the parent's handlers clean up the parent's files).
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
@@ -310,7 +314,7 @@ rlim_t current_address_space() {
   setrlimit(RLIMIT_AS, &as);
   std::string result;
   try {
-    result = walk_file(path);
+    result = walk_file(path, data);
   } catch (const std::bad_alloc&) {
     result = "it needs more memory than any schoolsim file";
   } catch (const std::exception& e) {
@@ -349,14 +353,16 @@ std::int64_t strings_crc32(const std::vector<std::string>& values) {
   return static_cast<std::int64_t>(crc ^ 0xFFFFFFFFu);
 }
 
-std::string walk_file(const std::filesystem::path& path) {
+std::string walk_file(const std::filesystem::path& path, bool data) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   const Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   H5Pset_file_locking(fapl.get(), false, true);
   const Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
   if (!file.ok()) return "cannot open it: " + hdf5_cause("HDF5 could not open it");
   try {
-    Walker().walk(file.get());
+    Walker walker;
+    walker.data = data;
+    walker.walk(file.get());
   } catch (const Damaged& d) {
     return d.what;
   }
@@ -368,14 +374,23 @@ void disable_probe() {
   probe_disabled = true;
 }
 
-void probe_readable(const std::filesystem::path& path) {
+void probe_readable(const std::filesystem::path& path, bool data) {
   const std::lock_guard lock(probe_mutex);
   struct stat st {};
   if (stat(path.c_str(), &st) != 0) return;  // the caller's open reports it
-  const auto key = std::make_tuple(st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-  if (probe_disabled || passed.contains(key)) return;
+  const auto key = std::make_tuple(st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec, data);
+  if (probe_disabled) return;
+  for (const bool level : {data, true}) {
+    auto found = probed.find(std::make_tuple(st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                                             level));
+    if (found == probed.end()) continue;
+    if (found->second.empty()) return;
+    throw InputFileError(found->second);
+  }
   const auto fail = [&](const std::string& what) -> void {
-    throw InputFileError(path.string() + ": damaged HDF5 file (" + what + ")");
+    const std::string message = path.string() + ": damaged HDF5 file (" + what + ")";
+    probed[key] = message;
+    throw InputFileError(message);
   };
 
   int fds[2];
@@ -390,7 +405,7 @@ void probe_readable(const std::filesystem::path& path) {
   }
   if (pid == 0) {
     close(fds[0]);
-    child(path, fds[1], cpu_seconds);
+    child(path, data, fds[1], cpu_seconds);
   }
   close(fds[1]);
   // The report, until the child closes the pipe (exits); a child blocked rather than busy is
@@ -432,7 +447,7 @@ void probe_readable(const std::filesystem::path& path) {
     fail("HDF5 crashed reading it: " + signal_text(sig));
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-    passed.insert(key);
+    probed[key] = "";
     return;
   }
   fail(report.empty() ? "HDF5 could not read it" : report);

@@ -24,7 +24,9 @@ namespace schoolsim::io {
 /// passed (same device, inode, size and modification time) is not probed again in this
 /// process. Does nothing once `disable_probe` was called (after MPI_Init: forking is unsafe).
 /// `path` must be a regular HDF5 file (callers check with regular_file_problem/H5Fis_hdf5).
-void probe_readable(const std::filesystem::path& path);
+/// With `data` false, only the metadata (listings, object headers, attributes, shapes) is
+/// read: for a quick look at a file's shape before deciding to read it (the memory check).
+void probe_readable(const std::filesystem::path& path, bool data = true);
 
 /// Turns probing off for the rest of the process (MPI ranks; docs/hardening.md says what it
 /// leaves open). Files probed before remain trusted.
@@ -33,7 +35,7 @@ void disable_probe();
 /// The same walk in this process: "" if the file reads back, else the first problem, for
 /// example "variable 'school_name': does not match its schoolsim_crc32 checksum". Used by the
 /// child; the parent must only call it on files that passed probe_readable.
-std::string walk_file(const std::filesystem::path& path);
+std::string walk_file(const std::filesystem::path& path, bool data = true);
 
 /// CRC-32 (IEEE, as zlib's crc32) over the strings each followed by a NUL byte: the
 /// schoolsim_crc32 attribute NcWriter puts on variable-length string variables.
