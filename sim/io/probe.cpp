@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -299,7 +300,7 @@ rlim_t current_address_space() {
   return static_cast<rlim_t>(pages) * static_cast<rlim_t>(sysconf(_SC_PAGESIZE));
 }
 
-[[noreturn]] void child(const std::filesystem::path& path, bool data, int fd, rlim_t cpu_seconds) {
+[[noreturn]] void child(const std::function<std::string()>& work, int fd, rlim_t cpu_seconds) {
   // Ctrl-C and SIGTERM end the child at once (the parent's handlers clean up the parent's files).
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
@@ -314,7 +315,7 @@ rlim_t current_address_space() {
   setrlimit(RLIMIT_AS, &as);
   std::string result;
   try {
-    result = walk_file(path, data);
+    result = work();
   } catch (const std::bad_alloc&) {
     result = "it needs more memory than any schoolsim file";
   } catch (const std::exception& e) {
@@ -330,6 +331,68 @@ rlim_t current_address_space() {
     }
   }
   _exit(result.empty() ? 0 : 3);
+}
+
+/// Runs `work` in a forked child under the limits for a file of `size` bytes: "" if it
+/// returned "", else what it returned or how it ended. std::nullopt if no child could be
+/// started (the caller then reads as before). Throws std::runtime_error if it was interrupted.
+std::optional<std::string> isolated(const std::filesystem::path& path, off_t size,
+                                    const std::function<std::string()>& work) {
+  int fds[2];
+  if (pipe(fds) != 0) return std::nullopt;
+  const rlim_t cpu_seconds = cpu_limit_seconds(size);
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return std::nullopt;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    child(work, fds[1], cpu_seconds);
+  }
+  close(fds[1]);
+  // The report, until the child closes the pipe (exits); a child blocked rather than busy is
+  // killed after a wall-time limit.
+  const int wall_ms = static_cast<int>(std::min<rlim_t>(4 * cpu_seconds + 30, 3600)) * 1000;
+  std::string report;
+  bool timed_out = false;
+  int waited_ms = 0;
+  for (;;) {
+    pollfd p{fds[0], POLLIN, 0};
+    const int ready = poll(&p, 1, 100);
+    if (ready < 0 && errno != EINTR) break;
+    if (ready <= 0) {
+      waited_ms += 100;
+      if (waited_ms >= wall_ms) {
+        timed_out = true;
+        kill(pid, SIGKILL);
+        break;
+      }
+      continue;
+    }
+    char buffer[512];
+    const ssize_t n = read(fds[0], buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    report.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out) return "reading it did not finish within " + std::to_string(wall_ms / 1000) + " s";
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    if (sig == SIGXCPU || sig == SIGKILL)
+      return "reading it did not finish within " + std::to_string(cpu_seconds) + " s of CPU time";
+    if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+      throw std::runtime_error(path.string() + ": checking the file was interrupted");
+    return "HDF5 crashed reading it: " + signal_text(sig);
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return std::string();
+  return report.empty() ? std::string("HDF5 could not read it") : report;
 }
 
 }  // namespace
@@ -393,64 +456,37 @@ void probe_readable(const std::filesystem::path& path, bool data) {
     throw InputFileError(message);
   };
 
-  int fds[2];
-  if (pipe(fds) != 0) return;  // cannot probe: read as before
-  const rlim_t cpu_seconds = cpu_limit_seconds(st.st_size);
-  std::fflush(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) {
-    close(fds[0]);
-    close(fds[1]);
-    return;
-  }
-  if (pid == 0) {
-    close(fds[0]);
-    child(path, data, fds[1], cpu_seconds);
-  }
-  close(fds[1]);
-  // The report, until the child closes the pipe (exits); a child blocked rather than busy is
-  // killed after a wall-time limit.
-  const int wall_ms = static_cast<int>(std::min<rlim_t>(4 * cpu_seconds + 30, 3600)) * 1000;
-  std::string report;
-  bool timed_out = false;
-  int waited_ms = 0;
-  for (;;) {
-    pollfd p{fds[0], POLLIN, 0};
-    const int ready = poll(&p, 1, 100);
-    if (ready < 0 && errno != EINTR) break;
-    if (ready <= 0) {
-      waited_ms += 100;
-      if (waited_ms >= wall_ms) {
-        timed_out = true;
-        kill(pid, SIGKILL);
-        break;
-      }
-      continue;
-    }
-    char buffer[512];
-    const ssize_t n = read(fds[0], buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    report.append(buffer, static_cast<std::size_t>(n));
-  }
-  close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (timed_out) fail("reading it did not finish within " + std::to_string(wall_ms / 1000) + " s");
-  if (WIFSIGNALED(status)) {
-    const int sig = WTERMSIG(status);
-    if (sig == SIGXCPU || sig == SIGKILL)
-      fail("reading it did not finish within " + std::to_string(cpu_seconds) + " s of CPU time");
-    if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
-      throw std::runtime_error(path.string() + ": checking the file was interrupted");
-    fail("HDF5 crashed reading it: " + signal_text(sig));
-  }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+  const auto result = isolated(path, st.st_size, [&] { return walk_file(path, data); });
+  if (!result) return;  // cannot fork: read as before
+  if (result->empty()) {
     probed[key] = "";
     return;
   }
-  fail(report.empty() ? "HDF5 could not read it" : report);
+  fail(*result);
+}
+
+std::string probe_dataset(const std::filesystem::path& path, const std::string& name) {
+  {
+    const std::lock_guard lock(probe_mutex);
+    if (probe_disabled) return {};
+  }
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return {};
+  const auto result = isolated(path, st.st_size, [&]() -> std::string {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    const Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    H5Pset_file_locking(fapl.get(), false, true);
+    const Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
+    if (!file.ok()) return "cannot open the file: " + hdf5_cause("HDF5 could not open it");
+    try {
+      Walker().dataset(file.get(), name);
+    } catch (const Damaged& d) {
+      const std::string prefix = "variable '" + name + "': ";
+      return d.what.rfind(prefix, 0) == 0 ? d.what.substr(prefix.size()) : d.what;
+    }
+    return {};
+  });
+  return result ? *result : std::string();
 }
 
 }  // namespace schoolsim::io

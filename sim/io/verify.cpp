@@ -146,9 +146,10 @@ VerifyReport verify_file(const std::filesystem::path& path) {
     H5Eclear2(H5E_DEFAULT);
     throw InputFileError(path.string() + ": not an HDF5 file (or not readable)");
   }
-  // A child process reads everything first (a crash or hang there is reported as damage);
-  // it also checks the chunk indexes and string checksums (io/probe.hpp).
-  probe_readable(path);
+  // A child process reads all metadata first (a crash or hang there is reported as damage);
+  // then each dataset is read in a child (which also checks its chunk index and string
+  // checksum, io/probe.hpp) and, if that went well, here.
+  probe_readable(path, false);
   Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   H5Pset_file_locking(fapl.get(), false, true);
   Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
@@ -180,10 +181,16 @@ VerifyReport verify_file(const std::filesystem::path& path) {
     }
     if (info.type != H5O_TYPE_DATASET) continue;
     Id dataset(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), H5Dclose);
-    if (!dataset.ok())
+    if (!dataset.ok()) {
       check.error = "cannot open it: " + hdf5_error();
-    else
+    } else if (std::string problem = probe_dataset(path, name); !problem.empty()) {
+      std::vector<hsize_t> chunk;
+      describe(dataset.get(), check, chunk, 0);
+      H5Eclear2(H5E_DEFAULT);
+      check.error = std::move(problem);
+    } else {
       read_all(dataset.get(), check);
+    }
     report.datasets.push_back(check);
   }
   return report;

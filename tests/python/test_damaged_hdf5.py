@@ -78,8 +78,8 @@ def test_a_changed_school_name_is_refused_by_its_checksum(small_files, tmp_path,
     assert not (tmp_path / "out.h5").exists()
     verify = schoolsim("info", "--verify", damaged)
     assert verify.returncode == 1
-    assert verify.stderr.strip() == (f"schoolsim: {damaged}: damaged HDF5 file (variable 'school_name': its strings "
-                                     "do not match their schoolsim_crc32 checksum)")
+    assert verify.stderr.strip() == (f"schoolsim: {damaged} is damaged: 1 of 20 datasets do not read back:\n"
+                                     "  school_name: its strings do not match their schoolsim_crc32 checksum")
 
 
 def test_files_are_written_in_the_hdf5_1_10_format(small_files):
