@@ -178,7 +178,8 @@ def main():
 
             outcome = classify(status, stderr, name, same)
             shutil.rmtree(target.parent, ignore_errors=True)
-            message = stderr.strip().splitlines()[-1] if stderr.strip() else ""
+            lines = stderr.strip().splitlines()
+            message = next((line for line in lines if name in line), lines[-1] if lines else "")
             return {"offset": offset, "byte": byte, "status": status, "outcome": outcome,
                     "seconds": round(seconds, 3), "message": message[:300]}
 

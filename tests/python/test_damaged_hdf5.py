@@ -48,9 +48,9 @@ def campaign(tmp_path, target, flips, seed, command, extras=()):
 def test_byte_flips_are_refused_or_harmless(small_files, tmp_path, kind):
     world, scenario, run = small_files
     if kind == "world":
-        data, result = campaign(tmp_path, world, 80, 11, ["run", scenario.name, "-o", "{out}"], [scenario])
+        data, result = campaign(tmp_path, world, 50, 11, ["run", scenario.name, "-o", "{out}"], [scenario])
     else:
-        data, result = campaign(tmp_path, run, 120, 12, ["info", "--verify", "{file}"])
+        data, result = campaign(tmp_path, run, 80, 12, ["info", "--verify", "{file}"])
     counts = data["counts"]
     assert counts["crash"] == 0 and counts["hang"] == 0 and counts["ok-DIFFERENT"] == 0, result.stdout
     assert counts["refused"] + counts["ok-same"] == len(data["flips"])
