@@ -67,8 +67,8 @@ struct Damaged {
   throw Damaged{where + ": " + hdf5_cause(what)};
 }
 
-/// Reads `count` elements of `type` from an attribute or dataset into memory of the matching
-/// native type and frees any variable-length data. Strings are checked as C strings.
+/// Reads a file's metadata and (with `data`) its datasets as schoolsim's readers do; throws
+/// Damaged naming the first object that does not read back.
 struct Walker {
   bool data = true;  ///< read datasets (else metadata only)
   static Id memory_type(hid_t file_type) {
