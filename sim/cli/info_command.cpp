@@ -88,12 +88,15 @@ bool InfoCommand::selected() const { return command_->parsed(); }
 int InfoCommand::run() const {
   std::unique_ptr<io::H5Inspect> opened;
   try {
-    opened = std::make_unique<io::H5Inspect>(file_);
+    opened = std::make_unique<io::H5Inspect>(file_, /*probe_data=*/false);  // info reads metadata only
   } catch (const io::InputFileError& e) {
     std::cerr << "schoolsim: " << e.what() << "\n";
     // With --verify, an HDF5 file (by its signature) that cannot be opened is damaged (exit 1).
     if (verify_ && is_hdf5_file(file_)) {
-      std::cerr << "schoolsim: " << file_ << " is damaged or truncated: it has the HDF5 signature but does not open\n";
+      // (The probe's message names what failed; this line only when the file does not open.)
+      if (const std::string what = e.what();
+          what.find(": damaged HDF5 file (") == std::string::npos || what.find(": damaged HDF5 file (cannot open") != std::string::npos)
+        std::cerr << "schoolsim: " << file_ << " is damaged or truncated: it has the HDF5 signature but does not open\n";
       return kProblem;
     }
     return kInputError;
@@ -165,7 +168,7 @@ int InfoCommand::run() const {
       status = "MISSING";
     } else {
       try {
-        const io::H5Inspect shard(path);
+        const io::H5Inspect shard(path, /*probe_data=*/false);
         if (!fingerprint.empty() && text_of(shard, "sweep_fingerprint") != fingerprint) {
           status = "OF ANOTHER SWEEP (sweep_fingerprint differs)";
         } else if (const auto* runs = shard.find("run"); runs != nullptr && !runs->shape.empty()) {

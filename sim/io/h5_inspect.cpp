@@ -9,6 +9,8 @@
 #include <set>
 #include <utility>
 
+#include "sim/io/probe.hpp"
+
 namespace schoolsim::io {
 namespace {
 
@@ -203,13 +205,15 @@ struct H5Inspect::Impl {
   }
 };
 
-H5Inspect::H5Inspect(std::filesystem::path path) : impl_(std::make_unique<Impl>()) {
+H5Inspect::H5Inspect(std::filesystem::path path, bool probe_data) : impl_(std::make_unique<Impl>()) {
   Impl& self = *impl_;
   self.path = std::move(path);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(self.path, ec)) self.fail("no such file");
   if (H5Fis_hdf5(self.path.c_str()) <= 0) self.fail("not an HDF5 file");
+  // Damaged metadata can crash or hang HDF5: read it all in a child process first.
+  probe_readable(self.path, probe_data);
   self.file = H5Fopen(self.path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (self.file < 0) self.fail("cannot open the HDF5 file");
   self.globals = read_attributes(self.file);

@@ -33,7 +33,9 @@ struct VariableInfo {
 class H5Inspect {
  public:
   /// Opens `path` read-only; throws InputFileError if it is missing or not HDF5.
-  explicit H5Inspect(std::filesystem::path path);
+  /// Reads it all in a child process first (io/probe.hpp); with `probe_data` false only its
+  /// metadata (enough for globals, variables and find; not for read).
+  explicit H5Inspect(std::filesystem::path path, bool probe_data = true);
   ~H5Inspect();
   H5Inspect(const H5Inspect&) = delete;
   H5Inspect& operator=(const H5Inspect&) = delete;

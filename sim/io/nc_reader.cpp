@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "sim/config/bounded_read.hpp"
+#include "sim/io/probe.hpp"
 
 namespace schoolsim::io {
 namespace {
@@ -65,12 +66,14 @@ struct NcReader::Impl {
   }
 };
 
-NcReader::NcReader(std::filesystem::path path) : impl_(std::make_unique<Impl>()) {
+NcReader::NcReader(std::filesystem::path path, bool probe_data) : impl_(std::make_unique<Impl>()) {
   impl_->path = std::move(path);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   // Not "no such file" for a folder, FIFO or device; and HDF5 never opens a FIFO (it would block).
   if (const std::string why = io::regular_file_problem(impl_->path); !why.empty()) impl_->fail(why);
   if (H5Fis_hdf5(impl_->path.c_str()) <= 0) impl_->fail("not an HDF5 file");
+  // Damaged metadata can crash or hang HDF5: read it all in a child process first.
+  io::probe_readable(impl_->path, probe_data);
   impl_->file = H5Fopen(impl_->path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (impl_->file < 0) impl_->fail("cannot open the HDF5 file");
 }

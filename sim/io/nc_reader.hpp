@@ -24,7 +24,9 @@ class InputFileError : public InputError {
 class NcReader {
  public:
   /// Opens `path` read-only. Throws InputFileError if it does not exist or is not HDF5.
-  explicit NcReader(std::filesystem::path path);
+  /// Reads everything in a child process first (io/probe.hpp); with `probe_data` false only
+  /// the metadata (enough for has, shape and global; not for read).
+  explicit NcReader(std::filesystem::path path, bool probe_data = true);
   ~NcReader();
   NcReader(const NcReader&) = delete;
   NcReader& operator=(const NcReader&) = delete;

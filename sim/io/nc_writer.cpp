@@ -1,5 +1,7 @@
 #include "sim/io/nc_writer.hpp"
 
+#include "sim/io/probe.hpp"
+
 #include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -502,7 +504,14 @@ struct NcWriter::Impl {
           H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
           "cannot write variable '" + name + "'");
     }
-    finish_variable(dataset.get(), name, dims, attrs, as_dimension, [](const Attribute&) {});
+    // HDF5 keeps variable-length strings in the global heap, which it does not checksum:
+    // a CRC-32 of the strings lets readers and `info --verify` detect damage (io/probe.hpp).
+    // One copied from another file (merge) is replaced.
+    Attributes with_checksum;
+    for (const Attribute& attr : attrs)
+      if (attr.name != kStringsChecksumAttribute) with_checksum.push_back(attr);
+    with_checksum.push_back({kStringsChecksumAttribute, strings_crc32(labels)});
+    finish_variable(dataset.get(), name, dims, with_checksum, as_dimension, [](const Attribute&) {});
     check_status(dataset.close(), "cannot close variable '" + name + "'");
   }
 
@@ -759,11 +768,13 @@ NcWriter::NcWriter(std::filesystem::path final_path, bool overwrite, Format form
       H5Pset_attr_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
       "cannot track attribute creation order");
   Handle fapl = self.plist(H5P_FILE_ACCESS, "file access");
-  // HDF5 1.8 format: every netCDF-4 reader opens it, and it allows attributes > 64 KiB
-  // (the scenario YAML) in dense storage.
-  // Virtual datasets need the 1.10 format (layout message version 4).
-  self.check_status(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18,
-                                         format == Format::Hdf5_110 ? H5F_LIBVER_V110 : H5F_LIBVER_V18),
+  // HDF5 1.10 format: all metadata checksummed, including the chunk indexes (fixed and
+  // extensible arrays instead of the 1.8 format's unchecksummed B-trees), so damage is
+  // reported instead of read back as fill values (docs/hardening.md); netCDF-4 4.9, h5py and
+  // h5netcdf built on HDF5 >= 1.10 open it; attributes > 64 KiB (the scenario YAML) go to dense
+  // storage. Virtual datasets need it too (layout message version 4).
+  (void)format;
+  self.check_status(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_V110),
                     "cannot set file format bounds");
   // Nothing else opens the temporary file, and locks fail on some cluster file systems.
   self.check_status(H5Pset_file_locking(fapl.get(), false, true), "cannot turn off file locking");

@@ -6,7 +6,9 @@
 #include <cstring>
 #include <utility>
 
+#include "sim/config/bounded_read.hpp"
 #include "sim/io/nc_reader.hpp"
+#include "sim/io/probe.hpp"
 
 namespace schoolsim::io {
 namespace {
@@ -138,10 +140,16 @@ std::size_t VerifyReport::failures() const {
 
 VerifyReport verify_file(const std::filesystem::path& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  // HDF5 would block on a FIFO.
+  if (const std::string why = regular_file_problem(path); !why.empty()) throw InputFileError(path.string() + ": " + why);
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     H5Eclear2(H5E_DEFAULT);
     throw InputFileError(path.string() + ": not an HDF5 file (or not readable)");
   }
+  // A child process reads all metadata first (a crash or hang there is reported as damage);
+  // then each dataset is read in a child (which also checks its chunk index and string
+  // checksum, io/probe.hpp) and, if that went well, here.
+  probe_readable(path, false);
   Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   H5Pset_file_locking(fapl.get(), false, true);
   Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
@@ -173,10 +181,16 @@ VerifyReport verify_file(const std::filesystem::path& path) {
     }
     if (info.type != H5O_TYPE_DATASET) continue;
     Id dataset(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), H5Dclose);
-    if (!dataset.ok())
+    if (!dataset.ok()) {
       check.error = "cannot open it: " + hdf5_error();
-    else
+    } else if (std::string problem = probe_dataset(path, name); !problem.empty()) {
+      std::vector<hsize_t> chunk;
+      describe(dataset.get(), check, chunk, 0);
+      H5Eclear2(H5E_DEFAULT);
+      check.error = std::move(problem);
+    } else {
       read_all(dataset.get(), check);
+    }
     report.datasets.push_back(check);
   }
   return report;

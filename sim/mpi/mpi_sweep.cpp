@@ -23,6 +23,7 @@
 
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/io/nc_writer.hpp"
+#include "sim/io/probe.hpp"
 #include "sim/mpi/work_distribution.hpp"
 #include "sim/sweep/run_journal.hpp"
 #include "sim/sweep/shard_merge.hpp"
@@ -65,6 +66,7 @@ Session::Session() {
     int provided = 0;
     MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
   }
+  io::disable_probe();  // no fork() after MPI_Init (docs/hardening.md "Damaged HDF5 files")
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
 }

@@ -207,7 +207,7 @@ namespace {
 std::optional<double> schools_of(const Scenario& s, const std::filesystem::path& scenario_dir) {
   if (s.world.file.empty()) return static_cast<double>(s.world.n_primary) + s.world.n_secondary;
   try {
-    const io::NcReader f(world_file_path(s, scenario_dir));
+    const io::NcReader f(world_file_path(s, scenario_dir), /*probe_data=*/false);  // its shape only
     const auto shape = f.shape("school_urn");
     if (shape.size() == 1) return static_cast<double>(shape[0]);
   } catch (const std::exception&) {

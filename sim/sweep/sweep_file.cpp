@@ -10,9 +10,12 @@
 #include <numeric>
 
 #include "sim/config/scenario_yaml.hpp"
-#include "sim/io/run_file.hpp"
-#include "sim/io/nc_writer.hpp"
 #include "sim/core/version.hpp"
+#include "sim/io/nc_reader.hpp"
+#include "sim/io/nc_writer.hpp"
+#include "sim/io/probe.hpp"
+#include "sim/io/run_file.hpp"
+#include "sim/sweep/sweep_error.hpp"
 
 namespace schoolsim::sweep {
 namespace {
@@ -363,6 +366,12 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
 
 std::optional<std::string> read_sweep_fingerprint(const std::filesystem::path& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  if (H5Fis_hdf5(path.c_str()) <= 0) return std::nullopt;
+  try {
+    io::probe_readable(path);  // damaged metadata can crash HDF5 (docs/hardening.md)
+  } catch (const io::InputFileError& e) {
+    throw SweepInputError(std::string(e.what()) + "; use --force to replace it");
+  }
   const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (file < 0) return std::nullopt;
   std::optional<std::string> out;

@@ -86,7 +86,7 @@ def in_private_tmpfs(tmp_path, args, size):
 def test_full_disk_is_an_error_and_keeps_the_existing_result(tmp_path, command):
     # Run file ~700 KB, world file ~90 KB; the earlier result takes ~10 KB.
     args, size = {"run": (["run", BASELINE, *WORLD], "300k"),
-                  "world import": (["world", "import", REGISTER, "--max-bad-share", "0.05", "-q"], "48k")}[command]
+                  "world import": (["world", "import", REGISTER, "--max-bad-share", "0.05", "-q"], "32k")}[command]
     values, files, stderr = in_private_tmpfs(tmp_path, args, size)
     assert values["replace_status"] == "1", stderr
     assert values.get("replace_kept") == "yes", "the earlier result was changed"

@@ -1,0 +1,90 @@
+"""Damaged HDF5 files are refused, never crash, hang or pass as sound (issue 14 items 3-5).
+
+A short seeded byte-flip campaign (scripts/byteflip.py) over a small world file given to
+`run` and a small run file given to `info --verify`; docs/hardening.md has a longer one.
+"""
+
+import json
+import subprocess
+import sys
+
+import h5py
+import pytest
+
+from engine_support import REPO, schoolsim_binary
+
+WORLDS = REPO / "scenarios" / "worlds"
+BYTEFLIP = REPO / "scripts" / "byteflip.py"
+
+
+@pytest.fixture(scope="module")
+def small_files(tmp_path_factory, schoolsim):
+    """The register fixture as a world file (60 schools), a one-term scenario on it, its run file."""
+    folder = tmp_path_factory.mktemp("damaged")
+    world = folder / "world.h5"
+    schoolsim("world", "import", WORLDS / "fixture_register.csv", "-o", world, "--max-bad-share", "0.05",
+              "--attainment", WORLDS / "fixture_ks2.csv", "--attainment", WORLDS / "fixture_ks4.csv", check=True)
+    scenario = folder / "flip.yaml"
+    scenario.write_text("name: flip\nextends: " + str(REPO / "scenarios" / "baseline.yaml") +
+                        "\nworld: {file: world.h5}\nrun: {terms: 1}\n")
+    run = folder / "run.h5"
+    schoolsim("run", scenario, "-o", run, check=True)
+    return world, scenario, run
+
+
+def campaign(tmp_path, target, flips, seed, command, extras=()):
+    report = tmp_path / f"{target.stem}.json"
+    args = [sys.executable, BYTEFLIP, target, "--flips", flips, "--seed", seed, "--jobs", 2, "--timeout", 120,
+            "--json", report]
+    for extra in extras:
+        args += ["--with", extra]
+    result = subprocess.run([str(a) for a in args + ["--", str(schoolsim_binary()), *command]],
+                            capture_output=True, text=True, timeout=900)
+    assert report.is_file(), result.stdout + result.stderr
+    return json.loads(report.read_text()), result
+
+
+@pytest.mark.parametrize("kind", ["world", "run"])
+def test_byte_flips_are_refused_or_harmless(small_files, tmp_path, kind):
+    world, scenario, run = small_files
+    if kind == "world":
+        data, result = campaign(tmp_path, world, 50, 11, ["run", scenario.name, "-o", "{out}"], [scenario])
+    else:
+        data, result = campaign(tmp_path, run, 80, 12, ["info", "--verify", "{file}"])
+    counts = data["counts"]
+    assert counts["crash"] == 0 and counts["hang"] == 0 and counts["ok-DIFFERENT"] == 0, result.stdout
+    assert counts["refused"] + counts["ok-same"] == len(data["flips"])
+    assert counts["refused"] > 0
+    # Every refusal names the file (byteflip checks) and says it is damaged.
+    for flip in data["flips"]:
+        if flip["outcome"] == "refused":
+            assert "damaged" in flip["message"] or "not an HDF5 file" in flip["message"], flip
+
+
+def test_a_changed_school_name_is_refused_by_its_checksum(small_files, tmp_path, schoolsim):
+    """Variable-length strings live in HDF5's global heap, which HDF5 does not checksum."""
+    world, scenario, _ = small_files
+    data = world.read_bytes()
+    at = data.index(b"Beacon")
+    damaged = tmp_path / "world.h5"
+    damaged.write_bytes(data[:at] + b"Deacon" + data[at + 6:])
+    (tmp_path / scenario.name).write_text(scenario.read_text())
+    with h5py.File(damaged, "r") as f:  # HDF5 itself reads it without complaint
+        assert b'The "Deacon" Primary Academy' in list(f["school_name"][:])
+    result = schoolsim("run", tmp_path / scenario.name, "-o", tmp_path / "out.h5")
+    assert result.returncode == 2
+    assert (f"world.file: {damaged}: damaged HDF5 file (variable 'school_name': its strings do not match their "
+            "schoolsim_crc32 checksum)") in result.stderr
+    assert not (tmp_path / "out.h5").exists()
+    verify = schoolsim("info", "--verify", damaged)
+    assert verify.returncode == 1
+    assert verify.stderr.strip() == (f"schoolsim: {damaged} is damaged: 1 of 20 datasets do not read back:\n"
+                                     "  school_name: its strings do not match their schoolsim_crc32 checksum")
+
+
+def test_files_are_written_in_the_hdf5_1_10_format(small_files):
+    """Checksummed chunk indexes (fixed arrays), not the 1.8 format's B-trees."""
+    world, _, run = small_files
+    for path in (world, run):
+        assert path.read_bytes()[8] == 3  # superblock version 3: HDF5 1.10 format
+        assert subprocess.run(["ncdump", "-h", str(path)], capture_output=True).returncode == 0
