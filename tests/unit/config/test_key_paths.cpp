@@ -51,8 +51,8 @@ TEST(KeyPaths, SetChangesExactlyTheNamedFieldByIndexAndByName) {
     EXPECT_EQ(set.programmes[1].budget, 1e7) << key;
     const auto diff = differing_lines(original, set);
     ASSERT_EQ(diff.size(), 1u) << key;
-    EXPECT_EQ(diff[0].first, "    budget: 2e+06") << key;
-    EXPECT_EQ(diff[0].second, "    budget: 1e+07") << key;
+    EXPECT_EQ(diff[0].first, "    budget: 2.0e+06") << key;
+    EXPECT_EQ(diff[0].second, "    budget: 1.0e+07") << key;
   }
   const Scenario changed = config::load_scenario_text(kTwoProgrammes, "test.yaml", {"funding.changes[0].multiplier=0.8"});
   const auto diff = differing_lines(original, changed);
