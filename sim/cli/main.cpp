@@ -50,7 +50,7 @@ void check_output_path(const fs::path& out, bool force) {
 }
 
 Scenario load(const std::string& path, const std::vector<std::string>& sets) {
-  // A missing file, a folder, a FIFO or a device is refused by the reader (sim/io/bounded_read).
+  // A missing file, a folder, a FIFO or a device is refused by the reader (sim/config/bounded_read).
   return config::load_scenario_file(path, sets);
 }
 

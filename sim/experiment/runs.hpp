@@ -83,7 +83,7 @@ Trace trace_run(std::shared_ptr<const Scenario> s, std::shared_ptr<const World> 
                 const RunNeeds& needs);
 
 /// The name suffix of a derived counterfactual scenario: "la_brokered~counterfactual" is
-/// la_brokered with every partnership formation switched off (evaluation/counterfactual.hpp).
+/// la_brokered with every partnership formation switched off (sim/experiment/counterfactual.hpp).
 inline constexpr const char* kCounterfactualSuffix = "~counterfactual";
 
 /// Resolves scenario names to loaded scenarios: NAME -> DIR/NAME.yaml; a name ending in
