@@ -35,3 +35,13 @@ def schoolsim_binary():
         pytest.fail(f"schoolsim binary not found at {where} ({path} is not an executable file): {HOW_TO_BUILD}",
                     pytrace=False)
     return path
+
+
+def scaled_timeout(seconds):
+    """`seconds` times $SCHOOLSIM_TEST_TIMEOUT_SCALE (default 1).
+
+    The command-line tests guard against hangs with timeouts sized for an optimised build;
+    scripts/sanitizers.sh runs them against sanitized binaries, which are 5 to 15 times slower,
+    and sets the scale so that a timeout still means a hang, not a slow build.
+    """
+    return seconds * float(os.environ.get("SCHOOLSIM_TEST_TIMEOUT_SCALE", "1"))

@@ -19,7 +19,7 @@ import h5py
 import numpy as np
 import pytest
 
-from engine_binary import binary_path
+from engine_binary import binary_path, scaled_timeout
 from engine_support import REPO
 
 BIN = binary_path()
@@ -36,7 +36,7 @@ def run(*args, timeout=TIMEOUT):
     """Runs schoolsim; stderr as text (binary file names and bytes replaced)."""
     if not BIN.is_file():
         pytest.fail(f"schoolsim binary not found at {BIN}: build it or set SCHOOLSIM_BIN")
-    result = subprocess.run([str(BIN), *map(str, args)], capture_output=True, timeout=timeout)
+    result = subprocess.run([str(BIN), *map(str, args)], capture_output=True, timeout=scaled_timeout(timeout))
     result.stderr = result.stderr.decode("utf-8", "replace")
     result.stdout = result.stdout.decode("utf-8", "replace")
     return result
@@ -526,7 +526,7 @@ def test_unwritable_folder_is_refused(locked_folder, command):
             "sweep": ["sweep", SCENARIOS / "sweeps" / "la_brokered_grid.yaml", "-o", out],
             "world import": ["world", "import", REGISTER, "-o", out, "--max-bad-share", "0.05"]}[command]
     result = subprocess.run(as_nobody([str(BIN), *map(str, args)]), capture_output=True, text=True,
-                            timeout=TIMEOUT)
+                            timeout=scaled_timeout(TIMEOUT))
     assert result.returncode == 2, result.stderr
     assert "not writable" in result.stderr and "locked" in result.stderr, result.stderr
     assert leftovers(locked_folder) == []
@@ -542,7 +542,7 @@ def test_run_over_the_memory_limit_is_refused_with_an_estimate(tmp_path):
             "but 63 MB are available (--memory-limit)", "--set output.per_school=false", out=out)
     # The same through the environment, and for the exact check after the world is built.
     env_result = subprocess.run([str(BIN), "run", str(BASELINE), "-o", str(out)], capture_output=True, text=True,
-                                timeout=TIMEOUT, env=dict(os.environ, SCHOOLSIM_MEMORY_LIMIT="120M"))
+                                timeout=scaled_timeout(TIMEOUT), env=dict(os.environ, SCHOOLSIM_MEMORY_LIMIT="120M"))
     assert env_result.returncode == 2, env_result.stderr
     assert "this run would need about" in env_result.stderr and "(SCHOOLSIM_MEMORY_LIMIT)" in env_result.stderr
     assert not out.exists()

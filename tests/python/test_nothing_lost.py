@@ -18,7 +18,7 @@ from pathlib import Path
 import h5py
 import pytest
 
-from engine_binary import binary_path
+from engine_binary import binary_path, scaled_timeout
 from engine_support import REPO
 
 BIN = binary_path()
@@ -33,7 +33,7 @@ def schoolsim(*args, limit_file_size=None, timeout=TIMEOUT):
         if limit_file_size is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_size, limit_file_size))
 
-    return subprocess.run([str(BIN), *map(str, args)], capture_output=True, text=True, timeout=timeout,
+    return subprocess.run([str(BIN), *map(str, args)], capture_output=True, text=True, timeout=scaled_timeout(timeout),
                           preexec_fn=limit)
 
 
@@ -73,7 +73,7 @@ def in_private_tmpfs(tmp_path, args, size):
     precious(saved)
     env = dict(os.environ, DIR=str(mount), PRECIOUS=str(saved), BIN=str(BIN), SIZE=size)
     result = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", FULL_DISK_SCRIPT, "sh",
-                             *map(str, args)], capture_output=True, text=True, env=env, timeout=TIMEOUT)
+                             *map(str, args)], capture_output=True, text=True, env=env, timeout=scaled_timeout(TIMEOUT))
     if result.returncode == 90:
         pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
     lines = result.stdout.splitlines()
