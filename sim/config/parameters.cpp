@@ -190,6 +190,13 @@ ParamTable<Scenario> make_scenario_parameters() {
       REAL("academisation.p_convert", academisation.p_convert, 0, 1, "1/year", "chance a maintained school converts per year"),
       REAL("academisation.mat_radius_km", academisation.mat_radius_km, 0, 1000, "km", "largest distance to a MAT sponsor"),
       INT("academisation.max_mat_size", academisation.max_mat_size, 2, 10000, "schools", "largest MAT"),
+      // costs (read by schoolsim compare --costs; no effect on a run)
+      REAL("costs.broker_time_per_partnership", costs.broker_time_per_partnership, 0, 1e9, "GBP",
+           "broker time per brokered partnership formed (LA, national and programme brokers)"),
+      REAL("costs.staff_time_per_partnership_term", costs.staff_time_per_partnership_term, 0, 1e9, "GBP/term",
+           "school staff time per active partnership per term"),
+      REAL("costs.discount_rate", costs.discount_rate, 0, 1, "1/year", "discount rate of future costs (Green Book 3.5%)"),
+      INT("costs.terms_per_year", costs.terms_per_year, 1, 12, "terms/year", "terms per school year, for discounting"),
       // output and run
       BOOL("output.per_school", output.per_school, "write per-school trajectories"),
       INT64("output.per_school_limit", output.per_school_limit, 0, 9.0e18, "school-terms",

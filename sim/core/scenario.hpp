@@ -75,6 +75,16 @@ struct Programme {
   bool reinspect = false;     ///< reinspect region schools in the last funded term
 };
 
+/// Costs beyond programme grants, for cost-effectiveness (issue 15 item 6; docs/compare.md
+/// "At what cost"). They change nothing in a run: `schoolsim compare --costs` reads them from
+/// the stored scenario. GBP at the prices of the run's first year.
+struct CostParams {
+  double broker_time_per_partnership = 1000.0;     ///< GBP of broker time per brokered partnership formed
+  double staff_time_per_partnership_term = 1500.0; ///< GBP of school staff time per active partnership per term
+  double discount_rate = 0.035;                    ///< per year (HM Treasury Green Book)
+  int terms_per_year = 3;                          ///< terms per school year, for discounting
+};
+
 struct FundingParams {
   double base_per_pupil = 5000.0;
   double deprivation_premium = 0.35;
@@ -241,6 +251,7 @@ struct Scenario {
   InspectionParams inspection;
   AcademisationParams academisation;
   std::vector<Programme> programmes;
+  CostParams costs;
   OutputParams output;
   RunParams run;
 };

@@ -73,6 +73,8 @@ void write_metrics(NcWriter& f, const Recorder& r, int n_las) {
           attrs("pupils", "pupils placed at a school other than their origin school"));
   f.write("money_spent", {"term"}, series(terms, 1, [&](int t, int) { return r.system[t].money_spent; }),
           attrs("GBP", "programme money spent, cumulative"));
+  f.write("partnerships_brokered", {"term"}, series(terms, 1, [&](int t, int) { return r.system[t].partnerships_brokered; }),
+          attrs("1", "partnerships formed this term through a broker"));
 }
 
 void write_per_school(NcWriter& f, const Recorder& r) {

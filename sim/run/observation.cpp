@@ -113,6 +113,10 @@ SystemMetrics system_metrics(const World& w, const State& st) {
   m.mean_trust = pairs ? trust_sum / static_cast<double>(pairs) : NAN;
   m.pupils_moved = st.pupils_moved;
   m.money_spent = st.money_spent;
+  std::int64_t brokered = 0;
+  if (st.term > 0)
+    for (const auto& p : st.partnerships) brokered += p.start_term == st.term && p.broker != kNoBroker;
+  m.partnerships_brokered = static_cast<double>(brokered);
   return m;
 }
 

@@ -34,6 +34,8 @@ const std::vector<MetricInfo>& scope_metric_info();
 struct SystemMetrics {
   std::array<double, kPartnershipTypes> partnerships_active;
   double cross_quartile_share, mean_trust, pupils_moved, money_spent;
+  /// Partnerships formed this term through a broker (LA, national or programme; 0 at term 0).
+  double partnerships_brokered;
 };
 
 /// The schools of one metric scope and what about them never changes during a run (phase,

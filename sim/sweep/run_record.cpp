@@ -1,6 +1,9 @@
 #include "sim/sweep/run_record.hpp"
 
 #include <stdexcept>
+#include <string>
+
+#include "sim/sweep/sweep_error.hpp"
 
 namespace schoolsim::sweep {
 namespace {
@@ -21,8 +24,10 @@ std::vector<double> series(int terms, int width, Get get) {
 }  // namespace
 
 RunSchema make_run_schema(int n_schools, int terms, bool per_school, bool events, int n_las,
-                          std::vector<std::string> regions) {
+                          std::vector<std::string> regions, std::vector<std::string> programmes) {
   RunSchema s;
+  s.programmes = std::move(programmes);
+  const std::size_t P = s.programmes.size();
   s.n_las = n_las;
   s.regions = n_las > 0 ? std::move(regions) : std::vector<std::string>{};
   const auto L = static_cast<std::size_t>(n_las);
@@ -59,6 +64,12 @@ RunSchema make_run_schema(int n_schools, int terms, bool per_school, bool events
   add("mean_trust", {"term"}, ElementType::F64, attrs("1", "mean pair trust within active partnerships"), T);
   add("pupils_moved", {"term"}, ElementType::F64, attrs("pupils", "pupils placed at a school other than their origin school"), T);
   add("money_spent", {"term"}, ElementType::F64, attrs("GBP", "programme money spent, cumulative"), T);
+  add("partnerships_brokered", {"term"}, ElementType::F64, attrs("1", "partnerships formed this term through a broker"), T);
+  if (P > 0) {
+    add("programme_budget", {"programme"}, ElementType::F64, attrs("GBP", "programme budget"), P);
+    add("programme_spending", {"term", "programme"}, ElementType::F64, attrs("GBP", "programme grants paid in the term"),
+        T * P);
+  }
   if (per_school) {
     add("school_attainment", {"term", "school"}, ElementType::F32, attrs("pupil_sd", "measured school attainment"), T * N, true);
     add("school_capacity", {"term", "school"}, ElementType::F32, attrs("1", "spare capacity for improvement work"), T * N, true);
@@ -106,6 +117,16 @@ RunRecord record_run(const RunSchema& schema, std::int64_t run_id, const Recorde
   rec.columns.emplace_back(series(T, 1, [&](int t, int) { return r.system[static_cast<std::size_t>(t)].mean_trust; }));
   rec.columns.emplace_back(series(T, 1, [&](int t, int) { return r.system[static_cast<std::size_t>(t)].pupils_moved; }));
   rec.columns.emplace_back(series(T, 1, [&](int t, int) { return r.system[static_cast<std::size_t>(t)].money_spent; }));
+  rec.columns.emplace_back(series(T, 1, [&](int t, int) { return r.system[static_cast<std::size_t>(t)].partnerships_brokered; }));
+  if (!schema.programmes.empty()) {
+    const int P = static_cast<int>(schema.programmes.size());
+    if (r.programmes.programmes() != P)
+      throw SweepInputError("a run of the sweep has " + std::to_string(r.programmes.programmes()) +
+                            " programmes, the sweep's base scenario " + std::to_string(P) +
+                            ": every run of a sweep needs the same programmes (change their settings, not their number)");
+    rec.columns.emplace_back(r.programmes.budgets);
+    rec.columns.emplace_back(series(T, P, [&](int t, int k) { return r.programmes.spent_in(t, k); }));
+  }
   if (schema.per_school) {
     if (!r.per_school()) throw std::logic_error("record_run: the run did not record per-school trajectories");
     rec.columns.emplace_back(r.school_attainment);

@@ -33,11 +33,12 @@ struct RunSchema {
   bool events = false;
   int n_las = 0;                     ///< > 0: metrics by LA (and by region) are recorded
   std::vector<std::string> regions;  ///< names along `region`
+  std::vector<std::string> programmes;  ///< names along `programme` (budget and spending per run)
   std::vector<VariableSchema> variables;
 };
 
 RunSchema make_run_schema(int n_schools, int terms, bool per_school, bool events, int n_las = 0,
-                          std::vector<std::string> regions = {});
+                          std::vector<std::string> regions = {}, std::vector<std::string> programmes = {});
 
 using Column = std::variant<std::vector<std::int8_t>, std::vector<std::int16_t>, std::vector<std::int32_t>,
                             std::vector<float>, std::vector<double>>;

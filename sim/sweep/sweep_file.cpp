@@ -308,6 +308,8 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
                   {{"long_name", "partnership type"}});
   f.add_dimension("domain", std::vector<std::string>{"teaching", "leadership", "data"}, {{"long_name", "expertise domain"}});
   f.add_dimension("member", member_ids, attrs("1", "member position"));
+  if (!schema.programmes.empty())
+    f.add_dimension("programme", schema.programmes, {{"long_name", "programme (name, in scenario order)"}});
 
   write_static(f, world);
   if (schema.n_las > 0) io::write_area_table(f, world, output_regions(spec.base_scenario, world));

@@ -37,7 +37,10 @@ RunSchema schema_of(const SweepSpec& spec, const World& world) {
   const Scenario& b = spec.base_scenario;
   std::vector<std::string> regions;
   for (const auto& r : output_regions(b, world)) regions.push_back(r.name);
-  return make_run_schema(world.n, b.run.terms, spec.write_per_school, b.output.events, world.n_las, regions);
+  std::vector<std::string> programmes;
+  for (const auto& p : b.programmes) programmes.push_back(p.name);
+  return make_run_schema(world.n, b.run.terms, spec.write_per_school, b.output.events, world.n_las, regions,
+                         programmes);
 }
 
 /// The journal of a shard: its own fingerprint, so a journal of another part is refused.
