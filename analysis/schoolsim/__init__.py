@@ -10,11 +10,12 @@ Typical use from a notebook::
 ``schoolsim.compare`` is both the module and, called, its function ``compare``.
 """
 
-from . import compare, designs, sensitivity
+from . import compare, costs, designs, sensitivity
 from .export import tidy_table
 from .events import active_partnerships, partnerships
 from .io import open_output, open_run, open_sweep, scenario, sweep_spec
 from .plots import (plot_differences, plot_distribution, plot_grade_shares, plot_map, plot_morris,
+                    plot_regional_effects,
                     plot_response_surface, plot_sobol, plot_trajectories)
 from .report import write_report
 from .runs import ok_runs, parameter_name, select_runs, sweep_parameters
@@ -24,6 +25,7 @@ __version__ = "0.1.0"
 __all__ = [
     "active_partnerships",
     "compare",
+    "costs",
     "designs",
     "ok_runs",
     "open_output",
@@ -36,6 +38,7 @@ __all__ = [
     "plot_grade_shares",
     "plot_map",
     "plot_morris",
+    "plot_regional_effects",
     "plot_response_surface",
     "plot_sobol",
     "plot_trajectories",

@@ -54,6 +54,18 @@ def _add_compare_parsers(sub):
     compare.add_argument("--conf", type=float, default=0.95, help="confidence level (0.95)")
     compare.add_argument("--terms", action="store_true",
                          help="report figures: terms on the x-axis instead of years")
+    compare.add_argument("--region", metavar="R",
+                         help="compare in region R of the files' region dimension (a world.regions name or "
+                              "programme_k_treated): the default variables become the region's")
+    compare.add_argument("--costs", nargs="?", const="", metavar="COSTS.CSV",
+                         help="cost-effectiveness in --region: effect, cost per pupil, EEF rating, cost per "
+                              "pupil per 0.1 SD (cost parameters from each file, or key,value rows in COSTS.CSV)")
+    compare.add_argument("--costs-csv", metavar="CSV", help="write the cost-effectiveness table as CSV")
+    compare.add_argument("--figure", metavar="FIG",
+                         help="with --costs: a figure of the effects and costs in --region and, for a "
+                              "programme_k_treated region, its untreated area (.png, .pdf, .svg)")
+    compare.add_argument("--markdown", metavar="MD",
+                         help="with --costs: the table as markdown (with the untreated area, as --figure)")
     export = sub.add_parser("export", help="a run or sweep file as a tidy long CSV table")
     export.add_argument("files", nargs=1, metavar="FILE", help="run or sweep file")
     export.add_argument("--csv", required=True, metavar="CSV", help="output CSV file")
@@ -122,18 +134,85 @@ def _compare(parser, args, labels):
         reference = matches[0] if matches else args.reference
     else:
         reference = 0
+    if args.costs is not None and args.region is None:
+        parser.error("--costs needs --region (the treated area the cost per pupil is for)")
+    for option in ("costs_csv", "figure", "markdown"):
+        if getattr(args, option) is not None and args.costs is None:
+            parser.error(f"--{option.replace('_', '-')} needs --costs")
     options = dict(reference=reference, at_term=args.at_term, over_time=args.over_time,
                    variables=args.variable)
-    comparison = compare(args.files, labels, conf=args.conf, **options)
+    sources = args.files
+    if args.region is not None:
+        sources = [_in_region(open_output(f), args.region) for f in args.files]
+        if args.variable is None:
+            options["variables"] = list(REGION_METRICS)
+    comparison = compare(sources, labels, conf=args.conf, **options)
     print(effects_text(comparison))
     if args.csv:
         Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
         comparison.effects.to_csv(args.csv, index=False)
         print(args.csv)
+    if args.costs is not None:
+        _costs(args, labels, comparison)
     if args.output:
         options["over_time"] = True  # the report always draws the differences over time
         print(write_report(args.files, args.output, labels=labels, conf=args.conf, time=_time(args),
                            **options))
+
+
+#: The default variables of ``compare --region``: the region's pupil-weighted mean and its
+#: pupil-level "for whom" metrics (the ``_by_region`` variables, region selected).
+REGION_METRICS = ("attainment_mean_pw", "attainment_disadvantaged", "attainment_others",
+                  "pupil_disadvantage_gap", "attainment_sd")
+
+
+def _in_region(ds, region):
+    """The Dataset with every ``NAME_by_region`` at ``region`` as ``NAME`` (others kept)."""
+    names = [str(r) for r in ds["region"].values] if "region" in ds.dims else []
+    if region not in names:
+        raise ValueError(f"{ds.attrs.get('source_file', 'a file')} has no region {region!r}; regions: "
+                         f"{', '.join(names) or 'none (define world.regions or a programme region)'}")
+    out = ds.copy()
+    for name in list(ds.data_vars):
+        if name.endswith("_by_region"):
+            out[name[:-len("_by_region")]] = ds[name].sel(region=region, drop=True)
+    out.attrs["compared_region"] = region
+    return out
+
+
+def _costs(args, labels, comparison):
+    from .compare import reference_index, unique_labels
+    import pandas as pd
+
+    from .costs import cost_effectiveness_table, cost_effectiveness_text, markdown_table, read_costs_csv
+    from .plots import plot_regional_effects
+
+    overrides = read_costs_csv(args.costs) if args.costs else {}
+    datasets = [open_output(f) for f in args.files]
+    try:
+        names = unique_labels(datasets, labels)
+        ref = reference_index(comparison.reference, names, datasets)
+        table = cost_effectiveness_table(datasets, names, ref, args.region, at_term=comparison.term,
+                                         costs=overrides, conf=args.conf)
+        outside = args.region[:-len("treated")] + "untreated" if args.region.endswith("_treated") else None
+        if (args.figure or args.markdown) and outside in [str(r) for r in datasets[ref]["region"].values]:
+            both = cost_effectiveness_table(datasets, names, ref, outside, at_term=comparison.term,
+                                            costs=overrides, conf=args.conf)
+            both = pd.concat([table, both], ignore_index=True)
+        else:
+            both = table
+    finally:
+        for ds in datasets:
+            ds.close()
+    print(f"Cost-effectiveness in {args.region} (docs/compare.md \"At what cost\"):")
+    print(cost_effectiveness_text(table, args.conf))
+    for path, write in ((args.costs_csv, lambda p: table.to_csv(p, index=False)),
+                        (args.markdown, lambda p: Path(p).write_text(markdown_table(both) + "\n")),
+                        (args.figure, lambda p: plot_regional_effects(both, conf=args.conf).savefig(p, dpi=110))):
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            write(path)
+            print(path)
 
 
 def main(argv=None):

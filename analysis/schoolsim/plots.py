@@ -489,3 +489,61 @@ def plot_grade_shares(ds, phase=None, ax=None, time="years"):
     ax.set_title(f"{scenario_label(ds)}: inspection grades" + (f" ({phase})" if phase else ""))
     ax.legend(loc="lower left", fontsize="small")
     return fig
+
+
+def plot_regional_effects(table, title=None, conf=0.95):
+    """Effects by area with their confidence intervals and costs: one panel per region.
+
+    Costs are written beside the first region's effects only (they are per pupil of that area).
+
+    Args:
+        table: Rows of :func:`schoolsim.costs.cost_effectiveness_table` for one or more regions
+            (e.g. a programme's treated and untreated areas), concatenated, treated first.
+        title: Figure title (default: "Effect on attainment by area, against <reference>").
+        conf: The confidence level of the intervals (for the legend).
+
+    Returns:
+        The Figure.
+    """
+    regions = list(dict.fromkeys(table["region"]))
+    scenarios = list(dict.fromkeys(table["scenario"]))
+    fig, axes = plt.subplots(1, len(regions), figsize=(4.2 * len(regions) + 1.5, 1.2 + 0.9 * len(scenarios)),
+                             layout="constrained", sharex=True, squeeze=False)
+    for panel, (ax, region) in enumerate(zip(axes[0], regions)):
+        rows = table[table["region"] == region].set_index("scenario")
+        for k, label in enumerate(scenarios):
+            if label not in rows.index:
+                continue
+            r = rows.loc[label]
+            y = len(scenarios) - 1 - k
+            err = [[r["effect"] - r["effect_lo"]], [r["effect_hi"] - r["effect"]]]
+            ax.errorbar([r["effect"]], [y], xerr=err, fmt="o", color=colour(k + 1), capsize=4)
+            note = r["verdict"]
+            if panel == 0:  # costs are per pupil of the first (treated) area only
+                note += f"; £{r['cost_per_pupil']:,.0f} per pupil ({r['eef_cost_rating']} cost)"
+            if panel == 0 and r["verdict"] == "increase" and np.isfinite(r["cost_per_pupil_per_0.1sd"]):
+                note += f"\n£{r['cost_per_pupil_per_0.1sd']:,.0f} per pupil per 0.1 SD"
+            ax.annotate(note, (r["effect"], y), textcoords="offset points", xytext=(0, 9), ha="center",
+                        fontsize="x-small")
+        ax.axvline(0.0, color="grey", linewidth=0.8)
+        ax.set_yticks(range(len(scenarios)), [wrap(s, 18) for s in reversed(scenarios)])
+        ax.set_ylim(-0.6, len(scenarios) - 0.2)
+        ax.set_title(wrap(region_in_words(region), 36))
+        ax.set_xlabel(wrap("difference in pupil-weighted mean attainment (pupil SD)", 36))
+    reference = table["reference"].iloc[0] if len(table) else ""
+    term = int(table["term"].iloc[0]) if len(table) else 0
+    fig.suptitle(wrap(title or f"Effect on attainment by area against {reference}, after "
+                      f"{term / TERMS_PER_YEAR:g} school years", 80))
+    axes[0][0].annotate(f"bars: {conf:.0%} confidence interval of the paired difference",
+                        (0, 0), xycoords="figure fraction", xytext=(4, 2), textcoords="offset points",
+                        fontsize="x-small", color="grey")
+    return fig
+
+
+def region_in_words(region):
+    """``programme_0_treated`` -> ``"programme 1's treated area"``; other names as written."""
+    parts = str(region).split("_")
+    if len(parts) == 3 and parts[0] == "programme" and parts[1].isdigit():
+        return f"programme {int(parts[1]) + 1}'s {parts[2]} area" + \
+            (" (outside its region)" if parts[2] == "untreated" else " (its region)")
+    return str(region).replace("_", " ")
