@@ -72,14 +72,79 @@ def test_a_changed_school_name_is_refused_by_its_checksum(small_files, tmp_path,
     with h5py.File(damaged, "r") as f:  # HDF5 itself reads it without complaint
         assert b'The "Deacon" Primary Academy' in list(f["school_name"][:])
     result = schoolsim("run", tmp_path / scenario.name, "-o", tmp_path / "out.h5")
-    assert result.returncode == 2
-    assert (f"world.file: {damaged}: damaged HDF5 file (variable 'school_name': its strings do not match their "
-            "schoolsim_crc32 checksum)") in result.stderr
+    assert result.returncode == 1  # damage, not an input error (issue 14: "1 for damage or runtime")
+    assert result.stderr.strip() == (f"schoolsim: damaged: {damaged}: variable 'school_name': its strings do not "
+                                     "match their schoolsim_crc32 checksum")
     assert not (tmp_path / "out.h5").exists()
     verify = schoolsim("info", "--verify", damaged)
     assert verify.returncode == 1
-    assert verify.stderr.strip() == (f"schoolsim: {damaged} is damaged: 1 of 20 datasets do not read back:\n"
+    assert verify.stderr.strip() == (f"schoolsim: damaged: {damaged}: 1 of 20 datasets do not read back:\n"
                                      "  school_name: its strings do not match their schoolsim_crc32 checksum")
+
+
+@pytest.fixture(scope="module")
+def small_sweep(small_files, tmp_path_factory, schoolsim):
+    """A 2-run sweep on the small world: (folder, sweep spec, its sweep file, [shard 0 of 2, shard 1 of 2])."""
+    world, scenario, _ = small_files
+    folder = tmp_path_factory.mktemp("damaged-sweep")
+    for source in (world, scenario):
+        (folder / source.name).write_bytes(source.read_bytes())
+    spec = folder / "sweep.yaml"
+    spec.write_text(f"base: {scenario.name}\nparameters:\n  brokering.slots_per_term: {{values: [1, 2]}}\n"
+                    "design: {type: grid}\nseed: 5\n")
+    out = folder / "sweep.h5"
+    schoolsim("sweep", spec, "-o", out, "-q", check=True)
+    shards = [folder / f"shard{k}.h5" for k in (0, 1)]
+    for k, shard in enumerate(shards):
+        schoolsim("sweep", spec, "-o", shard, "--shard", f"{k}/2", "-q", check=True)
+    return folder, spec, out, shards
+
+
+def truncated(source, target):
+    """A copy of `source` cut in the middle: it keeps the HDF5 signature but does not open."""
+    data = source.read_bytes()
+    target.write_bytes(data[:len(data) // 2])
+    return target
+
+
+@pytest.mark.parametrize("command", ["run", "world info", "info", "info --verify", "merge", "sweep --resume"])
+def test_a_damaged_input_is_exit_1_damaged(small_files, small_sweep, tmp_path, schoolsim, command):
+    """Damage of a world or result file is a runtime error (exit 1, "damaged: FILE: ..."), never
+    an input error (2): the command was right, the file does not read back (issue 14)."""
+    world, scenario, run = small_files
+    folder, spec, out, shards = small_sweep
+    if command in ("run", "world info"):
+        damaged = truncated(world, tmp_path / world.name)
+        (tmp_path / scenario.name).write_text(scenario.read_text())
+        args = ["run", tmp_path / scenario.name, "-o", tmp_path / "out.h5"] if command == "run" else \
+            ["world", "info", damaged]
+    elif command.startswith("info"):
+        damaged = truncated(run, tmp_path / run.name)
+        args = [*command.split(), damaged]
+    elif command == "merge":
+        damaged = truncated(shards[1], tmp_path / shards[1].name)
+        args = ["merge", shards[0], damaged, "-o", tmp_path / "merged.h5"]
+    else:
+        for name in (spec.name, "flip.yaml", "world.h5"):
+            (tmp_path / name).write_bytes((folder / name).read_bytes())
+        damaged = truncated(out, tmp_path / out.name)
+        args = ["sweep", tmp_path / spec.name, "-o", damaged, "--resume", "-q"]
+    result = schoolsim(*args)
+    assert result.returncode == 1, result.stderr
+    assert f"schoolsim: damaged: {damaged}: " in result.stderr, result.stderr
+    assert "(damaged or truncated)" in result.stderr, result.stderr
+    assert not (tmp_path / "out.h5").exists() and not (tmp_path / "merged.h5").exists()
+
+
+def test_a_file_that_is_not_hdf5_is_an_input_error(small_files, tmp_path, schoolsim):
+    """The wrong kind of file is the user's mistake (exit 2), not damage."""
+    world, scenario, _ = small_files
+    (tmp_path / world.name).write_text("URN,LA\n1,2\n")
+    (tmp_path / scenario.name).write_text(scenario.read_text())
+    for args in (["run", tmp_path / scenario.name, "-o", tmp_path / "out.h5"], ["info", tmp_path / world.name],
+                 ["info", "--verify", tmp_path / world.name]):
+        result = schoolsim(*args)
+        assert result.returncode == 2 and "damaged" not in result.stderr, (args, result.stderr)
 
 
 def test_files_are_written_in_the_hdf5_1_10_format(small_files):
