@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """Byte-flip campaign: damage one byte of a file at a time and see what a command makes of it.
 
-    scripts/byteflip.py FILE --flips N [--seed S] [--jobs J] [--timeout T] [--with EXTRA ...] -- CMD ARG ...
+    scripts/byteflip.py FILE --flips N [--seed S] [--jobs J] [--timeout T] [--with EXTRA ...]
+                        [--at PATH] -- CMD ARG ...
 
-Each flip copies FILE (and every --with file) into its own folder, replaces the byte at a
-random offset (seeded) by a different random byte, and runs CMD there (cwd = that folder).
-In CMD, {file} is the damaged file's name and {out} an output file's name. The undamaged
-file is run the same way first (the reference). Each flip's outcome is one of:
+Each flip copies FILE (and every --with file or folder) into its own folder, replaces the byte
+at a random offset (seeded) by a different random byte, and runs CMD there (cwd = that folder).
+In CMD, {file} is the damaged file's name (or --at, its path inside the folder, for a file that
+must sit in a sub-folder: a sweep journal is OUT.h5.parts/runs.journal) and {out} an output
+file's name. The undamaged file is run the same way first (the reference). A FILE that is not
+HDF5 (a sweep journal) is compared only by the data of {out}. Each flip's outcome is one of:
 
   refused      exit status 1 or 2 and a message on stderr naming the file
   ok-same      exit 0, and the damaged file's data (every dataset and attribute as h5py reads
@@ -103,11 +106,15 @@ def run_case(folder, name, command, timeout):
     return result.returncode, result.stderr, time.monotonic() - start
 
 
-def prepare(folder, source, extras, data=None):
+def prepare(folder, source, extras, at, data=None):
     folder.mkdir(parents=True)
     for extra in extras:
-        shutil.copyfile(extra, folder / Path(extra).name)
-    target = folder / Path(source).name
+        if Path(extra).is_dir():
+            shutil.copytree(extra, folder / Path(extra).name, symlinks=True)
+        else:
+            shutil.copyfile(extra, folder / Path(extra).name)
+    target = folder / at
+    target.parent.mkdir(parents=True, exist_ok=True)
     if data is None:
         shutil.copyfile(source, target)
     else:
@@ -137,6 +144,7 @@ def main():
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a command counts as a hang")
     parser.add_argument("--with", dest="extras", action="append", default=[], type=Path,
                         help="another file copied next to the damaged one (a scenario naming it)")
+    parser.add_argument("--at", help="the damaged file's path inside each flip's folder (default: its name)")
     parser.add_argument("--json", type=Path, help="write every flip's offset, byte and outcome here")
     argv = sys.argv[1:]
     split = argv.index("--") if "--" in argv else len(argv)
@@ -147,7 +155,7 @@ def main():
     if not args.file.is_file():
         parser.error(f"{args.file}: no such file")
     original = args.file.read_bytes()
-    name = args.file.name
+    name = args.at or args.file.name
     rng = random.Random(args.seed)
     flips = []
     for _ in range(args.flips):
@@ -158,28 +166,34 @@ def main():
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="byteflip-") as tmp:
         root = Path(tmp)
-        reference = prepare(root / "reference", args.file, args.extras)
-        status, stderr, _ = run_case(reference.parent, name, command, args.timeout)
+        hdf5 = original.startswith(b"\x89HDF\r\n\x1a\n")
+        reference = prepare(root / "reference", args.file, args.extras, name)
+        status, stderr, _ = run_case(root / "reference", name, command, args.timeout)
         if status != 0:
             sys.exit(f"byteflip: the command fails on the undamaged file ({status}):\n{stderr}")
-        ref_file, ref_out = data_digests([reference, reference.parent / "out.h5"], args.timeout)
-        if ref_file is None:
+        ref_file, ref_out = data_digests([reference, root / "reference" / "out.h5"], args.timeout)
+        if hdf5 and ref_file is None:
             sys.exit(f"byteflip: h5py cannot read the undamaged file {args.file}")
+        if not hdf5 and ref_out is None:
+            sys.exit(f"byteflip: {args.file} is not HDF5 and the command writes no {{out}} to compare")
 
         def one(k):
             offset, byte = flips[k]
             data = bytearray(original)
             data[offset] = byte
-            target = prepare(root / f"flip{k}", args.file, args.extras, bytes(data))
-            status, stderr, seconds = run_case(target.parent, name, command, args.timeout)
+            folder = root / f"flip{k}"
+            target = prepare(folder, args.file, args.extras, name, bytes(data))
+            status, stderr, seconds = run_case(folder, name, command, args.timeout)
 
             def same():
-                return data_digests([target, target.parent / "out.h5"], args.timeout) == [ref_file, ref_out]
+                if not hdf5:  # a journal: what the command made of it
+                    return data_digests([folder / "out.h5"], args.timeout) == [ref_out]
+                return data_digests([target, folder / "out.h5"], args.timeout) == [ref_file, ref_out]
 
-            outcome = classify(status, stderr, name, same)
-            shutil.rmtree(target.parent, ignore_errors=True)
+            outcome = classify(status, stderr, Path(name).name, same)
+            shutil.rmtree(folder, ignore_errors=True)
             lines = stderr.strip().splitlines()
-            message = next((line for line in lines if name in line), lines[-1] if lines else "")
+            message = next((line for line in lines if Path(name).name in line), lines[-1] if lines else "")
             return {"offset": offset, "byte": byte, "status": status, "outcome": outcome,
                     "seconds": round(seconds, 3), "message": message[:300]}
 

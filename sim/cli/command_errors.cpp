@@ -4,6 +4,7 @@
 #include <new>
 
 #include "sim/config/scenario_yaml.hpp"
+#include "sim/core/damaged_file_error.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/io/nc_writer.hpp"
 
@@ -21,6 +22,9 @@ int run_reporting_errors(const std::function<int()>& command, const ErrorWording
   } catch (const InputError& e) {
     say(e.what());
     return kExitInputError;
+  } catch (const DamagedFileError& e) {  // "damaged: FILE: PROBLEM"
+    say(e.what());
+    return kExitRuntimeError;
   } catch (const io::OutputError& e) {
     say(wording.cannot_write + ": " + e.what());
     return kExitRuntimeError;

@@ -14,7 +14,8 @@ struct ErrorWording {
 };
 
 /// Runs `command` and returns its exit status; an InputError (ConfigError, RegisterError,
-/// InputFileError, ...) is printed and gives 2, an out-of-memory or any other error gives 1.
+/// InputFileError, ...) is printed and gives 2; a DamagedFileError ("damaged: FILE: ..."), an
+/// out-of-memory or any other error gives 1.
 int run_reporting_errors(const std::function<int()>& command, const ErrorWording& wording = {});
 
 }  // namespace schoolsim::cli

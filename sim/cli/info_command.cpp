@@ -8,6 +8,7 @@
 #include <sstream>
 #include <vector>
 
+#include "sim/core/damaged_file_error.hpp"
 #include "sim/io/h5_inspect.hpp"
 #include "sim/io/verify.hpp"
 #include "sim/io/world_file.hpp"
@@ -43,7 +44,7 @@ int verify(const std::string& file) {
   io::VerifyReport report;
   try {
     report = io::verify_file(file);
-  } catch (const io::InputFileError& e) {
+  } catch (const std::runtime_error& e) {  // InputFileError (not HDF5, cannot open) or DamagedFileError
     std::cerr << "schoolsim: " << e.what() << "\n";
     return kProblem;
   }
@@ -65,7 +66,7 @@ int verify(const std::string& file) {
     return kOk;
   }
   std::cout.flush();
-  std::cerr << "schoolsim: " << file << " is damaged: " << report.failures() << " of " << report.datasets.size()
+  std::cerr << "schoolsim: damaged: " << file << ": " << report.failures() << " of " << report.datasets.size()
             << " datasets do not read back:";
   for (const auto& d : report.datasets)
     if (!d.error.empty()) std::cerr << "\n  " << d.name << ": " << d.error;
@@ -89,16 +90,18 @@ int InfoCommand::run() const {
   std::unique_ptr<io::H5Inspect> opened;
   try {
     opened = std::make_unique<io::H5Inspect>(file_, /*probe_data=*/false);  // info reads metadata only
-  } catch (const io::InputFileError& e) {
+  } catch (const DamagedFileError& e) {  // the probe: an HDF5 file that does not read back
     std::cerr << "schoolsim: " << e.what() << "\n";
-    // With --verify, an HDF5 file (by its signature) that cannot be opened is damaged (exit 1).
-    if (verify_ && is_hdf5_file(file_)) {
-      // (The probe's message names what failed; this line only when the file does not open.)
-      if (const std::string what = e.what();
-          what.find(": damaged HDF5 file (") == std::string::npos || what.find(": damaged HDF5 file (cannot open") != std::string::npos)
-        std::cerr << "schoolsim: " << file_ << " is damaged or truncated: it has the HDF5 signature but does not open\n";
+    return kProblem;
+  } catch (const io::InputFileError& e) {
+    // An HDF5 file (by its signature) that cannot be opened is damaged or truncated (exit 1);
+    // anything else is the wrong file (exit 2).
+    if (is_hdf5_file(file_)) {
+      std::cerr << "schoolsim: damaged: " << file_ << ": it has the HDF5 signature but does not open (damaged or "
+                << "truncated)\n";
       return kProblem;
     }
+    std::cerr << "schoolsim: " << e.what() << "\n";
     return kInputError;
   }
   // Called last: closes the inspected file first (HDF5 refuses a second open with other settings).
@@ -174,6 +177,8 @@ int InfoCommand::run() const {
         } else if (const auto* runs = shard.find("run"); runs != nullptr && !runs->shape.empty()) {
           status = "ok, " + std::to_string(runs->shape.front()) + " runs";
         }
+      } catch (const DamagedFileError& e) {
+        status = "DAMAGED (" + e.problem() + ")";
       } catch (const io::InputFileError&) {
         status = "UNREADABLE (not an HDF5 file)";
       }

@@ -5,8 +5,8 @@
 // sources of its virtual datasets) exists and belongs to the same sweep, and names any that
 // does not. With --verify it reads every dataset, so HDF5 checks every chunk's Fletcher-32
 // checksum, and names each dataset that does not read back (docs/hardening.md).
-// Exit status: 0 ok, 1 a shard is missing or unusable or (--verify) the file is damaged,
-// 2 not a readable HDF5 file.
+// Exit status: 0 ok, 1 a shard is missing or unusable or the file is damaged ("damaged:
+// FILE: ..."; info reads its metadata, --verify everything), 2 not an HDF5 file.
 #include <CLI/CLI.hpp>
 
 #include <string>

@@ -22,6 +22,7 @@
 #include <tuple>
 #include <utility>
 
+#include "sim/core/damaged_file_error.hpp"
 #include "sim/io/nc_reader.hpp"
 
 namespace schoolsim::io {
@@ -280,7 +281,7 @@ struct Walker {
 std::mutex probe_mutex;
 bool probe_disabled = false;
 // Files probed: (device, inode, size, mtime seconds, mtime nanoseconds, data read too) -> ""
-// if it passed, else the InputFileError message (a damaged file is probed once).
+// if it passed, else what failed (a damaged file is probed once).
 std::map<std::tuple<dev_t, ino_t, off_t, time_t, long, bool>, std::string> probed;
 
 std::string signal_text(int signal) {
@@ -421,7 +422,7 @@ std::string walk_file(const std::filesystem::path& path, bool data) {
   const Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   H5Pset_file_locking(fapl.get(), false, true);
   const Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
-  if (!file.ok()) return "cannot open it: " + hdf5_cause("HDF5 could not open it");
+  if (!file.ok()) return "cannot open it (damaged or truncated): " + hdf5_cause("HDF5 could not open it");
   try {
     Walker walker;
     walker.data = data;
@@ -448,12 +449,11 @@ void probe_readable(const std::filesystem::path& path, bool data) {
                                              level));
     if (found == probed.end()) continue;
     if (found->second.empty()) return;
-    throw InputFileError(found->second);
+    throw DamagedFileError(path.string(), found->second);
   }
   const auto fail = [&](const std::string& what) -> void {
-    const std::string message = path.string() + ": damaged HDF5 file (" + what + ")";
-    probed[key] = message;
-    throw InputFileError(message);
+    probed[key] = what;
+    throw DamagedFileError(path.string(), what);
   };
 
   const auto result = isolated(path, st.st_size, [&] { return walk_file(path, data); });

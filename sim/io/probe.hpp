@@ -10,7 +10,7 @@
 // back as fill values), and the schoolsim_crc32 checksum of every variable-length string
 // variable (HDF5 does not checksum the global heap). The child runs under limits on CPU time,
 // memory and wall time; a crash, a limit or an HDF5 error in the child becomes
-// InputFileError "FILE: damaged HDF5 file (...)". HDF5 is deterministic, so what the child
+// DamagedFileError "damaged: FILE: ..." (exit status 1). HDF5 is deterministic, so what the child
 // read safely the parent then reads safely.
 #include <cstdint>
 #include <filesystem>
@@ -19,7 +19,7 @@
 
 namespace schoolsim::io {
 
-/// Throws InputFileError "PATH: damaged HDF5 file (<what failed>)" unless a child process
+/// Throws DamagedFileError "damaged: PATH: <what failed>" unless a child process
 /// reads the whole file without an HDF5 error, a crash, or exceeding its limits. A file that
 /// passed (same device, inode, size and modification time) is not probed again in this
 /// process. Does nothing once `disable_probe` was called (after MPI_Init: forking is unsafe).

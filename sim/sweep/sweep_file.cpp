@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "sim/config/scenario_yaml.hpp"
+#include "sim/core/damaged_file_error.hpp"
 #include "sim/core/version.hpp"
 #include "sim/io/nc_reader.hpp"
 #include "sim/io/nc_writer.hpp"
@@ -371,8 +372,8 @@ std::optional<std::string> read_sweep_fingerprint(const std::filesystem::path& p
   if (H5Fis_hdf5(path.c_str()) <= 0) return std::nullopt;
   try {
     io::probe_readable(path);  // damaged metadata can crash HDF5 (docs/hardening.md)
-  } catch (const io::InputFileError& e) {
-    throw SweepInputError(std::string(e.what()) + "; use --force to replace it");
+  } catch (const DamagedFileError& e) {
+    throw DamagedFileError(e.file(), e.problem() + "; use --force to replace it");
   }
   const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (file < 0) return std::nullopt;

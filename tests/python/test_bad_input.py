@@ -47,9 +47,9 @@ def leftovers(folder, keep=()):
     return sorted(p.name for p in Path(folder).iterdir() if p.name not in set(map(str, keep)))
 
 
-def refused(result, *expected, out=None, inputs=()):
-    """Asserts exit status 2, every expected text in stderr and no output (nor temporary) file."""
-    assert result.returncode == 2, f"status {result.returncode}, stderr:\n{result.stderr[-3000:]}"
+def refused(result, *expected, out=None, inputs=(), status=2):
+    """Asserts exit `status` (2 input, 1 damage), every expected text in stderr, no output or temporary file."""
+    assert result.returncode == status, f"status {result.returncode}, stderr:\n{result.stderr[-3000:]}"
     for text in expected:
         assert str(text) in result.stderr, f"{text!r} not in stderr:\n{result.stderr[-3000:]}"
     assert "error: std::" not in result.stderr and "terminate called" not in result.stderr
@@ -328,7 +328,9 @@ def test_corrupted_world_data_is_refused(tmp_path, world):
     corrupt_data(path, "school_x")
     scenario = write(tmp_path / "scenario.yaml", "world: {file: world.h5}\nrun: {terms: 2}\n")
     out = tmp_path / "out.h5"
-    refused(run("run", scenario, "-o", out), "world.h5", "school_x", out=out, inputs=[path, scenario])
+    # Damage, not an input error: exit 1 (issue 14; docs/hardening.md "Damaged HDF5 files").
+    refused(run("run", scenario, "-o", out), "damaged: ", "world.h5", "school_x", out=out, inputs=[path, scenario],
+            status=1)
 
 
 @pytest.mark.parametrize("kind", ["empty", "truncated", "text", "binary", "huge_sparse"])
@@ -349,8 +351,10 @@ def test_unreadable_world_files_are_refused(tmp_path, world, kind):
             f.truncate(50 * MB)
     scenario = write(tmp_path / "scenario.yaml", "world: {file: world.h5}\n")
     out = tmp_path / "out.h5"
-    refused(run("run", scenario, "-o", out), "world.h5", out=out, inputs=[path, scenario])
-    refused(run("world", "info", path), "world.h5")
+    # An HDF5 signature that does not open is damage (exit 1); no signature is the wrong file (2).
+    status, expected = (2, "world.h5") if kind in ("empty", "text") else (1, "damaged: ")
+    refused(run("run", scenario, "-o", out), "world.h5", expected, out=out, inputs=[path, scenario], status=status)
+    refused(run("world", "info", path), "world.h5", expected, status=status)
 
 
 # ----------------------------------------------------------------------------- register

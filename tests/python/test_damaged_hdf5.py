@@ -1,7 +1,8 @@
 """Damaged HDF5 files are refused, never crash, hang or pass as sound (issue 14 items 3-5).
 
-A short seeded byte-flip campaign (scripts/byteflip.py) over a small world file given to
-`run` and a small run file given to `info --verify`; docs/hardening.md has a longer one.
+The short seeded byte-flip campaign of issue 14 (scripts/byteflip.py, 200 flips each): a small
+world file given to `run`, its run file and a sweep file given to `info --verify`, and the
+journal of an interrupted sweep given to `sweep --resume`; docs/hardening.md has the long one.
 """
 
 import json
@@ -32,33 +33,70 @@ def small_files(tmp_path_factory, schoolsim):
     return world, scenario, run
 
 
-def campaign(tmp_path, target, flips, seed, command, extras=()):
+FLIPS = 200  # per file (issue 14: "about 200 flips each" in CI)
+
+
+def campaign(tmp_path, target, seed, command, extras=(), at=None):
     report = tmp_path / f"{target.stem}.json"
-    args = [sys.executable, BYTEFLIP, target, "--flips", flips, "--seed", seed, "--jobs", 2, "--timeout", 120,
+    args = [sys.executable, BYTEFLIP, target, "--flips", FLIPS, "--seed", seed, "--jobs", 2, "--timeout", 120,
             "--json", report]
     for extra in extras:
         args += ["--with", extra]
+    if at:
+        args += ["--at", at]
     result = subprocess.run([str(a) for a in args + ["--", str(schoolsim_binary()), *command]],
-                            capture_output=True, text=True, timeout=900)
+                            capture_output=True, text=True, timeout=1800)
     assert report.is_file(), result.stdout + result.stderr
     return json.loads(report.read_text()), result
 
 
-@pytest.mark.parametrize("kind", ["world", "run"])
-def test_byte_flips_are_refused_or_harmless(small_files, tmp_path, kind):
+@pytest.fixture(scope="module")
+def interrupted_journal(small_files, tmp_path_factory, schoolsim):
+    """The parts folder of an 8-run sweep on the small world that failed at its merge (a file size
+    limit lets the journal be written but not the sweep file): (folder, its journal, sweep spec)."""
+    world, scenario, _ = small_files
+    folder = tmp_path_factory.mktemp("journal")
+    for source in (world, scenario):
+        (folder / source.name).write_bytes(source.read_bytes())
+    spec = folder / "sweep.yaml"
+    spec.write_text(f"base: {scenario.name}\nparameters:\n  brokering.slots_per_term: {{values: [1, 2]}}\n"
+                    "design: {type: grid}\nreplicates: 4\nseed: 5\n")
+    result = subprocess.run(["bash", "-c", f"ulimit -f 40; exec {schoolsim_binary()} sweep sweep.yaml -o out.h5 -q"],
+                            cwd=folder, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "File too large" in result.stderr, result.stderr
+    journal = folder / "out.h5.parts" / "runs.journal"
+    assert journal.stat().st_size > 20000, "the journal should hold several runs"
+    return folder, journal, spec
+
+
+@pytest.mark.parametrize("kind", ["world", "run", "sweep", "journal"])
+def test_byte_flips_are_refused_or_harmless(small_files, small_sweep, interrupted_journal, tmp_path, kind):
+    """No crash, no hang, no damaged file used as if sound: every flip is refused as damaged or
+    the command's result (and, for HDF5 files, the file's data) is that of the undamaged file."""
     world, scenario, run = small_files
     if kind == "world":
-        data, result = campaign(tmp_path, world, 50, 11, ["run", scenario.name, "-o", "{out}"], [scenario])
-    else:
-        data, result = campaign(tmp_path, run, 80, 12, ["info", "--verify", "{file}"])
+        data, result = campaign(tmp_path, world, 11, ["run", scenario.name, "-o", "{out}"], [scenario])
+    elif kind == "run":
+        data, result = campaign(tmp_path, run, 12, ["info", "--verify", "{file}"])
+    elif kind == "sweep":
+        data, result = campaign(tmp_path, small_sweep[2], 13, ["info", "--verify", "{file}"])
+    else:  # a damaged record is redone, so --resume gives the same sweep file (docs/sweeps.md)
+        folder, journal, spec = interrupted_journal
+        data, result = campaign(tmp_path, journal, 14, ["sweep", spec.name, "-o", "{out}", "--resume", "-q"],
+                                [folder / "out.h5.parts", spec, folder / scenario.name, folder / world.name],
+                                at="out.h5.parts/runs.journal")
     counts = data["counts"]
     assert counts["crash"] == 0 and counts["hang"] == 0 and counts["ok-DIFFERENT"] == 0, result.stdout
-    assert counts["refused"] + counts["ok-same"] == len(data["flips"])
-    assert counts["refused"] > 0
-    # Every refusal names the file (byteflip checks) and says it is damaged.
+    assert counts["refused"] + counts["ok-same"] == len(data["flips"]) == FLIPS
+    assert counts["ok-same"] > 0
+    if kind != "journal":
+        assert counts["refused"] > 0
+    # Every refusal names the file (byteflip checks): damage is exit 1, "damaged: FILE: ...";
+    # a flip in the signature makes it "not an HDF5 file" (exit 2, as any file of another kind).
     for flip in data["flips"]:
         if flip["outcome"] == "refused":
-            assert "damaged" in flip["message"] or "not an HDF5 file" in flip["message"], flip
+            assert (flip["status"], "damaged: " in flip["message"]) in ((1, True), (2, False)), flip
+            assert flip["status"] == 1 or "not an HDF5 file" in flip["message"], flip
 
 
 def test_a_changed_school_name_is_refused_by_its_checksum(small_files, tmp_path, schoolsim):
@@ -72,14 +110,79 @@ def test_a_changed_school_name_is_refused_by_its_checksum(small_files, tmp_path,
     with h5py.File(damaged, "r") as f:  # HDF5 itself reads it without complaint
         assert b'The "Deacon" Primary Academy' in list(f["school_name"][:])
     result = schoolsim("run", tmp_path / scenario.name, "-o", tmp_path / "out.h5")
-    assert result.returncode == 2
-    assert (f"world.file: {damaged}: damaged HDF5 file (variable 'school_name': its strings do not match their "
-            "schoolsim_crc32 checksum)") in result.stderr
+    assert result.returncode == 1  # damage, not an input error (issue 14: "1 for damage or runtime")
+    assert result.stderr.strip() == (f"schoolsim: damaged: {damaged}: variable 'school_name': its strings do not "
+                                     "match their schoolsim_crc32 checksum")
     assert not (tmp_path / "out.h5").exists()
     verify = schoolsim("info", "--verify", damaged)
     assert verify.returncode == 1
-    assert verify.stderr.strip() == (f"schoolsim: {damaged} is damaged: 1 of 20 datasets do not read back:\n"
+    assert verify.stderr.strip() == (f"schoolsim: damaged: {damaged}: 1 of 20 datasets do not read back:\n"
                                      "  school_name: its strings do not match their schoolsim_crc32 checksum")
+
+
+@pytest.fixture(scope="module")
+def small_sweep(small_files, tmp_path_factory, schoolsim):
+    """A 2-run sweep on the small world: (folder, sweep spec, its sweep file, [shard 0 of 2, shard 1 of 2])."""
+    world, scenario, _ = small_files
+    folder = tmp_path_factory.mktemp("damaged-sweep")
+    for source in (world, scenario):
+        (folder / source.name).write_bytes(source.read_bytes())
+    spec = folder / "sweep.yaml"
+    spec.write_text(f"base: {scenario.name}\nparameters:\n  brokering.slots_per_term: {{values: [1, 2]}}\n"
+                    "design: {type: grid}\nseed: 5\n")
+    out = folder / "sweep.h5"
+    schoolsim("sweep", spec, "-o", out, "-q", check=True)
+    shards = [folder / f"shard{k}.h5" for k in (0, 1)]
+    for k, shard in enumerate(shards):
+        schoolsim("sweep", spec, "-o", shard, "--shard", f"{k}/2", "-q", check=True)
+    return folder, spec, out, shards
+
+
+def truncated(source, target):
+    """A copy of `source` cut in the middle: it keeps the HDF5 signature but does not open."""
+    data = source.read_bytes()
+    target.write_bytes(data[:len(data) // 2])
+    return target
+
+
+@pytest.mark.parametrize("command", ["run", "world info", "info", "info --verify", "merge", "sweep --resume"])
+def test_a_damaged_input_is_exit_1_damaged(small_files, small_sweep, tmp_path, schoolsim, command):
+    """Damage of a world or result file is a runtime error (exit 1, "damaged: FILE: ..."), never
+    an input error (2): the command was right, the file does not read back (issue 14)."""
+    world, scenario, run = small_files
+    folder, spec, out, shards = small_sweep
+    if command in ("run", "world info"):
+        damaged = truncated(world, tmp_path / world.name)
+        (tmp_path / scenario.name).write_text(scenario.read_text())
+        args = ["run", tmp_path / scenario.name, "-o", tmp_path / "out.h5"] if command == "run" else \
+            ["world", "info", damaged]
+    elif command.startswith("info"):
+        damaged = truncated(run, tmp_path / run.name)
+        args = [*command.split(), damaged]
+    elif command == "merge":
+        damaged = truncated(shards[1], tmp_path / shards[1].name)
+        args = ["merge", shards[0], damaged, "-o", tmp_path / "merged.h5"]
+    else:
+        for name in (spec.name, "flip.yaml", "world.h5"):
+            (tmp_path / name).write_bytes((folder / name).read_bytes())
+        damaged = truncated(out, tmp_path / out.name)
+        args = ["sweep", tmp_path / spec.name, "-o", damaged, "--resume", "-q"]
+    result = schoolsim(*args)
+    assert result.returncode == 1, result.stderr
+    assert f"schoolsim: damaged: {damaged}: " in result.stderr, result.stderr
+    assert "(damaged or truncated)" in result.stderr, result.stderr
+    assert not (tmp_path / "out.h5").exists() and not (tmp_path / "merged.h5").exists()
+
+
+def test_a_file_that_is_not_hdf5_is_an_input_error(small_files, tmp_path, schoolsim):
+    """The wrong kind of file is the user's mistake (exit 2), not damage."""
+    world, scenario, _ = small_files
+    (tmp_path / world.name).write_text("URN,LA\n1,2\n")
+    (tmp_path / scenario.name).write_text(scenario.read_text())
+    for args in (["run", tmp_path / scenario.name, "-o", tmp_path / "out.h5"], ["info", tmp_path / world.name],
+                 ["info", "--verify", tmp_path / world.name]):
+        result = schoolsim(*args)
+        assert result.returncode == 2 and "damaged" not in result.stderr, (args, result.stderr)
 
 
 def test_files_are_written_in_the_hdf5_1_10_format(small_files):

@@ -240,7 +240,7 @@ def test_verify_names_the_damaged_dataset(tmp_path, result_files, kind, dataset)
     flip_byte_in(damaged, dataset)
     result = schoolsim("info", damaged, "--verify")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert f"{damaged} is damaged: 1 of" in result.stderr
+    assert f"damaged: {damaged}: 1 of" in result.stderr
     assert f"\n  {dataset}: data error detected by Fletcher32 checksum" in result.stderr
     # Without --verify, info only reads metadata and succeeds.
     assert schoolsim("info", damaged).returncode == 0
