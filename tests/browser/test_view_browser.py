@@ -85,6 +85,13 @@ def attainment(ds, term):
     return ds["school_attainment"].sel(term=term).values.astype(np.float32)
 
 
+def half_step(ds):
+    """The most a colour of attainment may differ from the file's value: view.py stores it in
+    16 bits spanning the run's range (docs/view.md), so by half a step."""
+    values = ds["school_attainment"].values.astype(np.float64)
+    return float(values.max() - values.min()) / (65535 - 1) / 2 * 1.001
+
+
 def sample_schools(n):
     return [0, n // 3, n // 2, n - 1]
 
@@ -127,8 +134,8 @@ def test_single_run_page_draws_the_file(runs, tmp_path):
         partners = sorted({m for _, members in late_active.values() if hovered in members
                            for m in members} - {hovered})
         grade = int(ds["school_grade"].sel(term=late, school=hovered))
-        colours = lambda term: [{"map": 0, "school": s, "value": float(attainment(ds, term)[s])}  # noqa: E731
-                                for s in schools]
+        colours = lambda term: [{"map": 0, "school": s, "value": float(attainment(ds, term)[s]),  # noqa: E731
+                                 "tolerance": half_step(ds)} for s in schools]
         assert [c["value"] for c in colours(0)] != [c["value"] for c in colours(late)]
         page = {
             "html": str(html), "maps": 1, "markers": n,
@@ -160,11 +167,11 @@ def test_two_runs_side_by_side_and_difference(runs, tmp_path):
         links = [link_counts(active_members(schoolsim.partnerships(d), late)) for d in (da, db)]
         assert links[0] != links[1]
         schools = sample_schools(n)
-        side_colours = [{"map": m, "school": s, "value": float(attainment(d, late)[s])}
-                        for m, d in enumerate((da, db)) for s in schools]
+        side_colours = [{"map": m, "school": s, "value": float(attainment(d, late)[s]),
+                         "tolerance": half_step(d)} for m, d in enumerate((da, db)) for s in schools]
         diff_colours = [{"map": 0, "school": s,
-                         "value": float(attainment(db, late)[s]) - float(attainment(da, late)[s])}
-                        for s in schools]
+                         "value": float(attainment(db, late)[s]) - float(attainment(da, late)[s]),
+                         "tolerance": half_step(da) + half_step(db)} for s in schools]
         assert any(c["value"] != 0 for c in diff_colours)
     run_checks(tmp_path, [
         {"html": str(side), "maps": 2, "markers": n,

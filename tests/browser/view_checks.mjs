@@ -2,7 +2,7 @@
 // pytest side computed from the run files (test_view_browser.py writes the spec):
 //   node view_checks.mjs SPEC.json
 // SPEC: {categories: [link category names], pages: [{html, maps, markers,
-//        frames: [{frame, links: [[count per category] per map], colours: [{map, school, value}]}],
+//        frames: [{frame, links: [[count per category] per map], colours: [{map, school, value, tolerance}]}],
 //        hover: {map, frame, school, x, y, contains: [text]} }]}
 // Prints one line per check; exits 1 at the first failure, 0 when every check passed.
 import { readFileSync } from "node:fs";
@@ -46,7 +46,8 @@ async function checkFrame(page, label, frame, categories) {
   });
   for (const c of frame.colours) {
     const got = maps[c.map].colours[c.school];
-    check(got === c.value, `${label} map ${c.map}: colour value of school ${c.school} is ${got}, expected ${c.value}`);
+    check(Math.abs(got - c.value) <= c.tolerance,
+      `${label} map ${c.map}: colour value of school ${c.school} is ${got}, expected ${c.value} ± ${c.tolerance}`);
   }
   console.log(`ok ${label}: links ${JSON.stringify(maps.map((m) => m.links))}, ${frame.colours.length} colours`);
 }
