@@ -251,8 +251,8 @@ function drawView(payload, binary) {
     return {
       title: { text: panel.title, font: { size: 14 } },
       margin: { l: 40, r: 10, t: 40, b: 30 },
-      xaxis: { title: "x (km)", zeroline: false },
-      yaxis: { title: "y (km)", zeroline: false, scaleanchor: "x", scaleratio: 1 },
+      xaxis: { title: S.axes.x, zeroline: false },
+      yaxis: { title: S.axes.y, zeroline: false, scaleanchor: "x", scaleratio: S.axes.aspect },
       legend: { orientation: "h", y: -0.08 },
       hovermode: "closest",
       uirevision: "map",

@@ -143,6 +143,34 @@ def _la_outlines(x, y, la):
     return hulls
 
 
+def _grid_km_to_lon_lat(x_km, y_km):
+    """British National Grid km (EPSG:27700, the register's Easting/Northing / 1000) to WGS84
+    longitude and latitude in degrees (Debian's ``python3-pyproj``)."""
+    from pyproj import Transformer
+
+    transformer = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+    lon, lat = transformer.transform(np.asarray(x_km, dtype=np.float64) * 1000.0,
+                                     np.asarray(y_km, dtype=np.float64) * 1000.0)
+    return np.asarray(lon), np.asarray(lat)
+
+
+def _map_coordinates(x, y, hulls, register):
+    """School locations, LA outlines and axis description as the map shows them: km for
+    synthetic worlds; longitude/latitude for register worlds (whose km are grid km)."""
+    if not register:
+        axes = {"x": "x (km)", "y": "y (km)", "aspect": 1.0}
+        return np.round(x, 3), np.round(y, 3), hulls, axes
+    lon, lat = _grid_km_to_lon_lat(x, y)
+    rings = {}
+    for code, ring in hulls.items():
+        ring_lon, ring_lat = _grid_km_to_lon_lat([p[0] for p in ring], [p[1] for p in ring])
+        rings[code] = np.round(np.column_stack([ring_lon, ring_lat]), 5).tolist()
+    # A degree of latitude is 1 / cos(latitude) degrees of longitude long on the ground.
+    axes = {"x": "longitude (°)", "y": "latitude (°)",
+            "aspect": float(1.0 / np.cos(np.radians(np.mean(lat)))) if len(lat) else 1.0}
+    return np.round(lon, 5), np.round(lat, 5), rings, axes
+
+
 def _polyline(rings):
     xs, ys = [], []
     for ring in rings:
@@ -210,8 +238,6 @@ def _static_payload(path, world_file):
         static = {
             "n": int(ds.sizes["school"]),
             "terms": ds["term"].values.astype(int).tolist(),
-            "x": np.round(x, 3).tolist(),
-            "y": np.round(y, 3).tolist(),
             "la": la.tolist(),
             "phase": phase.tolist(),
             "disadvantage": np.round(ds["disadvantage"].values, 4).tolist(),
@@ -219,7 +245,10 @@ def _static_payload(path, world_file):
     finally:
         ds.close()
     region_name, region_las = _programme_region(spec)
-    hulls = _la_outlines(x, y, la)
+    # A register world (the scenario names a world file) is in British National Grid km.
+    register = bool((spec.get("world") or {}).get("file"))
+    map_x, map_y, hulls, axes = _map_coordinates(x, y, _la_outlines(x, y, la), register)
+    static.update(x=map_x.tolist(), y=map_y.tolist(), axes=axes)
     static["laOutline"] = _polyline(hulls.values())
     static["region"] = {"name": region_name, "las": region_las,
                         "outline": _polyline(hulls[c] for c in region_las if c in hulls)}

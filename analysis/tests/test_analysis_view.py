@@ -128,3 +128,16 @@ def test_command_line_exit_status(files, tmp_path, capsys):
         with pytest.raises(SystemExit) as exit_info:
             main(["view", str(files["run_a"]), "-o", str(out), *bad])
         assert exit_info.value.code == 2
+
+
+def test_register_world_maps_in_longitude_latitude_and_synthetic_in_km(files):
+    from schoolsim.view import _grid_km_to_lon_lat
+
+    # The grid's true origin, 400 km east and -100 km north of its false origin, is 2° W 49° N
+    # on the OSGB36 datum; WGS84 differs from it by well under 0.002° there.
+    lon, lat = _grid_km_to_lon_lat([400.0], [-100.0])
+    assert abs(lon[0] + 2.0) < 0.002 and abs(lat[0] - 49.0) < 0.002
+    payload, _ = view_payload([files["run_a"]])
+    with schoolsim.open_run(files["run_a"]) as ds:
+        np.testing.assert_allclose(payload["static"]["x"], ds["x"].values, atol=5e-4)
+    assert payload["static"]["axes"] == {"x": "x (km)", "y": "y (km)", "aspect": 1.0}

@@ -195,13 +195,18 @@ def test_register_world_hover_names_the_school(tmp_path):
     html = write_view([run], tmp_path / "register.html")
     import h5py
 
+    from pyproj import Transformer
+
     with schoolsim.open_run(run) as ds, h5py.File(world, "r") as f:
         school = isolated_school(ds, range(ds.sizes["school"]))
         urn = int(f["school_urn"][school])
         name = f["school_name"][school].decode()
         la_name = f["la_name"][int(ds["la"].values[school])].decode()
+        # The map of a register world is in longitude/latitude: the mouse finds the school there.
+        lon, lat = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True).transform(
+            float(ds["x"].values[school]) * 1000, float(ds["y"].values[school]) * 1000)
+        assert -7 < lon < 2 and 49.8 < lat < 56  # England
         page = {"html": str(html), "maps": 1, "markers": ds.sizes["school"], "frames": [],
-                "hover": {"map": 0, "frame": 0, "school": school, "x": float(ds["x"].values[school]),
-                          "y": float(ds["y"].values[school]),
+                "hover": {"map": 0, "frame": 0, "school": school, "x": lon, "y": lat,
                           "contains": [f"school {school} · URN {urn} {name}", la_name]}}
     run_checks(tmp_path, [page])

@@ -61,6 +61,12 @@ async function checkHover(page, hover) {
   }, hover);
   await page.mouse.move(point.x + 40, point.y + 40);
   await page.mouse.move(point.x, point.y, { steps: 4 });
+  // The label of a school passed on the way may still be shown: wait (a while) for the label
+  // of the school under the mouse, then check the whole text.
+  await page.waitForFunction((first) => {
+    const label = document.querySelector(".hoverlayer .hovertext");
+    return label && label.textContent.includes(first);
+  }, { timeout: 10000 }, hover.contains[0]).catch(() => {});
   await page.waitForSelector(".hoverlayer .hovertext");
   const text = await page.$eval(".hoverlayer .hovertext", (el) => el.textContent);
   for (const piece of hover.contains) {
