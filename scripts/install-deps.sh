@@ -12,7 +12,7 @@ packages=(
   python3 python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-pandas
   python3-matplotlib python3-scipy python3-netcdf4 python3-pytest python3-pytest-xdist python3-yaml
   python3-nbclient python3-nbformat python3-ipykernel
-  python3-plotly chromium flake8
+  python3-plotly python3-pyproj chromium flake8
 )
 missing=()
 for p in "${packages[@]}"; do

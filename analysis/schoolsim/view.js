@@ -48,40 +48,52 @@ function drawView(payload, binary) {
   const LINK_COLOURS = ["#1f77b4", "#2ca02c", "#9467bd", "#d62728", "#ff7f0e"];
   const GRADE_SCALE = [[0, "#1a9850"], [1 / 3, "#91cf60"], [2 / 3, "#fc8d59"], [1, "#d73027"]];
   const PHASES = ["primary", "secondary"];
-  const ARRAY_TYPES = { float32: Float32Array, int8: Int8Array, int32: Int32Array };
+  const ARRAY_TYPES = { uint8: Uint8Array, uint16: Uint16Array, int32: Int32Array };
 
   // A typed array of the embedded binary, from its {offset, count, type} reference.
   function decode(ref) {
     return new ARRAY_TYPES[ref.type](binary, ref.offset, ref.count);
   }
 
+  // A per-term school variable: one plane of codes (frames x schools) with value =
+  // offset + scale * code; the largest code of the type marks a missing value. A term's values
+  // are decoded when it is first shown, so the first frame draws without decoding the others.
+  function quantised(ref) {
+    const codes = decode(ref.plane);
+    const missing = ref.plane.type === "uint16" ? 0xffff : 0xff;
+    const frames = new Map();
+    return (f) => {
+      if (!frames.has(f)) {
+        const slice = codes.subarray(f * N, (f + 1) * N);
+        frames.set(f, Float64Array.from(slice, (c) => (c === missing ? NaN : ref.offset + ref.scale * c)));
+      }
+      return frames.get(f);
+    };
+  }
+
   const runs = payload.runs.map((r) => ({
     label: r.label,
-    attainment: decode(r.attainment),
-    grade: decode(r.grade),
-    capacity: decode(r.capacity),
-    pupils: decode(r.pupils),
+    attainment: quantised(r.attainment),
+    grade: quantised(r.grade),
+    capacity: quantised(r.capacity),
+    pupils: quantised(r.pupils),
     partnerships: r.partnerships.map(decode),
   }));
 
-  // One map per run side by side; one map of B - A in diff mode.
-  const panels = payload.mode === "side"
-    ? runs.map((run) => ({ runs: [run], title: run.label }))
-    : payload.mode === "diff"
-      ? [{ runs: runs, title: runs[1].label + " − " + runs[0].label }]
-      : [{ runs: runs, title: runs[0].label }];
-
-  function frameSlice(array, f) {
-    return array.subarray(f * N, (f + 1) * N);
-  }
+  // One map per run side by side; one map of B - A in diff mode. Colour ranges and trajectory
+  // means of every variable come precomputed with the panel.
+  const panels = payload.panels.map((p) => ({
+    runs: p.runs.map((r) => runs[r]), title: p.title, ranges: p.ranges, means: p.means,
+  }));
+  const disadvantage = Float64Array.from(S.disadvantage);
 
   function runValues(run, variable, f) {
-    if (variable === "disadvantage") return Float64Array.from(S.disadvantage);
+    if (variable === "disadvantage") return disadvantage;
     if (variable === "change") {
-      const now = frameSlice(run.attainment, f), first = frameSlice(run.attainment, 0);
-      return Float64Array.from(now, (v, i) => v - first[i]);
+      const now = run.attainment(f), first = run.attainment(0);
+      return now.map((v, i) => v - first[i]);
     }
-    return Float64Array.from(frameSlice(run[variable], f));
+    return run[variable](f);
   }
 
   function panelValues(panel, variable, f) {
@@ -102,21 +114,13 @@ function drawView(payload, binary) {
   // One colour range over every term and map, so colours compare across the slider.
   function colourRange(variable) {
     if (variable === "grade" && payload.mode !== "diff") return [1, 4];
-    let lo = Infinity, hi = -Infinity;
-    for (const panel of panels) {
-      for (let f = 0; f < terms.length; f++) {
-        for (const v of panelValues(panel, variable, f)) {
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-        }
-      }
-    }
-    if (!isFinite(lo)) return [0, 1];
+    const lo = Math.min(...panels.map((p) => p.ranges[variable][0]));
+    const hi = Math.max(...panels.map((p) => p.ranges[variable][1]));
     if (diverging(variable)) {
       const m = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
       return [-m, m];
     }
-    return lo === hi ? [lo - 1, hi + 1] : [lo, hi];
+    return [lo, hi];
   }
 
   // Partnerships of a run at a frame: [{category, members}].
@@ -175,8 +179,8 @@ function drawView(payload, binary) {
 
   function hoverTexts(panel, variable, f, values) {
     const partnerSets = panel.runs.map((run) => partnersOf(run, f));
-    const grades = panel.runs.map((run) => frameSlice(run.grade, f));
-    const attainments = panel.runs.map((run) => frameSlice(run.attainment, f));
+    const grades = panel.runs.map((run) => run.grade(f));
+    const attainments = panel.runs.map((run) => run.attainment(f));
     const texts = new Array(N);
     for (let i = 0; i < N; i++) {
       const lines = [schoolName(i), laName(S.la[i]) + " · " + PHASES[S.phase[i]]];
@@ -196,10 +200,10 @@ function drawView(payload, binary) {
   }
 
   const median = (values) => Float64Array.from(values).sort()[Math.floor(values.length / 2)] || 1;
-  const rollMedian = median(frameSlice(runs[0].pupils, 0));
+  const rollMedian = median(runs[0].pupils(0));
 
   function sizes(panel, f) {
-    const pupils = frameSlice(panel.runs[panel.runs.length - 1].pupils, f);
+    const pupils = panel.runs[panel.runs.length - 1].pupils(f);
     return Array.from(pupils, (p) => Math.min(16, Math.max(2, 1 + 3 * Math.sqrt(Math.max(p, 0) / rollMedian))));
   }
 
@@ -247,35 +251,22 @@ function drawView(payload, binary) {
     return {
       title: { text: panel.title, font: { size: 14 } },
       margin: { l: 40, r: 10, t: 40, b: 30 },
-      xaxis: { title: "x (km)", zeroline: false },
-      yaxis: { title: "y (km)", zeroline: false, scaleanchor: "x", scaleratio: 1 },
+      xaxis: { title: S.axes.x, zeroline: false },
+      yaxis: { title: S.axes.y, zeroline: false, scaleanchor: "x", scaleratio: S.axes.aspect },
       legend: { orientation: "h", y: -0.08 },
       hovermode: "closest",
       uirevision: "map",
     };
   }
 
-  function mean(values, mask) {
-    let sum = 0, n = 0;
-    for (let i = 0; i < values.length; i++) {
-      if (mask && !mask[i]) continue;
-      sum += values[i];
-      n++;
-    }
-    return n ? sum / n : null;
-  }
-
-  const regionSet = new Set(S.region.las);
-  const inRegion = REGION ? Uint8Array.from(S.la, (code) => (regionSet.has(code) ? 1 : 0)) : null;
-
   function trajectoryTraces() {
     const traces = [];
     panels.forEach((panel) => {
-      const series = terms.map((_, f) => panelValues(panel, state.variable, f));
-      traces.push({ x: terms, y: series.map((v) => mean(v)), mode: "lines+markers", name: panel.title + ": all schools" });
+      const means = panel.means[state.variable];
+      traces.push({ x: terms, y: means.all, mode: "lines+markers", name: panel.title + ": all schools" });
       if (REGION) {
         traces.push({
-          x: terms, y: series.map((v) => mean(v, inRegion)), mode: "lines+markers",
+          x: terms, y: means.region, mode: "lines+markers",
           name: panel.title + ": " + S.region.name, line: { dash: "dash" },
         });
       }

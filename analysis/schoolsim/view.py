@@ -2,7 +2,10 @@
 
 ``write_view(["run.h5"], "view.html")`` writes one HTML file that opens offline: plotly.js
 (Debian's ``python3-plotly``) and the run's data (JSON plus typed arrays) are embedded
-gzip-compressed, and ``view.js`` draws them:
+gzip-compressed, and ``view.js`` draws them. The per-term school variables are stored
+quantised (attainment in 16 bits, capacity and roll in 8, grade exactly; see
+``QUANTISATION`` and docs/view.md), and colour ranges and trajectory means are computed here,
+so the page decodes only the term it shows:
 
 - every school at its location (km), coloured by a chosen variable, sized by its roll;
 - the partnerships active at the term shown as links coloured by type; a network,
@@ -47,6 +50,11 @@ COLOUR_VARIABLES = {
 
 _PER_SCHOOL = ("school_attainment", "school_grade", "school_capacity", "school_pupils")
 
+#: Quantisation of the per-term school variables: levels per variable (the top code of each
+#: plane marks a missing value). Attainment is shown to three decimals in the hover text, so
+#: it gets 16 bits; capacity only colours markers and the roll only sizes them, so 8 bits.
+QUANTISATION = {"attainment": np.uint16, "capacity": np.uint8, "pupils": np.uint8}
+
 
 class _Binary:
     """Typed arrays packed into one buffer; the payload refers to them by offset and count."""
@@ -66,6 +74,23 @@ class _Binary:
 
     def bytes(self):
         return b"".join(self.parts)
+
+
+def _quantised(values, dtype):
+    """``values`` as codes of an unsigned ``dtype`` with ``value = offset + scale * code``.
+
+    The codes span the finite values' range in equal steps, so the error is at most
+    ``scale / 2``; the largest code marks a missing (not finite) value.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    missing_code = np.iinfo(dtype).max
+    finite = np.isfinite(values)
+    lo = float(values[finite].min()) if finite.any() else 0.0
+    hi = float(values[finite].max()) if finite.any() else 0.0
+    scale = (hi - lo) / (missing_code - 1) if hi > lo else 1.0
+    codes = np.full(values.shape, missing_code, dtype=dtype)
+    codes[finite] = np.rint((values[finite] - lo) / scale).astype(dtype)
+    return codes, lo, scale
 
 
 def _selected_terms(terms, every):
@@ -118,6 +143,34 @@ def _la_outlines(x, y, la):
     return hulls
 
 
+def _grid_km_to_lon_lat(x_km, y_km):
+    """British National Grid km (EPSG:27700, the register's Easting/Northing / 1000) to WGS84
+    longitude and latitude in degrees (Debian's ``python3-pyproj``)."""
+    from pyproj import Transformer
+
+    transformer = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+    lon, lat = transformer.transform(np.asarray(x_km, dtype=np.float64) * 1000.0,
+                                     np.asarray(y_km, dtype=np.float64) * 1000.0)
+    return np.asarray(lon), np.asarray(lat)
+
+
+def _map_coordinates(x, y, hulls, register):
+    """School locations, LA outlines and axis description as the map shows them: km for
+    synthetic worlds; longitude/latitude for register worlds (whose km are grid km)."""
+    if not register:
+        axes = {"x": "x (km)", "y": "y (km)", "aspect": 1.0}
+        return np.round(x, 3), np.round(y, 3), hulls, axes
+    lon, lat = _grid_km_to_lon_lat(x, y)
+    rings = {}
+    for code, ring in hulls.items():
+        ring_lon, ring_lat = _grid_km_to_lon_lat([p[0] for p in ring], [p[1] for p in ring])
+        rings[code] = np.round(np.column_stack([ring_lon, ring_lat]), 5).tolist()
+    # A degree of latitude is 1 / cos(latitude) degrees of longitude long on the ground.
+    axes = {"x": "longitude (°)", "y": "latitude (°)",
+            "aspect": float(1.0 / np.cos(np.radians(np.mean(lat)))) if len(lat) else 1.0}
+    return np.round(lon, 5), np.round(lat, 5), rings, axes
+
+
 def _polyline(rings):
     xs, ys = [], []
     for ring in rings:
@@ -155,16 +208,22 @@ def _run_payload(path, terms, binary):
             for p in frame:
                 codes += [p.category, len(p.members), *p.members]
             flat.append(binary.add(codes, "<i4"))
-        return {
+        run = {
             "file": str(path),
             "scenario": str(ds.attrs.get("scenario_name", "")),
             "hasEvents": has_events,
-            "attainment": binary.add(per_term["school_attainment"], "<f4"),
-            "grade": binary.add(per_term["school_grade"], "<i1"),
-            "capacity": binary.add(per_term["school_capacity"], "<f4"),
-            "pupils": binary.add(per_term["school_pupils"], "<i4"),
+            # Grades are small whole numbers: stored exactly (scale 1, offset 0).
+            "grade": {"plane": binary.add(per_term["school_grade"], "<u1"), "offset": 0.0, "scale": 1.0},
             "partnerships": flat,
         }
+        for name, dtype in QUANTISATION.items():
+            codes, offset, scale = _quantised(per_term["school_" + name], dtype)
+            run[name] = {"plane": binary.add(codes, np.dtype(dtype).newbyteorder("<")), "offset": offset,
+                         "scale": scale}
+        values = {"attainment": per_term["school_attainment"].astype(np.float64),
+                  "grade": per_term["school_grade"].astype(np.float64),
+                  "capacity": per_term["school_capacity"].astype(np.float64)}
+        return run, values
     finally:
         ds.close()
 
@@ -179,8 +238,6 @@ def _static_payload(path, world_file):
         static = {
             "n": int(ds.sizes["school"]),
             "terms": ds["term"].values.astype(int).tolist(),
-            "x": np.round(x, 3).tolist(),
-            "y": np.round(y, 3).tolist(),
             "la": la.tolist(),
             "phase": phase.tolist(),
             "disadvantage": np.round(ds["disadvantage"].values, 4).tolist(),
@@ -188,7 +245,10 @@ def _static_payload(path, world_file):
     finally:
         ds.close()
     region_name, region_las = _programme_region(spec)
-    hulls = _la_outlines(x, y, la)
+    # A register world (the scenario names a world file) is in British National Grid km.
+    register = bool((spec.get("world") or {}).get("file"))
+    map_x, map_y, hulls, axes = _map_coordinates(x, y, _la_outlines(x, y, la), register)
+    static.update(x=map_x.tolist(), y=map_y.tolist(), axes=axes)
     static["laOutline"] = _polyline(hulls.values())
     static["region"] = {"name": region_name, "las": region_las,
                         "outline": _polyline(hulls[c] for c in region_las if c in hulls)}
@@ -205,6 +265,58 @@ def _same_world(a, b, path_a, path_b):
         if a[key] != b[key]:
             raise ValueError(f"{path_a} and {path_b} are runs of different worlds (their school {key} "
                              "differ): compare runs of the same world")
+
+
+def _variable_values(values, disadvantage, variable):
+    """(frames, schools) values of a colour variable for one run, from the file's values."""
+    if variable == "disadvantage":
+        return np.broadcast_to(disadvantage, values["attainment"].shape)
+    if variable == "change":
+        return values["attainment"] - values["attainment"][0]
+    return values[variable]
+
+
+def _finite_list(array):
+    return [float(v) if np.isfinite(v) else None for v in array]
+
+
+def _panels(mode, labels, run_values, static):
+    """Per map: title, the runs it draws, and for every colour variable its colour range (one
+    for all terms) and the trajectory means over all schools and over the programme region.
+
+    Computed here from the file's values, so the page decodes only the term it shows.
+    """
+    if mode == "side":
+        members = [[0], [1]]
+    else:
+        members = [[0, 1]] if mode == "diff" else [[0]]
+    disadvantage = np.asarray(static["disadvantage"], dtype=np.float64)
+    in_region = np.isin(np.asarray(static["la"]), static["region"]["las"])
+    panels = []
+    for runs in members:
+        title = f"{labels[1]} − {labels[0]}" if len(runs) == 2 else labels[runs[0]]
+        ranges, means = {}, {}
+        for variable in COLOUR_VARIABLES:
+            series = [_variable_values(run_values[r], disadvantage, variable) for r in runs]
+            values = series[-1] - series[0] if len(runs) == 2 else series[0]
+            finite = values[np.isfinite(values)]
+            diverging = variable == "change" or mode == "diff"
+            if variable == "grade" and mode != "diff":
+                ranges[variable] = [1.0, 4.0]
+            elif finite.size == 0:
+                ranges[variable] = [0.0, 1.0]
+            elif diverging:
+                m = float(np.abs(finite).max()) or 1.0
+                ranges[variable] = [-m, m]
+            else:
+                lo, hi = float(finite.min()), float(finite.max())
+                ranges[variable] = [lo, hi] if lo < hi else [lo - 1, hi + 1]
+            with np.errstate(invalid="ignore"):
+                means[variable] = {"all": _finite_list(np.nanmean(values, axis=1)),
+                                   "region": _finite_list(np.nanmean(values[:, in_region], axis=1))
+                                   if in_region.any() else []}
+        panels.append({"title": title, "runs": runs, "ranges": ranges, "means": means})
+    return panels
 
 
 def view_payload(paths, *, diff=False, variable="attainment", every=1, max_links=20000,
@@ -243,18 +355,20 @@ def view_payload(paths, *, diff=False, variable="attainment", every=1, max_links
         _same_world(static, _static_payload(paths[1], world_file), paths[0], paths[1])
     terms = _selected_terms(static["terms"], every)
     binary = _Binary()
-    runs = [_run_payload(p, terms, binary) for p in paths]
+    runs, run_values = zip(*(_run_payload(p, terms, binary) for p in paths))
     if labels is None:
         labels = [r["scenario"] or Path(r["file"]).stem for r in runs]
     if len(labels) != len(paths):
         raise ValueError(f"{len(labels)} labels for {len(paths)} files")
     for run, label in zip(runs, labels):
         run["label"] = label
+    mode = "diff" if diff else ("side" if len(paths) == 2 else "single")
     return {
         "static": static,
         "terms": terms,
-        "runs": runs,
-        "mode": "diff" if diff else ("side" if len(paths) == 2 else "single"),
+        "runs": list(runs),
+        "panels": _panels(mode, labels, run_values, static),
+        "mode": mode,
         "variable": variable,
         "variables": COLOUR_VARIABLES,
         "linkCategories": list(LINK_CATEGORIES),

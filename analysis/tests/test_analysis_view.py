@@ -64,10 +64,20 @@ def test_payload_holds_the_file_values_of_the_kept_terms(files):
         expected_terms = terms[::3] + ([terms[-1]] if terms[-1] not in terms[::3] else [])
         assert payload["terms"] == expected_terms
         run = payload["runs"][0]
-        attainment = _typed(binary, run["attainment"]).reshape(len(expected_terms), -1)
-        np.testing.assert_array_equal(attainment, ds["school_attainment"].sel(term=expected_terms).values)
-        grade = _typed(binary, run["grade"]).reshape(len(expected_terms), -1)
+        # Quantised: within half a step of the file's values, the step spanning their range.
+        for name, levels in (("attainment", 65535), ("capacity", 255), ("pupils", 255)):
+            stored = run[name]
+            decoded = stored["offset"] + stored["scale"] * _typed(binary, stored["plane"]).astype(np.float64)
+            expected = ds["school_" + name].sel(term=expected_terms).values.astype(np.float64)
+            step = (expected.max() - expected.min()) / (levels - 1)
+            assert stored["scale"] == pytest.approx(step)
+            np.testing.assert_allclose(decoded.reshape(expected.shape), expected, rtol=0, atol=step / 2 * 1.001)
+        grade = _typed(binary, run["grade"]["plane"]).reshape(len(expected_terms), -1)
         np.testing.assert_array_equal(grade, ds["school_grade"].sel(term=expected_terms).values)
+        # The trajectory means are the file's, exactly.
+        means = payload["panels"][0]["means"]["attainment"]["all"]
+        np.testing.assert_allclose(means, ds["school_attainment"].sel(term=expected_terms).values
+                                   .astype(np.float64).mean(axis=1), rtol=1e-12)
         active = schoolsim.active_partnerships(schoolsim.partnerships(ds), expected_terms[-1])
     codes = _typed(binary, run["partnerships"][-1]).tolist()
     ids, k = 0, 0
@@ -118,3 +128,16 @@ def test_command_line_exit_status(files, tmp_path, capsys):
         with pytest.raises(SystemExit) as exit_info:
             main(["view", str(files["run_a"]), "-o", str(out), *bad])
         assert exit_info.value.code == 2
+
+
+def test_register_world_maps_in_longitude_latitude_and_synthetic_in_km(files):
+    from schoolsim.view import _grid_km_to_lon_lat
+
+    # The grid's true origin, 400 km east and -100 km north of its false origin, is 2° W 49° N
+    # on the OSGB36 datum; WGS84 differs from it by well under 0.002° there.
+    lon, lat = _grid_km_to_lon_lat([400.0], [-100.0])
+    assert abs(lon[0] + 2.0) < 0.002 and abs(lat[0] - 49.0) < 0.002
+    payload, _ = view_payload([files["run_a"]])
+    with schoolsim.open_run(files["run_a"]) as ds:
+        np.testing.assert_allclose(payload["static"]["x"], ds["x"].values, atol=5e-4)
+    assert payload["static"]["axes"] == {"x": "x (km)", "y": "y (km)", "aspect": 1.0}

@@ -85,6 +85,13 @@ def attainment(ds, term):
     return ds["school_attainment"].sel(term=term).values.astype(np.float32)
 
 
+def half_step(ds):
+    """The most a colour of attainment may differ from the file's value: view.py stores it in
+    16 bits spanning the run's range (docs/view.md), so by half a step."""
+    values = ds["school_attainment"].values.astype(np.float64)
+    return float(values.max() - values.min()) / (65535 - 1) / 2 * 1.001
+
+
 def sample_schools(n):
     return [0, n // 3, n // 2, n - 1]
 
@@ -127,8 +134,8 @@ def test_single_run_page_draws_the_file(runs, tmp_path):
         partners = sorted({m for _, members in late_active.values() if hovered in members
                            for m in members} - {hovered})
         grade = int(ds["school_grade"].sel(term=late, school=hovered))
-        colours = lambda term: [{"map": 0, "school": s, "value": float(attainment(ds, term)[s])}  # noqa: E731
-                                for s in schools]
+        colours = lambda term: [{"map": 0, "school": s, "value": float(attainment(ds, term)[s]),  # noqa: E731
+                                 "tolerance": half_step(ds)} for s in schools]
         assert [c["value"] for c in colours(0)] != [c["value"] for c in colours(late)]
         page = {
             "html": str(html), "maps": 1, "markers": n,
@@ -160,11 +167,11 @@ def test_two_runs_side_by_side_and_difference(runs, tmp_path):
         links = [link_counts(active_members(schoolsim.partnerships(d), late)) for d in (da, db)]
         assert links[0] != links[1]
         schools = sample_schools(n)
-        side_colours = [{"map": m, "school": s, "value": float(attainment(d, late)[s])}
-                        for m, d in enumerate((da, db)) for s in schools]
+        side_colours = [{"map": m, "school": s, "value": float(attainment(d, late)[s]),
+                         "tolerance": half_step(d)} for m, d in enumerate((da, db)) for s in schools]
         diff_colours = [{"map": 0, "school": s,
-                         "value": float(attainment(db, late)[s]) - float(attainment(da, late)[s])}
-                        for s in schools]
+                         "value": float(attainment(db, late)[s]) - float(attainment(da, late)[s]),
+                         "tolerance": half_step(da) + half_step(db)} for s in schools]
         assert any(c["value"] != 0 for c in diff_colours)
     run_checks(tmp_path, [
         {"html": str(side), "maps": 2, "markers": n,
@@ -188,13 +195,18 @@ def test_register_world_hover_names_the_school(tmp_path):
     html = write_view([run], tmp_path / "register.html")
     import h5py
 
+    from pyproj import Transformer
+
     with schoolsim.open_run(run) as ds, h5py.File(world, "r") as f:
         school = isolated_school(ds, range(ds.sizes["school"]))
         urn = int(f["school_urn"][school])
         name = f["school_name"][school].decode()
         la_name = f["la_name"][int(ds["la"].values[school])].decode()
+        # The map of a register world is in longitude/latitude: the mouse finds the school there.
+        lon, lat = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True).transform(
+            float(ds["x"].values[school]) * 1000, float(ds["y"].values[school]) * 1000)
+        assert -7 < lon < 2 and 49.8 < lat < 56  # England
         page = {"html": str(html), "maps": 1, "markers": ds.sizes["school"], "frames": [],
-                "hover": {"map": 0, "frame": 0, "school": school, "x": float(ds["x"].values[school]),
-                          "y": float(ds["y"].values[school]),
+                "hover": {"map": 0, "frame": 0, "school": school, "x": lon, "y": lat,
                           "contains": [f"school {school} · URN {urn} {name}", la_name]}}
     run_checks(tmp_path, [page])
