@@ -10,7 +10,8 @@ install(TARGETS schoolsim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS schoolsim_core EXPORT schoolsimTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(DIRECTORY sim models DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.hpp")
+install(DIRECTORY sim models DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.hpp"
+        PATTERN "reference" EXCLUDE)  # models/reference/: test-only kernels, not in the library
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/generated/schoolsim/version.hpp
               ${CMAKE_CURRENT_BINARY_DIR}/generated/schoolsim/git_hash.hpp
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/schoolsim)

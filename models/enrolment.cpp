@@ -41,6 +41,37 @@ void place_overflow(const World& w, std::vector<double>& free, std::vector<doubl
   }
 }
 
+/// The choice-radius prefixes and their distance weights in `cw`, unless it already holds them
+/// for this world and these parameters (they do not change during a run).
+const ChoiceWeights& choice_weights(const Context& c, ChoiceWeights& cw) {
+  const auto& cp = c.s.competition;
+  const auto& nl = c.w.neighbours;
+  const auto entries = static_cast<std::int64_t>(nl.index.size());
+  if (cw.neighbour_entries == entries && cw.lambda_distance == cp.lambda_distance &&
+      cw.radius_km == cp.choice_radius_km)
+    return cw;
+  const World& w = c.w;
+  const int n = w.n;
+  cw.choice_end.assign(n, 0);
+  cw.flow_offset.assign(n + 1, 0);
+  tbb::parallel_for(0, n, [&](int i) {
+    cw.choice_end[i] = nl.end_within(i, cp.choice_radius_km[w.phase[i]]);
+    cw.flow_offset[i + 1] = cw.choice_end[i] - nl.begin(i);
+  });
+  std::partial_sum(cw.flow_offset.begin(), cw.flow_offset.end(), cw.flow_offset.begin());
+  cw.distance_weight.assign(static_cast<std::size_t>(cw.flow_offset[n]), 0.0F);
+  tbb::parallel_for(0, n, [&](int i) {
+    const double r = cp.choice_radius_km[w.phase[i]];
+    for (auto e = nl.begin(i); e < cw.choice_end[i]; ++e)
+      cw.distance_weight[cw.flow_offset[i] + (e - nl.begin(i))] =
+          static_cast<float>(std::exp(-cp.lambda_distance * nl.distance[e] / r));
+  });
+  cw.lambda_distance = cp.lambda_distance;
+  cw.radius_km = cp.choice_radius_km;
+  cw.neighbour_entries = entries;
+  return cw;
+}
+
 }  // namespace
 
 void enrol_pupils(Context& c) {
@@ -58,27 +89,27 @@ void enrol_pupils(Context& c) {
     // Flows exist only within the choice radius, a prefix of each neighbour list (and the
     // mirror of a prefix entry is in the other school's prefix: same phase, same radius). They
     // are stored compactly, prefix after prefix: a tenth of the lists' size for primaries.
-    std::vector<std::int64_t> choice_end(n), flow_offset(n + 1, 0);
-    tbb::parallel_for(0, n, [&](int i) {
-      choice_end[i] = nl.end_within(i, cp.choice_radius_km[w.phase[i]]);
-      flow_offset[i + 1] = choice_end[i] - nl.begin(i);
-    });
-    std::partial_sum(flow_offset.begin(), flow_offset.end(), flow_offset.begin());
+    // (The prefixes and their distance weights are built once per run: choice_weights.)
+    ChoiceWeights local;
+    const ChoiceWeights& cw = choice_weights(c, c.choice_weights ? *c.choice_weights : local);
+    const std::vector<std::int64_t>& choice_end = cw.choice_end;
+    const std::vector<std::int64_t>& flow_offset = cw.flow_offset;
     std::vector<double> flow(static_cast<std::size_t>(flow_offset[n]));
     const auto at = [&](int i, std::int64_t e) { return flow_offset[i] + (e - nl.begin(i)); };  // i's entry e
     const auto mirror = [&](std::int64_t e) { return at(nl.index[e], nl.reverse[e]); };       // the other way
+    // Shares P_ij proportional to exp(lambda_a a_j - lambda_d d_ij / r), i itself at distance 0:
+    // exp(lambda_a a_j) once per school times the distance weight of the entry.
+    std::vector<double> appeal(n);
+    tbb::parallel_for(0, n, [&](int j) { appeal[j] = std::exp(cp.lambda_attainment * st.attainment[j]); });
     tbb::parallel_for(0, n, [&](int i) {
       const int ph = w.phase[i];
       intake[i] = st.pupils[i] / cp.years_in_phase[ph];
       st.pupils[i] -= intake[i];
       free[i] = std::max(0.0, st.places[i] - st.pupils[i]);
-      const double r = cp.choice_radius_km[ph];
-      // Shares P_ij proportional to exp(lambda_a a_j - lambda_d d_ij / r), i itself at distance 0.
-      const double self_w = std::exp(cp.lambda_attainment * st.attainment[i]);
+      const double self_w = appeal[i];
       double total = self_w;
       for (auto e = nl.begin(i); e < choice_end[i]; ++e) {
-        const double share =
-            std::exp(cp.lambda_attainment * st.attainment[nl.index[e]] - cp.lambda_distance * nl.distance[e] / r);
+        const double share = appeal[nl.index[e]] * static_cast<double>(cw.distance_weight[at(i, e)]);
         flow[at(i, e)] = share;
         total += share;
       }

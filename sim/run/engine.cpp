@@ -23,7 +23,7 @@ Engine::Engine(Scenario s, const World& w, std::uint64_t seed, std::uint32_t rep
 
 void Engine::step() {
   State& st = state_;
-  Context c{s_, w_, st, st.term + 1, seed_, replicate_, {}};
+  Context c{s_, w_, st, st.term + 1, seed_, replicate_, {}, &choice_weights_};
   auto timed = [&](StepPhase phase, auto&& f) {
     const auto t0 = std::chrono::steady_clock::now();
     f();

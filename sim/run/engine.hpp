@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "models/context.hpp"
 #include "sim/core/scenario.hpp"
 #include "sim/core/state.hpp"
 #include "sim/core/world.hpp"
@@ -41,6 +42,7 @@ class Engine {
   std::uint32_t replicate_;
   State state_;
   PhaseProfile profile_{};
+  ChoiceWeights choice_weights_;  ///< enrolment's per-run weights (a cache, not state)
 };
 
 /// A 64-bit FNV-1a hash of the full run state (schools, partnerships, trust in key order):

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <span>
+#include <stdexcept>
 
 #include "models/metrics.hpp"
 #include "models/partnerships.hpp"
@@ -49,6 +51,10 @@ Scope make_scope(const World& w, std::vector<std::int32_t> ids) {
 }
 
 ScopeMetrics scope_metrics(const World& w, const State& st, const Scope& scope) {
+  return scope_metrics(w, st, scope, nullptr);
+}
+
+ScopeMetrics scope_metrics(const World& w, const State& st, const Scope& scope, const metrics::Ordered* order) {
   const std::vector<std::int32_t>& ids = scope.ids;
   const std::size_t n = ids.size();
   std::vector<double> a(n), pupils(n), cap(n);
@@ -57,8 +63,14 @@ ScopeMetrics scope_metrics(const World& w, const State& st, const Scope& scope) 
     a[k] = st.attainment[i], pupils[k] = st.pupils[i], cap[k] = st.capacity[i];
   }
   // One order of the attainments serves every order-based metric.
-  metrics::Ordered ordered;
-  metrics::order(a, ordered);
+  metrics::Ordered own_order;
+  if (order == nullptr) {
+    metrics::order(a, own_order);
+    order = &own_order;
+  } else if (order->keyed.size() != n) {
+    throw std::logic_error("scope_metrics: the given order is not of this scope");
+  }
+  const metrics::Ordered& ordered = *order;
   ScopeMetrics m{};
   m.attainment_mean = metrics::mean(a);
   m.attainment_mean_pw = metrics::weighted_mean(a, pupils);
@@ -153,12 +165,36 @@ std::vector<OutputRegion> output_regions(const Scenario& s, const World& w) {
   return out;
 }
 
+void split_order_by_phase(const World& w, const metrics::Ordered& everyone,
+                          std::span<const std::int32_t> position_in_phase,
+                          std::array<metrics::Ordered, kPhases>& out) {
+  for (int ph = 0; ph < kPhases; ++ph) {
+    const auto size = w.phase_members[static_cast<std::size_t>(ph)].size();
+    out[ph].keyed.clear(), out[ph].sorted.clear();
+    out[ph].keyed.reserve(size), out[ph].sorted.reserve(size);
+  }
+  // everyone's positions are school ids; a phase's positions ascend with the ids, so the
+  // (value, id) order restricted to a phase is that phase's (value, position) order.
+  for (const metrics::KeyIndex& e : everyone.keyed) {
+    const auto id = e.index;
+    metrics::Ordered& o = out[w.phase[id]];
+    o.keyed.push_back({e.key, static_cast<std::size_t>(position_in_phase[id])});
+    o.sorted.push_back(e.key);
+  }
+}
+
 Recorder::Recorder(const World& w, int terms, bool per_school, bool by_area, std::vector<OutputRegion> regions)
     : per_school_(per_school),
       by_area_(by_area),
       regions_(by_area ? std::move(regions) : std::vector<OutputRegion>{}),
       everyone_(make_scope(w, all_schools(w))),
-      by_phase_{make_scope(w, w.phase_members[0]), make_scope(w, w.phase_members[1])} {
+      by_phase_{make_scope(w, w.phase_members[0]), make_scope(w, w.phase_members[1])},
+      position_in_phase_(static_cast<std::size_t>(w.n), -1) {
+  for (const auto& members : w.phase_members) {
+    if (!std::is_sorted(members.begin(), members.end()))
+      throw std::logic_error("Recorder: phase members must be in id order to share one ordering");
+    for (std::size_t k = 0; k < members.size(); ++k) position_in_phase_[members[k]] = static_cast<std::int32_t>(k);
+  }
   const auto observations = static_cast<std::size_t>(terms + 1);
   if (by_area_) {
     // Schools by LA in id order; a region's schools are its LAs' schools in id order.
@@ -193,14 +229,20 @@ Recorder::Recorder(const World& w, int terms, bool per_school, bool by_area, std
 void Recorder::report(const run::Snapshot& snapshot) {
   const World& w = snapshot.world;
   const State& st = snapshot.state;
-  // The scopes are independent serial computations: run them side by side.
+  // One (attainment, id) sort per term serves every school and both phases (the phases'
+  // orders are read off it); then the scopes are independent serial computations, side by side.
   ScopeMetrics everyone{};
   std::array<ScopeMetrics, kPhases> by_phase{};
   SystemMetrics sys{};
-  tbb::parallel_invoke([&] { everyone = scope_metrics(w, st, everyone_); },
-                       [&] { by_phase[0] = scope_metrics(w, st, by_phase_[0]); },
-                       [&] { by_phase[1] = scope_metrics(w, st, by_phase_[1]); },
-                       [&] { sys = system_metrics(w, st); });
+  tbb::parallel_invoke(
+      [&] {
+        metrics::order(std::span<const double>(st.attainment.data(), static_cast<std::size_t>(w.n)), everyone_order_);
+        split_order_by_phase(w, everyone_order_, position_in_phase_, phase_order_);
+      },
+      [&] { sys = system_metrics(w, st); });
+  tbb::parallel_invoke([&] { everyone = scope_metrics(w, st, everyone_, &everyone_order_); },
+                       [&] { by_phase[0] = scope_metrics(w, st, by_phase_[0], &phase_order_[0]); },
+                       [&] { by_phase[1] = scope_metrics(w, st, by_phase_[1], &phase_order_[1]); });
   overall.push_back(everyone);
   phases.push_back(by_phase);
   system.push_back(sys);

@@ -3,9 +3,11 @@
 // optionally, per-school trajectories, recorded into flat buffers for the output writer.
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "models/metrics.hpp"
 #include "sim/run/programme_accounting.hpp"
 #include "sim/run/reporter.hpp"
 #include "sim/core/scenario.hpp"
@@ -93,11 +95,22 @@ class Recorder : public run::Reporter {
   std::vector<Scope> area_scopes_;      ///< the LAs, then the regions
   Scope everyone_;                        ///< all schools
   std::array<Scope, kPhases> by_phase_;   ///< each phase
+  std::vector<std::int32_t> position_in_phase_;         ///< [school]: its place in by_phase_[phase].ids
+  metrics::Ordered everyone_order_;                     ///< this term's (attainment, id) order
+  std::array<metrics::Ordered, kPhases> phase_order_;  ///< read off everyone_order_
 };
 
 
 /// Metrics over the schools of `scope` (MODEL.md section 9).
 ScopeMetrics scope_metrics(const World& w, const State& st, const Scope& scope);
+/// The same with the scope's (attainment, position) order given (from metrics::order): the
+/// same results, without sorting again.
+ScopeMetrics scope_metrics(const World& w, const State& st, const Scope& scope, const metrics::Ordered* order);
+/// The order of each phase's scope (positions in w.phase_members) read off everyone's order
+/// (positions are ids): the result of metrics::order on each phase's attainments.
+void split_order_by_phase(const World& w, const metrics::Ordered& everyone,
+                          std::span<const std::int32_t> position_in_phase,
+                          std::array<metrics::Ordered, kPhases>& out);
 SystemMetrics system_metrics(const World& w, const State& st);
 
 }  // namespace schoolsim
