@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../register/register_text.hpp"
+#include "sim/core/damaged_file_error.hpp"
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/register/register_import.hpp"
 #include "sim/sweep/sweep_spec.hpp"
@@ -164,17 +165,20 @@ TEST(BadInput, WorldFileWithExtremeValuesIsRefused) {
       EXPECT_TRUE(contains(e.what(), file.string() + ": invalid world file: " + c.expected)) << e.what();
     }
   }
-  // Not HDF5, truncated, empty.
+  // Not HDF5 or empty: the wrong file, an input error (exit 2). Truncated: a damaged world
+  // file, a runtime error (exit 1; sim/core/damaged_file_error.hpp).
   const std::string bytes = [&] {
     write_world_file(folder / "ok.h5", false, imported.world);
     std::ifstream in(folder / "ok.h5", std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
   }();
   for (const auto& [name, content] : std::vector<std::pair<std::string, std::string>>{
-           {"text.h5", "URN,LA\n1,2\n"}, {"half.h5", bytes.substr(0, bytes.size() / 2)}, {"zero.h5", ""}}) {
+           {"text.h5", "URN,LA\n1,2\n"}, {"zero.h5", ""}}) {
     std::ofstream(folder / name, std::ios::binary) << content;
     EXPECT_THROW(read_world_file(folder / name), WorldFileError) << name;
   }
+  std::ofstream(folder / "half.h5", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  EXPECT_THROW(read_world_file(folder / "half.h5"), DamagedFileError);
   fs::remove_all(folder);
 }
 
