@@ -249,7 +249,7 @@ def main(argv=None):
             print(f"{args.csv}: {rows} rows")
         else:
             _plot(parser, args, labels)
-    except (FileNotFoundError, ValueError, KeyError, OSError) as err:
+    except (FileNotFoundError, ValueError, KeyError, OSError, ImportError) as err:
         message = err.args[0] if isinstance(err, KeyError) and err.args else err
         print(f"schoolsim: error: {message}", file=sys.stderr)
         return 1

@@ -146,7 +146,11 @@ def _la_outlines(x, y, la):
 def _grid_km_to_lon_lat(x_km, y_km):
     """British National Grid km (EPSG:27700, the register's Easting/Northing / 1000) to WGS84
     longitude and latitude in degrees (Debian's ``python3-pyproj``)."""
-    from pyproj import Transformer
+    try:
+        from pyproj import Transformer
+    except ImportError as err:
+        raise ImportError("mapping a register world in longitude/latitude needs pyproj "
+                          "(Debian: apt-get install python3-pyproj)") from err
 
     transformer = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
     lon, lat = transformer.transform(np.asarray(x_km, dtype=np.float64) * 1000.0,

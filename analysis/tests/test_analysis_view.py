@@ -141,3 +141,13 @@ def test_register_world_maps_in_longitude_latitude_and_synthetic_in_km(files):
     with schoolsim.open_run(files["run_a"]) as ds:
         np.testing.assert_allclose(payload["static"]["x"], ds["x"].values, atol=5e-4)
     assert payload["static"]["axes"] == {"x": "x (km)", "y": "y (km)", "aspect": 1.0}
+
+
+def test_missing_pyproj_is_a_clear_error_not_a_traceback(monkeypatch):
+    import sys
+
+    from schoolsim.view import _grid_km_to_lon_lat
+
+    monkeypatch.setitem(sys.modules, "pyproj", None)  # import pyproj now raises ImportError
+    with pytest.raises(ImportError, match="apt-get install python3-pyproj"):
+        _grid_km_to_lon_lat([400.0], [-100.0])
