@@ -31,7 +31,8 @@ bool join_nearest_mat(Context& c, int i) {
   if (mat < 0 && sponsor < 0) return false;
   // Joining a MAT ends the school's other support partnerships.
   for (auto& p : st.partnerships)
-    if (p.active && p.support && (p.members[0] == i || p.members[1] == i)) end_partnership(c, p.id, EndReason::JoinedMat);
+    if (p.active && p.support && (p.members[0] == i || p.members[1] == i))
+      end_partnership(c, p.id, EndReason::JoinedMat);
   st.governance[i] = static_cast<std::int8_t>(Governance::Mat);
   if (mat >= 0) {
     join_partnership(c, mat, i);
@@ -58,7 +59,8 @@ void join_mats(Context& c) {
     if (st.mat[i] >= 0) continue;
     const bool inadequate = st.grade[i] == 4 && st.inadequate_since[i] >= 0 && st.inadequate_since[i] < c.term;
     bool converts = inadequate;
-    if (!converts && new_year && st.governance[i] == static_cast<std::int8_t>(Governance::Maintained) && ap.p_convert > 0) {
+    if (!converts && new_year && st.governance[i] == static_cast<std::int8_t>(Governance::Maintained) &&
+        ap.p_convert > 0) {
       Stream r = c.stream(Process::Academisation, static_cast<std::uint32_t>(i));
       converts = r.bernoulli(ap.p_convert);
     }

@@ -39,8 +39,10 @@ std::vector<int> max_weight_matching(const std::vector<std::vector<double>>& wei
         if (minv[j] < delta) delta = minv[j], j1 = j;
       }
       for (int j = 0; j <= m; ++j) {
-        if (used[j]) u[p[j]] += delta, v[j] -= delta;
-        else minv[j] -= delta;
+        if (used[j])
+          u[p[j]] += delta, v[j] -= delta;
+        else
+          minv[j] -= delta;
       }
       j0 = j1;
     } while (p[j0] != 0);

@@ -18,9 +18,10 @@ namespace {
 double sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
 struct Broker {
-  std::int32_t id;         ///< LA index or kNationalBroker (recorded on the partnership)
+  std::int32_t id;             ///< LA index or kNationalBroker (recorded on the partnership)
   std::uint32_t key() const {  ///< random-number key: stable whichever other brokers exist
-    return id == kNationalBroker ? 0xffffffffu : static_cast<std::uint32_t>(id) * 1024u + static_cast<std::uint32_t>(programme + 1);
+    return id == kNationalBroker ? 0xffffffffu
+                                 : static_cast<std::uint32_t>(id) * 1024u + static_cast<std::uint32_t>(programme + 1);
   }
   std::int32_t programme;  ///< -1 for unfunded brokering
   std::int32_t la;         ///< jurisdiction, -1 = every LA
@@ -110,10 +111,14 @@ std::vector<Proposal> propose(const Context& c, const Broker& b, int broker_inde
   }
   auto room = [&] { return static_cast<int>(out.size()) < b.slots; };
   switch (b.strategy) {
-    case BrokerStrategy::None:
-      break;
+    case BrokerStrategy::None: break;
     case BrokerStrategy::Greedy: {
-      struct Edge { double score; std::int32_t receiver, supporter; std::size_t k; const Candidate* cand; };
+      struct Edge {
+        double score;
+        std::int32_t receiver, supporter;
+        std::size_t k;
+        const Candidate* cand;
+      };
       std::vector<Edge> edges;
       for (std::size_t k = 0; k < receivers.size(); ++k)
         if (!done[k])
@@ -149,7 +154,8 @@ std::vector<Proposal> propose(const Context& c, const Broker& b, int broker_inde
           if (!is_taken(cand.supporter)) free_cands.push_back(&cand);
         if (free_cands.empty()) continue;
         const Candidate* pick = free_cands.front();  // nearest: lists are sorted by distance
-        if (b.strategy == BrokerStrategy::Random) pick = free_cands[r.below(static_cast<std::uint32_t>(free_cands.size()))];
+        if (b.strategy == BrokerStrategy::Random)
+          pick = free_cands[r.below(static_cast<std::uint32_t>(free_cands.size()))];
         add(k, *pick);
       }
       break;
@@ -180,7 +186,8 @@ std::vector<Proposal> propose(const Context& c, const Broker& b, int broker_inde
       for (const auto& [neg, r2] : chosen) {
         if (!room()) break;
         const auto& cs = cands[rows[r2]];
-        const auto it = std::find_if(cs.begin(), cs.end(), [&](const Candidate& x) { return x.supporter == cols[match[r2]]; });
+        const auto it =
+            std::find_if(cs.begin(), cs.end(), [&](const Candidate& x) { return x.supporter == cols[match[r2]]; });
         add(rows[r2], *it);
       }
       break;
@@ -203,7 +210,8 @@ void form_brokered(Context& c) {
     for (int l = 0; l < w.n_las; ++l)
       la_brokers[l] = bp.las.empty() || std::find(bp.las.begin(), bp.las.end(), l) != bp.las.end();
     for (int l = 0; l < w.n_las; ++l)
-      if (la_brokers[l]) brokers.push_back({l, -1, l, bp.slots_per_term, bp.strategy, bp.cross_border, bp.broker_radius_km, false});
+      if (la_brokers[l])
+        brokers.push_back({l, -1, l, bp.slots_per_term, bp.strategy, bp.cross_border, bp.broker_radius_km, false});
   }
   for (int k = 0; k < static_cast<int>(s.programmes.size()); ++k) {
     const Programme& prog = s.programmes[k];
@@ -217,7 +225,8 @@ void form_brokered(Context& c) {
         const auto& las = s.world.regions.at(prog.region);
         in_region = std::find(las.begin(), las.end(), l) != las.end();
       }
-      if (in_region) brokers.push_back({l, k, l, prog.slots_per_term, strategy, bp.cross_border, bp.broker_radius_km, false});
+      if (in_region)
+        brokers.push_back({l, k, l, prog.slots_per_term, strategy, bp.cross_border, bp.broker_radius_km, false});
     }
   }
   const auto& nb = s.national_broker;
@@ -250,7 +259,8 @@ void form_brokered(Context& c) {
       // Mandated schools reach the national broker only where their LA does not broker.
       std::erase_if(receivers, [&](int i) { return mandated(c, i) && la_brokers[w.la[i]]; });
     } else if (br.programme >= 0) {
-      std::erase_if(receivers, [&](int i) { return mandated(c, i); });  // mandated support is the LA's (or national) job
+      std::erase_if(receivers,
+                    [&](int i) { return mandated(c, i); });  // mandated support is the LA's (or national) job
     }
     by_broker[b] = propose(c, br, b, receivers, supporter_ok);
   });
@@ -281,8 +291,8 @@ void form_brokered(Context& c) {
       Stream rs = c.stream(Process::SupporterAcceptance, static_cast<std::uint32_t>(p.supporter));
       rs.seek(proposals_received[p.supporter]);  // draw index = proposals received so far this term
       const double pa = sigmoid(bp.a0 + bp.a_trust * trust + bp.a_capacity * st.capacity[p.supporter] -
-                                bp.a_competition * competition_at(st, p.entry) +
-                                bp.a_grant * (funded ? 1.0 : 0.0) + bp.a_openness * openness_logit(st.openness[p.supporter]));
+                                bp.a_competition * competition_at(st, p.entry) + bp.a_grant * (funded ? 1.0 : 0.0) +
+                                bp.a_openness * openness_logit(st.openness[p.supporter]));
       Stream rr = c.stream(Process::ReceiverAcceptance, static_cast<std::uint32_t>(p.receiver));
       const double pb = sigmoid(bp.b0 + bp.b_trust * trust + bp.b_pressure * pressure(st.grade[p.receiver]) +
                                 bp.a_openness * openness_logit(st.openness[p.receiver]));

@@ -12,11 +12,11 @@ namespace schoolsim {
 double target_capacity(const Scenario& s, const State& st, int i) {
   const auto& cp = s.capacity;
   return std::clamp(cp.capacity_base + cp.phi_funding * (st.funding[i] / st.funding_reference - 1.0) +
-                        cp.phi_leadership * (st.expertise(i, kLeadership) - 0.5) - cp.phi_pressure * pressure(st.grade[i]) -
+                        cp.phi_leadership * (st.expertise(i, kLeadership) - 0.5) -
+                        cp.phi_pressure * pressure(st.grade[i]) -
                         cp.phi_surplus * std::max(0.0, 1.0 - st.pupils[i] / st.places[i]),
                     0.0, 1.0);
 }
-
 
 void update_capacity(Context& c) {
   const Scenario& s = c.s;
@@ -36,7 +36,8 @@ void update_capacity(Context& c) {
   }
   tbb::parallel_for(0, c.w.n, [&](int i) {
     const double target = target_capacity(s, st, i);
-    st.capacity[i] = std::clamp(st.capacity[i] + cp.capacity_rate * (target - st.capacity[i]) - load[i] + st.boost[i], 0.0, 1.0);
+    st.capacity[i] =
+        std::clamp(st.capacity[i] + cp.capacity_rate * (target - st.capacity[i]) - load[i] + st.boost[i], 0.0, 1.0);
   });
 }
 

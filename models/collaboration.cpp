@@ -15,10 +15,10 @@ namespace schoolsim {
 namespace {
 
 struct Edge {
-  int from, to;      ///< member positions within the partnership
+  int from, to;  ///< member positions within the partnership
   double intensity;
-  bool support;      ///< giver -> receiver, with reciprocal learning
-  bool create;       ///< joint creation for this pair (once per unordered pair)
+  bool support;  ///< giver -> receiver, with reciprocal learning
+  bool create;   ///< joint creation for this pair (once per unordered pair)
 };
 
 /// Edges of MODEL.md 7.6 (docs/MODEL.md: families and MATs).
@@ -76,7 +76,8 @@ void collaborate(Context& c) {
     out.delta.assign(static_cast<std::size_t>(n) * kDomains, 0.0);
     for (const Edge& e : edges_of(s, st, p)) {
       const int g = p.members[e.from], r = p.members[e.to];
-      const double trust = member_pair_trust(c.w, st, p, static_cast<std::size_t>(e.from), static_cast<std::size_t>(e.to));
+      const double trust =
+          member_pair_trust(c.w, st, p, static_cast<std::size_t>(e.from), static_cast<std::size_t>(e.to));
       const double ar = absorb(r), ag = absorb(g);
       double distance = 0;
       for (int d = 0; d < kDomains; ++d) distance += std::abs(st.expertise(g, d) - st.expertise(r, d));
@@ -143,9 +144,8 @@ void collaborate(Context& c) {
         partnered.emplace_back(&trust, trust);
       }
   }
-  st.trust.update_each(world, [&](int i, int j, double& trust) {
-    trust = trust_relaxed(s.trust, trust, baseline_trust(st, i, j));
-  });
+  st.trust.update_each(
+      world, [&](int i, int j, double& trust) { trust = trust_relaxed(s.trust, trust, baseline_trust(st, i, j)); });
   for (const auto& [trust, value] : partnered) *trust = value;
 }
 

@@ -22,9 +22,9 @@ struct NeedThresholds {
 /// from the world and the scenario only, so the engine keeps one per run and enrolment builds it
 /// at its first use (and again if the parameters it was built for change). Not state.
 struct ChoiceWeights {
-  double lambda_distance = 0;           ///< built for these parameters ...
+  double lambda_distance = 0;  ///< built for these parameters ...
   PerPhase<double> radius_km{};
-  std::int64_t neighbour_entries = -1;  ///< ... and this world's lists (-1: not built yet)
+  std::int64_t neighbour_entries = -1;    ///< ... and this world's lists (-1: not built yet)
   std::vector<std::int64_t> choice_end;   ///< [school] end of its choice-radius prefix
   std::vector<std::int64_t> flow_offset;  ///< [school + 1] prefixes stored one after another
   /// [flow_offset[i] + e - begin(i)]: exp(-lambda_distance d_ij / r_phase); float is enough for a weight

@@ -96,7 +96,7 @@ void enrol_pupils(Context& c) {
     const std::vector<std::int64_t>& flow_offset = cw.flow_offset;
     std::vector<double> flow(static_cast<std::size_t>(flow_offset[n]));
     const auto at = [&](int i, std::int64_t e) { return flow_offset[i] + (e - nl.begin(i)); };  // i's entry e
-    const auto mirror = [&](std::int64_t e) { return at(nl.index[e], nl.reverse[e]); };       // the other way
+    const auto mirror = [&](std::int64_t e) { return at(nl.index[e], nl.reverse[e]); };         // the other way
     // Shares P_ij proportional to exp(lambda_a a_j - lambda_d d_ij / r), i itself at distance 0:
     // exp(lambda_a a_j) once per school times the distance weight of the entry.
     std::vector<double> appeal(n);

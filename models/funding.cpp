@@ -51,7 +51,8 @@ void pay_funding(Context& c) {
     }
     spent += prog.grant_per_term;
     st.money_spent += prog.grant_per_term;
-    const double boost = s.funding.capacity_per_10k * (prog.grant_per_term / 10000.0) / static_cast<double>(p.members.size());
+    const double boost =
+        s.funding.capacity_per_10k * (prog.grant_per_term / 10000.0) / static_cast<double>(p.members.size());
     for (int mbr : p.members) st.boost[mbr] += boost;
   }
 }

@@ -55,8 +55,10 @@ void run_lifecycle(Context& c) {
       double openness = 0;
       for (int m : p.members) openness += st.openness[m];
       openness /= static_cast<double>(p.members.size());
-      const double hazard =
-          h <= 0 ? 0.0 : h >= 1 ? 1.0 : 1.0 / (1.0 + (1.0 - h) / h * std::exp(lc.hazard_openness * openness_logit(openness)));
+      const double hazard = h <= 0 ? 0.0
+                            : h >= 1
+                                ? 1.0
+                                : 1.0 / (1.0 + (1.0 - h) / h * std::exp(lc.hazard_openness * openness_logit(openness)));
       Stream r = c.stream(Process::Lifecycle, static_cast<std::uint32_t>(id));
       if (r.uniform() < hazard) out.end = EndReason::Hazard;
     }

@@ -27,9 +27,7 @@ void require_same_size(std::size_t a, std::size_t b, const char* what) {
   if (a != b) throw std::invalid_argument(std::string("metrics: spans differ in length in ") + what);
 }
 
-bool key_less(const KeyIndex& a, const KeyIndex& b) {
-  return a.key < b.key || (a.key == b.key && a.index < b.index);
-}
+bool key_less(const KeyIndex& a, const KeyIndex& b) { return a.key < b.key || (a.key == b.key && a.index < b.index); }
 
 // numpy's _lerp: interpolate from the nearer end so the result is monotone in t and exact at t = 1.
 double lerp_numpy(double a, double b, double t) {
@@ -308,8 +306,8 @@ double esteban_ray_quintiles(std::span<const double> y, double alpha) {
   return esteban_ray_quintiles(y, alpha, scratch);
 }
 
-double disadvantage_gap(std::span<const double> y, std::span<const double> d,
-                        std::span<const std::int8_t> phase, Scratch& scratch) {
+double disadvantage_gap(std::span<const double> y, std::span<const double> d, std::span<const std::int8_t> phase,
+                        Scratch& scratch) {
   require_same_size(y.size(), d.size(), "disadvantage_gap");
   require_same_size(y.size(), phase.size(), "disadvantage_gap");
   const std::size_t n = y.size();
@@ -349,8 +347,7 @@ double disadvantage_gap(std::span<const double> y, std::span<const double> d,
   return schools > 0.0 ? weighted / schools : kNaN;
 }
 
-double disadvantage_gap(std::span<const double> y, std::span<const double> d,
-                        std::span<const std::int8_t> phase) {
+double disadvantage_gap(std::span<const double> y, std::span<const double> d, std::span<const std::int8_t> phase) {
   Scratch scratch;
   return disadvantage_gap(y, d, phase, scratch);
 }
@@ -368,8 +365,8 @@ PupilGroupMeans disadvantaged_pupil_means(std::span<const double> y, std::span<c
   return {w_dis > 0.0 ? wy_dis / w_dis : kNaN, w_oth > 0.0 ? wy_oth / w_oth : kNaN};
 }
 
-double between_group_share(std::span<const double> y, std::span<const std::int32_t> group,
-                           int n_groups, Scratch& scratch) {
+double between_group_share(std::span<const double> y, std::span<const std::int32_t> group, int n_groups,
+                           Scratch& scratch) {
   require_same_size(y.size(), group.size(), "between_group_share");
   const std::size_t n = y.size();
   if (n == 0) return kNaN;
@@ -402,8 +399,7 @@ double between_group_share(std::span<const double> y, std::span<const std::int32
   return bss / tss;
 }
 
-double between_group_share(std::span<const double> y, std::span<const std::int32_t> group,
-                           int n_groups) {
+double between_group_share(std::span<const double> y, std::span<const std::int32_t> group, int n_groups) {
   Scratch scratch;
   return between_group_share(y, group, n_groups, scratch);
 }
@@ -479,8 +475,10 @@ double disadvantage_gap_grouped(std::span<const double> y, std::span<const std::
     if (group[i] < 0) continue;
     const int p = phase[i];
     ++n_phase[p];
-    if (group[i] == 0) least[p] += y[i], ++n_least[p];
-    else if (group[i] == 4) most[p] += y[i], ++n_most[p];
+    if (group[i] == 0)
+      least[p] += y[i], ++n_least[p];
+    else if (group[i] == 4)
+      most[p] += y[i], ++n_most[p];
   }
   double weighted = 0.0, schools = 0.0;
   for (int p = 0; p <= 1; ++p) {

@@ -86,10 +86,9 @@ double esteban_ray_quintiles(std::span<const double> y, double alpha, Scratch& s
 // so a positive gap means disadvantaged schools are behind. The result is the average of gap_p
 // over phases weighted by their school counts. phase[i] must be 0 or 1; a phase with fewer than 5
 // schools is skipped; NaN if every phase is skipped.
-double disadvantage_gap(std::span<const double> y, std::span<const double> d,
-                        std::span<const std::int8_t> phase);
-double disadvantage_gap(std::span<const double> y, std::span<const double> d,
-                        std::span<const std::int8_t> phase, Scratch& scratch);
+double disadvantage_gap(std::span<const double> y, std::span<const double> d, std::span<const std::int8_t> phase);
+double disadvantage_gap(std::span<const double> y, std::span<const double> d, std::span<const std::int8_t> phase,
+                        Scratch& scratch);
 
 // Pupil-level means by disadvantage, derived from school means (MODEL.md 9): school i has n_i
 // pupils, a share d_i of them disadvantaged (FSM) and attainment y_i, taken as every pupil's.
@@ -104,10 +103,9 @@ PupilGroupMeans disadvantaged_pupil_means(std::span<const double> y, std::span<c
 // Between-group share of the variance (domain_notes 2.7, e.g. between-LA share):
 //   sum_g n_g (mean_g - mean)^2 / sum_i (y_i - mean)^2, and 0 if the total variance is 0.
 // group[i] must lie in [0, n_groups) (std::out_of_range otherwise); empty groups contribute 0.
-double between_group_share(std::span<const double> y, std::span<const std::int32_t> group,
-                           int n_groups);
-double between_group_share(std::span<const double> y, std::span<const std::int32_t> group,
-                           int n_groups, Scratch& scratch);
+double between_group_share(std::span<const double> y, std::span<const std::int32_t> group, int n_groups);
+double between_group_share(std::span<const double> y, std::span<const std::int32_t> group, int n_groups,
+                           Scratch& scratch);
 
 // --- One order per scope (the observation's path) ----------------------------------------
 // The order-based metrics above each sort or select on their own copy. A caller computing all

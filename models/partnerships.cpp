@@ -76,7 +76,8 @@ bool in_need(const World& w, const State& st, const NeedThresholds& t, std::int3
 
 bool can_support(const Scenario& s, const World& w, const State& st, const NeedThresholds& t, std::int32_t i) {
   return st.grade[i] <= 2 && st.attainment[i] >= t.support[w.phase[i]] &&
-         st.capacity[i] >= s.brokering.min_capacity_to_give && st.giving[i] < s.brokering.max_give && st.receiving[i] < 0;
+         st.capacity[i] >= s.brokering.min_capacity_to_give && st.giving[i] < s.brokering.max_give &&
+         st.receiving[i] < 0;
 }
 
 SupportRoles support_roles(const Scenario& s, const World& w, const State& st) {
@@ -155,7 +156,8 @@ void end_partnership(Context& c, std::int32_t id, EndReason reason) {
     if (st.mat[m] == id) st.mat[m] = -1;
     if (st.self_network[m] == id) st.self_network[m] = -1;
   }
-  for_member_pairs(p, [&](int i, int j) { st.cooldown_until[pair_key(i, j)] = c.term + c.s.lifecycle.rebroker_cooldown; });
+  for_member_pairs(p,
+                   [&](int i, int j) { st.cooldown_until[pair_key(i, j)] = c.term + c.s.lifecycle.rebroker_cooldown; });
   record(c, p, 1, reason, p.members);
 }
 

@@ -12,7 +12,9 @@ double pair_trust(const World& w, const State& st, std::int32_t i, std::int32_t 
 /// The same for school i and the school at its neighbour entry e (no search).
 double pair_trust_at(const World& w, const State& st, std::int32_t i, std::int64_t e);
 /// Baseline trust of a pair that has never met: theta_i * theta_j.
-inline double baseline_trust(const State& st, std::int32_t i, std::int32_t j) { return st.openness[i] * st.openness[j]; }
+inline double baseline_trust(const State& st, std::int32_t i, std::int32_t j) {
+  return st.openness[i] * st.openness[j];
+}
 /// Competition comp_ij from the last enrolment (0 beyond the choice radius).
 double pair_competition(const World& w, const State& st, std::int32_t i, std::int32_t j);
 /// Calls f(i, j) for every pair of members (in member order).

@@ -22,9 +22,9 @@ void practise(Context& c) {
   const double tightness = labour_tightness(c.s, c.term);
   tbb::parallel_for(0, c.w.n, [&](int i) {
     Stream r = c.stream(Process::Practice, static_cast<std::uint32_t>(i));
-    const double turnover = pp.turnover_base *
-                            (1.0 + pp.turnover_disadvantage * c.w.disadvantage[i] + pp.turnover_grade * (st.grade[i] >= 3)) *
-                            tightness;
+    const double turnover =
+        pp.turnover_base *
+        (1.0 + pp.turnover_disadvantage * c.w.disadvantage[i] + pp.turnover_grade * (st.grade[i] >= 3)) * tightness;
     for (int d = 0; d < kDomains; ++d) {
       const double e = st.expertise(i, d);
       const double change = pp.self_improvement * st.capacity[i] * (1.0 - e) - turnover * e * pp.turnover_loss +

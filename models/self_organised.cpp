@@ -34,15 +34,17 @@ void form_self_organised(Context& c) {
     const auto end = nl.end_within(i, so.self_radius_km);
     for (auto e = nl.begin(i); e < end; ++e) {
       const int j = nl.index[e];
-      const double value = pair_trust_at(c.w, st, i, e) +
-                           so.w_homophily * std::exp(-std::abs(st.attainment[i] - st.attainment[j]) / so.homophily_scale);
+      const double value =
+          pair_trust_at(c.w, st, i, e) +
+          so.w_homophily * std::exp(-std::abs(st.attainment[i] - st.attainment[j]) / so.homophily_scale);
       if (value > best_value || (value == best_value && j < best)) best_value = value, best = j, best_entry = e;
     }
     if (best < 0) return;
-    const double accept = 1.0 / (1.0 + std::exp(-(bp.a0 + bp.a_trust * pair_trust_at(c.w, st, i, best_entry) +
-                                                  bp.a_capacity * st.capacity[best] -
-                                                  bp.a_competition * (st.competition.empty() ? 0.0 : st.competition[best_entry]) +
-                                                  bp.a_openness * openness_logit(st.openness[best]))));
+    const double accept =
+        1.0 / (1.0 + std::exp(-(bp.a0 + bp.a_trust * pair_trust_at(c.w, st, i, best_entry) +
+                                bp.a_capacity * st.capacity[best] -
+                                bp.a_competition * (st.competition.empty() ? 0.0 : st.competition[best_entry]) +
+                                bp.a_openness * openness_logit(st.openness[best]))));
     if (r.uniform() < accept) partner[i] = best;
   });
   for (int i = 0; i < c.w.n; ++i) {

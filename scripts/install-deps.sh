@@ -7,7 +7,7 @@ packages=(
   libeigen3-dev libtbb-dev libyaml-cpp-dev libhdf5-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev librandom123-dev libnanoflann-dev robin-map-dev
   libopenmpi-dev openmpi-bin
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format ccache
   netcdf-bin hdf5-tools
   python3 python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-pandas
   python3-matplotlib python3-scipy python3-netcdf4 python3-pytest python3-pytest-xdist python3-yaml

@@ -26,8 +26,10 @@ step() {
 }
 
 step deps bash scripts/install-deps.sh
-# Python style (.flake8) first: it takes a second and fails before the long steps.
+# Python style (.flake8) and C++ style (.clang-format) first: they take seconds and fail
+# before the long steps.
 step flake8 /usr/bin/python3 -m flake8 analysis tests scripts
+step clang-format bash scripts/check_format.sh
 step build bash -c "cmake --preset ci >/dev/null && cmake --build --preset ci -j $jobs"
 step ctest ctest --test-dir build/ci --output-on-failure -j "$jobs"
 export SCHOOLSIM_BIN="$PWD/build/ci/schoolsim"

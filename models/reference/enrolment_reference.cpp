@@ -69,7 +69,7 @@ void enrol_pupils(Context& c) {
     std::partial_sum(flow_offset.begin(), flow_offset.end(), flow_offset.begin());
     std::vector<double> flow(static_cast<std::size_t>(flow_offset[n]));
     const auto at = [&](int i, std::int64_t e) { return flow_offset[i] + (e - nl.begin(i)); };  // i's entry e
-    const auto mirror = [&](std::int64_t e) { return at(nl.index[e], nl.reverse[e]); };       // the other way
+    const auto mirror = [&](std::int64_t e) { return at(nl.index[e], nl.reverse[e]); };         // the other way
     tbb::parallel_for(0, n, [&](int i) {
       const int ph = w.phase[i];
       intake[i] = st.pupils[i] / cp.years_in_phase[ph];

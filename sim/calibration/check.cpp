@@ -56,7 +56,8 @@ CheckReport run_check(const TargetFile& targets, ScenarioLibrary& library, World
     res.pass = res.criterion.passes(res.value) && conditions;
     const double scale = res.spec.has_tolerance && res.spec.tolerance > 0 ? res.spec.tolerance : 0.1;
     res.discrepancy = res.criterion.discrepancy(res.value, scale);
-    if (!conditions) res.discrepancy = std::copysign(std::abs(res.discrepancy) + 1.0, res.discrepancy == 0 ? -1.0 : res.discrepancy);
+    if (!conditions)
+      res.discrepancy = std::copysign(std::abs(res.discrepancy) + 1.0, res.discrepancy == 0 ? -1.0 : res.discrepancy);
     report.results.push_back(std::move(res));
   }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -59,16 +59,17 @@ std::string format_check(const CheckReport& report) {
     for (const auto& o : report.overrides) out << " " << o;
     out << "\n";
   }
-  out << "\n" << pad("target", 36) << pad("model", 11) << pad("SD", 9) << pad("90% interval", 21) << pad("target", 16)
+  out << "\n"
+      << pad("target", 36) << pad("model", 11) << pad("SD", 9) << pad("90% interval", 21) << pad("target", 16)
       << "result\n";
   for (const auto& r : report.results) {
-    out << pad(r.spec.id, 36) << pad(num(r.value), 11) << pad(num(r.sd, "%.3g"), 9)
-        << pad(interval(r.p05, r.p95), 21) << pad(r.criterion.describe(), 16)
-        << (r.pass ? "PASS" : "FAIL") << "\n";
+    out << pad(r.spec.id, 36) << pad(num(r.value), 11) << pad(num(r.sd, "%.3g"), 9) << pad(interval(r.p05, r.p95), 21)
+        << pad(r.criterion.describe(), 16) << (r.pass ? "PASS" : "FAIL") << "\n";
     out << "    " << r.details << "\n";
     out << "    scenarios: " << roles_text(r.roles) << "; spread over " << r.replicates << " replicates\n";
   }
-  out << "\n" << report.passed() << " of " << report.results.size() << " targets pass; runs took "
+  out << "\n"
+      << report.passed() << " of " << report.results.size() << " targets pass; runs took "
       << num(report.seconds, "%.1f") << " s\n";
   return out.str();
 }
@@ -122,21 +123,27 @@ void write_check_report(const std::filesystem::path& path, bool overwrite, const
   };
   f.write("model_value", {"target"}, value, attrs("1", "model value judged against the target"));
   f.write("model_mean", {"target"}, mean, attrs("1", "mean over replicates of the per-replicate statistic"));
-  f.write("model_sd", {"target"}, sd, attrs("1", "standard deviation over replicates (binomial SE for shares of replicates)"));
-  f.write("model_p05", {"target"}, p05, attrs("1", "5% quantile over replicates (Wilson bound for shares of replicates)"));
-  f.write("model_p95", {"target"}, p95, attrs("1", "95% quantile over replicates (Wilson bound for shares of replicates)"));
+  f.write("model_sd", {"target"}, sd,
+          attrs("1", "standard deviation over replicates (binomial SE for shares of replicates)"));
+  f.write("model_p05", {"target"}, p05,
+          attrs("1", "5% quantile over replicates (Wilson bound for shares of replicates)"));
+  f.write("model_p95", {"target"}, p95,
+          attrs("1", "95% quantile over replicates (Wilson bound for shares of replicates)"));
   f.write("replicates", {"target"}, replicates, attrs("1", "replicates with a value"));
   f.write("target_value", {"target"}, target_value, attrs("1", "observed value or bound (NaN for an interval)"));
   f.write("tolerance", {"target"}, tolerance, attrs("1", "tolerance (NaN for bounds)"));
   f.write("accept_lower", {"target"}, lower, attrs("1", "lowest accepted model value"));
   f.write("accept_upper", {"target"}, upper, attrs("1", "highest accepted model value"));
   f.write("pass", {"target"}, pass,
-          io::Attributes{{"units", std::string("1")}, {"long_name", std::string("1 if the target is met")},
-                         {"flag_values", std::string("0 1")}, {"flag_meanings", std::string("fail pass")}});
+          io::Attributes{{"units", std::string("1")},
+                         {"long_name", std::string("1 if the target is met")},
+                         {"flag_values", std::string("0 1")},
+                         {"flag_meanings", std::string("fail pass")}});
   f.write("discrepancy", {"target"}, discrepancy, attrs("1", "standardised distance to the target (0 = met bound)"));
   f.write_strings("rule", {"target"}, rule, {{"long_name", std::string("pass rule")}});
   f.write_strings("target_text", {"target"}, text, {{"long_name", std::string("target value as written")}});
-  f.write_strings("statistic", {"target"}, statistic, {{"long_name", std::string("statistic as defined in the targets file")}});
+  f.write_strings("statistic", {"target"}, statistic,
+                  {{"long_name", std::string("statistic as defined in the targets file")}});
   f.write_strings("scenarios", {"target"}, scenarios, {{"long_name", std::string("scenarios run, by role")}});
   f.write_strings("details", {"target"}, details, {{"long_name", std::string("parts of the statistic")}});
   f.write_strings("source", {"target"}, source, {{"long_name", std::string("evidence (seed file and line)")}});
@@ -173,7 +180,8 @@ void write_fit_report(const std::filesystem::path& path, bool overwrite, const F
   f.set_global("title", std::string("schoolsim calibration fit"));
   f.set_global("source", version_string());
   f.set_global("history", history);
-  f.set_global("method", std::string("method of simulated moments: Latin hypercube, Nelder-Mead, curvature at the optimum"));
+  f.set_global("method",
+               std::string("method of simulated moments: Latin hypercube, Nelder-Mead, curvature at the optimum"));
   f.set_global("wall_time_seconds", result.seconds);
   f.set_global("best_evaluation", static_cast<std::int64_t>(result.best));
   const std::size_t ne = result.evaluations.size(), np = result.params.size(), nt = result.target_ids.size();

@@ -42,15 +42,16 @@ std::vector<std::vector<double>> latin_hypercube(std::size_t n, std::size_t d, s
     std::vector<std::size_t> perm(n);
     std::iota(perm.begin(), perm.end(), 0);
     for (std::size_t i = n; i > 1; --i) std::swap(perm[i - 1], perm[rng.below(i)]);
-    for (std::size_t i = 0; i < n; ++i) pts[i][k] = (static_cast<double>(perm[i]) + rng.uniform()) / static_cast<double>(n);
+    for (std::size_t i = 0; i < n; ++i)
+      pts[i][k] = (static_cast<double>(perm[i]) + rng.uniform()) / static_cast<double>(n);
   }
   return pts;
 }
 
 class Search {
  public:
-  Search(const FitProblem& problem, const std::vector<ParamRange>& params, const FitOptions& options, WorldCache& worlds,
-         const std::function<void(const FitEvaluation&)>& progress, FitResult& result)
+  Search(const FitProblem& problem, const std::vector<ParamRange>& params, const FitOptions& options,
+         WorldCache& worlds, const std::function<void(const FitEvaluation&)>& progress, FitResult& result)
       : problem_(problem), params_(params), options_(options), worlds_(worlds), progress_(progress), result_(result) {}
 
   std::vector<double> to_x(const std::vector<double>& u) const {
@@ -123,8 +124,10 @@ class Search {
         if (!more()) return;
         const auto xe = along(-2.0);
         const double fe = j(to_x(xe), "nelder-mead");
-        if (fe < fr) simplex[d] = xe, f[d] = fe;
-        else simplex[d] = xr, f[d] = fr;
+        if (fe < fr)
+          simplex[d] = xe, f[d] = fe;
+        else
+          simplex[d] = xr, f[d] = fr;
       } else if (fr < f[d - 1]) {
         simplex[d] = xr, f[d] = fr;
       } else {

@@ -35,8 +35,8 @@ struct ParamRange {
 ParamRange parse_param_range(const std::string& text);
 
 struct FitOptions {
-  int budget = 60;       ///< evaluations of J in all (Latin hypercube + Nelder-Mead + identification)
-  int replicates = 4;    ///< replicates per evaluation
+  int budget = 60;         ///< evaluations of J in all (Latin hypercube + Nelder-Mead + identification)
+  int replicates = 4;      ///< replicates per evaluation
   std::uint64_t seed = 1;  ///< Latin hypercube draws (the runs use the scenarios' own seeds)
 };
 
@@ -50,11 +50,11 @@ struct FitEvaluation {
 };
 
 struct Identification {
-  double curvature = 0;   ///< d2J/dtheta2 at the optimum (finite difference)
-  double half_width = 0;  ///< sqrt(2 / curvature): change of theta that raises J by 1 (inf if flat)
-  double step = 0;        ///< finite-difference step
-  double j_minus = 0, j_plus = 0;  ///< J at theta* - step and theta* + step
-  double good_lo = 0, good_hi = 0; ///< range of theta over evaluated points with J <= J* + max(1, 0.1 J*)
+  double curvature = 0;             ///< d2J/dtheta2 at the optimum (finite difference)
+  double half_width = 0;            ///< sqrt(2 / curvature): change of theta that raises J by 1 (inf if flat)
+  double step = 0;                  ///< finite-difference step
+  double j_minus = 0, j_plus = 0;   ///< J at theta* - step and theta* + step
+  double good_lo = 0, good_hi = 0;  ///< range of theta over evaluated points with J <= J* + max(1, 0.1 J*)
   int good_points = 0;
 };
 

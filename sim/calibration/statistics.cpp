@@ -83,8 +83,8 @@ int find_programme(const Scenario& s, bool closed, const std::string& target) {
   for (std::size_t k = 0; k < s.programmes.size(); ++k)
     if (closed ? s.programmes[k].close_at > 0 : !s.programmes[k].region.empty()) return static_cast<int>(k);
   if (!closed && !s.programmes.empty()) return 0;
-  throw config::ConfigError({target + ": scenario '" + s.name + "' has no programme" +
-                             (closed ? " with early closure (close_at)" : "")});
+  throw config::ConfigError(
+      {target + ": scenario '" + s.name + "' has no programme" + (closed ? " with early closure (close_at)" : "")});
 }
 
 double number_after(const std::string& text, const std::string& pattern, double fallback) {
@@ -165,7 +165,8 @@ class PartnershipSize : public Statistic {
 // academy share exceeds the threshold of the scenario text (0.25).
 class MatShare : public Statistic {
  public:
-  explicit MatShare(const TargetSpec& t) : threshold_(number_after(t.scenario_text, R"(exceeds\s+([0-9]*\.?[0-9]+))", 0.25)) {}
+  explicit MatShare(const TargetSpec& t)
+      : threshold_(number_after(t.scenario_text, R"(exceeds\s+([0-9]*\.?[0-9]+))", 0.25)) {}
   void plan(const Roles& roles, ScenarioLibrary& lib, RunPlan& plan) override {
     plan.need(roles.at("scenario"), needs(scenario_of(lib, roles, "scenario")->run.terms));
   }
@@ -234,8 +235,8 @@ class OutstandingSupport : public Statistic {
 
 /// The programme window and region shared by the Greater Manchester targets.
 struct ProgrammeWindow {
-  int before = 0;  ///< the term before the programme starts (its state is the baseline of the change)
-  int end = 0;     ///< the programme's last funded term
+  int before = 0;        ///< the term before the programme starts (its state is the baseline of the change)
+  int end = 0;           ///< the programme's last funded term
   std::vector<int> las;  ///< the region (empty = every LA)
   std::string name;
 
@@ -256,7 +257,8 @@ class GmOutstanding : public Statistic {
  public:
   explicit GmOutstanding(int phase) : phase_(phase) {}
   void plan(const Roles& roles, ScenarioLibrary& lib, RunPlan& plan) override {
-    window_.resolve(*scenario_of(lib, roles, "programme"), phase_ == 0 ? "gm_outstanding_primary" : "gm_outstanding_secondary");
+    window_.resolve(*scenario_of(lib, roles, "programme"),
+                    phase_ == 0 ? "gm_outstanding_primary" : "gm_outstanding_secondary");
     scenario_of(lib, roles, "control");
     plan.need(roles.at("programme"), needs(window_.end, {window_.before, window_.end}));
     plan.need(roles.at("control"), needs(window_.end, {window_.before, window_.end}));
@@ -319,7 +321,8 @@ class GmDisadvantagedFaster : public Statistic {
       const std::size_t top = region.size() / 5;
       if (top == 0) continue;
       // The top fifth by d (ties by id); the cut-off is the smallest d in it.
-      std::stable_sort(region.begin(), region.end(), [&](int a, int b) { return w.disadvantage[a] > w.disadvantage[b]; });
+      std::stable_sort(region.begin(), region.end(),
+                       [&](int a, int b) { return w.disadvantage[a] > w.disadvantage[b]; });
       const double cut = w.disadvantage[region[top - 1]];
       for (std::size_t k = 0; k < top; ++k) sum_in += a1.attainment[region[k]] - a0.attainment[region[k]], ++n_in;
       for (int i : w.phase_members[ph])
@@ -366,10 +369,10 @@ class OwnSchoolShare : public Statistic {
   }
 };
 
-// gm_effect_concentrated_on_disadvantaged (extension target): per region school, the programme's effect on its attainment gain
-// over the programme (DiD against the control run with common random numbers); the mean
-// effect for the most-disadvantaged quintile of region schools divided by the mean effect
-// for the other region schools. Model value: ratio of the mean effects over replicates.
+// gm_effect_concentrated_on_disadvantaged (extension target): per region school, the programme's effect on its
+// attainment gain over the programme (DiD against the control run with common random numbers); the mean effect for the
+// most-disadvantaged quintile of region schools divided by the mean effect for the other region schools. Model value:
+// ratio of the mean effects over replicates.
 class GmEffectConcentrated : public Statistic {
  public:
   void plan(const Roles& roles, ScenarioLibrary& lib, RunPlan& plan) override {
@@ -398,7 +401,8 @@ class GmEffectConcentrated : public Statistic {
       const double effect = (p1.attainment[i] - p0.attainment[i]) - (c1.attainment[i] - c0.attainment[i]);
       (k < top ? sum_top : sum_rest) += effect;
     }
-    const double e_top = sum_top / static_cast<double>(top), e_rest = sum_rest / static_cast<double>(order.size() - top);
+    const double e_top = sum_top / static_cast<double>(top),
+                 e_rest = sum_rest / static_cast<double>(order.size() - top);
     return {e_top, e_rest, e_rest != 0 ? e_top / e_rest : kNaN};
   }
   void summarise(const std::vector<std::vector<double>>& rows, TargetResult& out) override {
@@ -470,7 +474,8 @@ class SelfOrganisedNoDepolarisation : public Statistic {
     const int t = scenario_of(lib, roles, "self_organised")->run.terms;
     for (const char* role : {"brokered", "market"})
       if (scenario_of(lib, roles, role)->run.terms != t)
-        throw config::ConfigError({"self_organised_does_not_depolarise: the compared scenarios run for different terms"});
+        throw config::ConfigError(
+            {"self_organised_does_not_depolarise: the compared scenarios run for different terms"});
     for (const char* role : {"self_organised", "brokered", "market"}) plan.need(roles.at(role), needs(t));
   }
   std::vector<double> replicate(const Roles& roles, const TraceSet& traces) const override {
@@ -489,9 +494,10 @@ class SelfOrganisedNoDepolarisation : public Statistic {
     out.value = rows.empty() ? kNaN : static_cast<double>(not_negative) / static_cast<double>(rows.size());
     a_holds_ = mean_finite(so) < mean_finite(lb);
     out.details = "(a) cross-quartile share " + fmt(mean_finite(so)) + " self-organised vs " + fmt(mean_finite(lb)) +
-                  " brokered (lower in " + std::to_string(lower) + "/" + std::to_string(rows.size()) + " pairs): " +
-                  (a_holds_ ? "holds" : "FAILS") + "; (b) SD self-organised - market not negative in " +
-                  std::to_string(not_negative) + "/" + std::to_string(rows.size()) + " (mean " + fmt(mean_finite(d)) + ")";
+                  " brokered (lower in " + std::to_string(lower) + "/" + std::to_string(rows.size()) +
+                  " pairs): " + (a_holds_ ? "holds" : "FAILS") + "; (b) SD self-organised - market not negative in " +
+                  std::to_string(not_negative) + "/" + std::to_string(rows.size()) + " (mean " + fmt(mean_finite(d)) +
+                  ")";
   }
   bool conditions_hold() const override { return a_holds_; }
 
@@ -546,15 +552,18 @@ class FundingCliff : public Statistic {
     if (!trust.empty()) {
       const double median = metrics::quantile(trust, 0.5);
       for (const auto& [t, a] : pairs) {
-        if (t > median) hi_n += 1, hi_alive += a;
-        else lo_n += 1, lo_alive += a;
+        if (t > median)
+          hi_n += 1, hi_alive += a;
+        else
+          lo_n += 1, lo_alive += a;
       }
       double mt = 0, ma = 0;
       for (const auto& [t, a] : pairs) mt += t, ma += a;
       mt /= static_cast<double>(pairs.size());
       ma /= static_cast<double>(pairs.size());
       double sta = 0, stt = 0, saa = 0;
-      for (const auto& [t, a] : pairs) sta += (t - mt) * (a - ma), stt += (t - mt) * (t - mt), saa += (a - ma) * (a - ma);
+      for (const auto& [t, a] : pairs)
+        sta += (t - mt) * (a - ma), stt += (t - mt) * (t - mt), saa += (a - ma) * (a - ma);
       corr = stt > 0 && saa > 0 ? sta / std::sqrt(stt * saa) : kNaN;
     }
     hi_share_ = hi_n > 0 ? hi_alive / hi_n : kNaN;
@@ -603,15 +612,18 @@ class MixedEffects : public Statistic {
         row.insert(row.end(), {kNaN, kNaN, kNaN, kNaN});
         continue;
       }
-      const auto r = evaluation::evaluate_replicate(*traces.at(name), *traces.at(name + kCounterfactualSuffix), options_);
+      const auto r =
+          evaluation::evaluate_replicate(*traces.at(name), *traces.at(name + kCounterfactualSuffix), options_);
       const auto& e = r.estimates[static_cast<int>(evaluation::Design::Matched)];
       row.insert(row.end(), {e.estimate, r.true_att, e.se, static_cast<double>(r.n_treated)});
     }
     return row;
   }
   void summarise(const std::vector<std::vector<double>>& rows, TargetResult& out) override {
-    out.details = "matched comparison, studies of " + std::to_string(kStudySample) + " treated schools (any partnership; "
-                  "outcome event times " + std::to_string(options_.design.horizon - options_.design.post_width + 1) + ".." +
+    out.details = "matched comparison, studies of " + std::to_string(kStudySample) +
+                  " treated schools (any partnership; "
+                  "outcome event times " +
+                  std::to_string(options_.design.horizon - options_.design.post_width + 1) + ".." +
                   std::to_string(options_.design.horizon) + "); 90% interval of estimates vs true mean effect:";
     for (std::size_t k = 0; k < std::size(kRoles); ++k) {
       const Spread est = spread(column(rows, 4 * k));
@@ -648,7 +660,8 @@ class Drift : public Statistic {
     const Trace& tr = trace(traces, roles, "scenario");
     const ScopeMetrics &a = tr.overall.front(), &b = tr.overall.back();
     switch (kind_) {
-      case Kind::Mean: return {(b.attainment_mean - a.attainment_mean) / a.attainment_sd, a.attainment_mean, b.attainment_mean};
+      case Kind::Mean:
+        return {(b.attainment_mean - a.attainment_mean) / a.attainment_sd, a.attainment_mean, b.attainment_mean};
       case Kind::Spread: return {b.attainment_sd / a.attainment_sd - 1.0, a.attainment_sd, b.attainment_sd};
       case Kind::Gap: return {b.disadvantage_gap / a.disadvantage_gap - 1.0, a.disadvantage_gap, b.disadvantage_gap};
     }
@@ -688,55 +701,84 @@ Criterion share_rule(const TargetSpec& t, double fallback) {
 
 const std::vector<Entry>& registry() {
   static const std::vector<Entry> entries = {
-      {"supply_demand_ratio", {{"scenario", "baseline"}},
-       [](const TargetSpec&) { return std::make_unique<SupplyDemandRatio>(); }, numeric_criterion},
-      {"supporters_nearby", {{"scenario", "baseline"}},
-       [](const TargetSpec&) { return std::make_unique<SupportersNearby>(); }, numeric_criterion},
-      {"partnership_size", {{"scenario", "self_organised"}},
-       [](const TargetSpec&) { return std::make_unique<PartnershipSize>(); }, numeric_criterion},
-      {"mat_share_of_academies", {{"scenario", "academisation"}},
-       [](const TargetSpec& t) { return std::make_unique<MatShare>(t); }, numeric_criterion},
-      {"outstanding_academies_support", {{"scenario", "self_organised"}},
-       [](const TargetSpec& t) { return std::make_unique<OutstandingSupport>(t); }, numeric_criterion},
-      {"gm_outstanding_primary", {{"programme", "city_challenge"}, {"control", "baseline"}},
-       [](const TargetSpec&) { return std::make_unique<GmOutstanding>(0); }, numeric_criterion},
-      {"gm_outstanding_secondary", {{"programme", "city_challenge"}, {"control", "baseline"}},
-       [](const TargetSpec&) { return std::make_unique<GmOutstanding>(1); }, numeric_criterion},
-      {"gm_disadvantaged_faster", {{"programme", "city_challenge"}},
-       [](const TargetSpec&) { return std::make_unique<GmDisadvantagedFaster>(); }, numeric_criterion},
-      {"gm_effect_concentrated_on_disadvantaged", {{"programme", "city_challenge"}, {"control", "baseline"}},
-       [](const TargetSpec&) { return std::make_unique<GmEffectConcentrated>(); }, numeric_criterion},
-      {"own_school_share", {{"scenario", "baseline"}},
-       [](const TargetSpec&) { return std::make_unique<OwnSchoolShare>(); }, numeric_criterion},
-      {"brokered_reduces_polarisation", {{"treatment", "la_brokered"}, {"control", "market"}},
+      {"supply_demand_ratio",
+       {{"scenario", "baseline"}},
+       [](const TargetSpec&) { return std::make_unique<SupplyDemandRatio>(); },
+       numeric_criterion},
+      {"supporters_nearby",
+       {{"scenario", "baseline"}},
+       [](const TargetSpec&) { return std::make_unique<SupportersNearby>(); },
+       numeric_criterion},
+      {"partnership_size",
+       {{"scenario", "self_organised"}},
+       [](const TargetSpec&) { return std::make_unique<PartnershipSize>(); },
+       numeric_criterion},
+      {"mat_share_of_academies",
+       {{"scenario", "academisation"}},
+       [](const TargetSpec& t) { return std::make_unique<MatShare>(t); },
+       numeric_criterion},
+      {"outstanding_academies_support",
+       {{"scenario", "self_organised"}},
+       [](const TargetSpec& t) { return std::make_unique<OutstandingSupport>(t); },
+       numeric_criterion},
+      {"gm_outstanding_primary",
+       {{"programme", "city_challenge"}, {"control", "baseline"}},
+       [](const TargetSpec&) { return std::make_unique<GmOutstanding>(0); },
+       numeric_criterion},
+      {"gm_outstanding_secondary",
+       {{"programme", "city_challenge"}, {"control", "baseline"}},
+       [](const TargetSpec&) { return std::make_unique<GmOutstanding>(1); },
+       numeric_criterion},
+      {"gm_disadvantaged_faster",
+       {{"programme", "city_challenge"}},
+       [](const TargetSpec&) { return std::make_unique<GmDisadvantagedFaster>(); },
+       numeric_criterion},
+      {"gm_effect_concentrated_on_disadvantaged",
+       {{"programme", "city_challenge"}, {"control", "baseline"}},
+       [](const TargetSpec&) { return std::make_unique<GmEffectConcentrated>(); },
+       numeric_criterion},
+      {"own_school_share",
+       {{"scenario", "baseline"}},
+       [](const TargetSpec&) { return std::make_unique<OwnSchoolShare>(); },
+       numeric_criterion},
+      {"brokered_reduces_polarisation",
+       {{"treatment", "la_brokered"}, {"control", "market"}},
        [](const TargetSpec&) { return std::make_unique<BrokeredReducesPolarisation>(); },
        [](const TargetSpec& t) { return share_rule(t, 0.9); }},
       {"self_organised_does_not_depolarise",
        {{"self_organised", "self_organised"}, {"brokered", "la_brokered"}, {"market", "market"}},
        [](const TargetSpec&) { return std::make_unique<SelfOrganisedNoDepolarisation>(); },
        [](const TargetSpec& t) { return share_rule(t, 0.5); }},
-      {"funding_cliff", {{"scenario", "early_closure"}},
+      {"funding_cliff",
+       {{"scenario", "early_closure"}},
        [](const TargetSpec& t) { return std::make_unique<FundingCliff>(t); },
        [](const TargetSpec& t) {
          Criterion c;
          double lo = 0, hi = 0;
          if (t.value_is_number) return numeric_criterion(t);
          if (!find_between(t.value_text, lo, hi))
-           throw config::ConfigError({t.where + ": funding_cliff: expected 'between A and B' in the value, got '" +
-                                      t.value_text + "'"});
+           throw config::ConfigError(
+               {t.where + ": funding_cliff: expected 'between A and B' in the value, got '" + t.value_text + "'"});
          c.kind = Criterion::Kind::Between;
          c.a = lo;
          c.b = hi;
          c.strict = t.value_text.find("strictly") != std::string::npos;
          return c;
        }},
-      {"stationary_mean", {{"scenario", "baseline~counterfactual"}},
-       [](const TargetSpec&) { return std::make_unique<Drift>(Drift::Kind::Mean); }, numeric_criterion},
-      {"stationary_spread", {{"scenario", "baseline~counterfactual"}},
-       [](const TargetSpec&) { return std::make_unique<Drift>(Drift::Kind::Spread); }, numeric_criterion},
-      {"stationary_gap", {{"scenario", "baseline~counterfactual"}},
-       [](const TargetSpec&) { return std::make_unique<Drift>(Drift::Kind::Gap); }, numeric_criterion},
-      {"mixed_effects", {{"scenario", "la_brokered"}, {"scenario_2", "baseline"}, {"scenario_3", "self_organised"}},
+      {"stationary_mean",
+       {{"scenario", "baseline~counterfactual"}},
+       [](const TargetSpec&) { return std::make_unique<Drift>(Drift::Kind::Mean); },
+       numeric_criterion},
+      {"stationary_spread",
+       {{"scenario", "baseline~counterfactual"}},
+       [](const TargetSpec&) { return std::make_unique<Drift>(Drift::Kind::Spread); },
+       numeric_criterion},
+      {"stationary_gap",
+       {{"scenario", "baseline~counterfactual"}},
+       [](const TargetSpec&) { return std::make_unique<Drift>(Drift::Kind::Gap); },
+       numeric_criterion},
+      {"mixed_effects",
+       {{"scenario", "la_brokered"}, {"scenario_2", "baseline"}, {"scenario_3", "self_organised"}},
        [](const TargetSpec&) { return std::make_unique<MixedEffects>(); },
        [](const TargetSpec& t) {
          Criterion c;

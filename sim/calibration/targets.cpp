@@ -43,8 +43,8 @@ bool as_number(const YAML::Node& n, double& out) {
 std::string scalar_text(const YAML::Node& n) { return n && n.IsScalar() ? n.Scalar() : std::string(); }
 
 const std::vector<std::string>& entry_keys() {
-  static const std::vector<std::string> keys = {"id",    "source", "scenario", "statistic", "value",
-                                                "tolerance", "note", "weight", "scenarios"};
+  static const std::vector<std::string> keys = {"id",        "source", "scenario", "statistic", "value",
+                                                "tolerance", "note",   "weight",   "scenarios"};
   return keys;
 }
 
@@ -87,7 +87,8 @@ TargetFile parse(const YAML::Node& doc, const std::string& source) {
           // "--set 'world.x=1': world.x: what" -> "file:line:col: world.x: what"
           for (const auto& p : e.problems()) {
             const auto cut = p.find("': ");
-            problems.push_back(where(source, w.first.Mark()) + ": " + (cut == std::string::npos ? p : p.substr(cut + 3)));
+            problems.push_back(where(source, w.first.Mark()) + ": " +
+                               (cut == std::string::npos ? p : p.substr(cut + 3)));
           }
         }
       }
@@ -133,8 +134,8 @@ TargetFile parse(const YAML::Node& doc, const std::string& source) {
     if (!is_known_statistic(t.id)) {
       std::string known;
       for (const auto& k : known_statistics()) known += (known.empty() ? "" : ", ") + k;
-      problem(id.Mark(), prefix + ".id", "unknown target '" + t.id + "'" + did_you_mean(t.id, known_statistics()) +
-                                             "; known targets: " + known);
+      problem(id.Mark(), prefix + ".id",
+              "unknown target '" + t.id + "'" + did_you_mean(t.id, known_statistics()) + "; known targets: " + known);
       continue;
     }
     if (!seen.insert(t.id).second) problem(id.Mark(), prefix + ".id", "duplicate target '" + t.id + "'");
@@ -173,7 +174,8 @@ TargetFile parse(const YAML::Node& doc, const std::string& source) {
           if (!roles.count(role)) {
             std::string known;
             for (const auto& [r, _] : roles) known += (known.empty() ? "" : ", ") + r;
-            problem(kv.first.Mark(), named + ".scenarios." + role, "unknown role (roles of " + t.id + ": " + known + ")");
+            problem(kv.first.Mark(), named + ".scenarios." + role,
+                    "unknown role (roles of " + t.id + ": " + known + ")");
           } else if (!kv.second.IsScalar() || kv.second.Scalar().empty()) {
             problem(kv.second.Mark(), named + ".scenarios." + role, "expected a scenario name or .yaml path");
           } else {
@@ -231,7 +233,8 @@ std::string Criterion::describe() const {
     case Kind::AtMost: return "<= " + format_number(a);
     case Kind::Above: return "> " + format_number(a);
     case Kind::Below: return "< " + format_number(a);
-    case Kind::Between: return (strict ? "in (" : "in [") + format_number(a) + ", " + format_number(b) + (strict ? ")" : "]");
+    case Kind::Between:
+      return (strict ? "in (" : "in [") + format_number(a) + ", " + format_number(b) + (strict ? ")" : "]");
   }
   return "";
 }
@@ -262,14 +265,14 @@ void select_targets(TargetFile& file, const std::vector<std::string>& ids) {
     if (std::none_of(file.targets.begin(), file.targets.end(), [&](const TargetSpec& t) { return t.id == id; }))
       problems.push_back("--only: target '" + id + "' is not in " + file.path.string());
   if (!problems.empty()) throw config::ConfigError(problems);
-  std::erase_if(file.targets, [&](const TargetSpec& t) { return std::find(ids.begin(), ids.end(), t.id) == ids.end(); });
+  std::erase_if(file.targets,
+                [&](const TargetSpec& t) { return std::find(ids.begin(), ids.end(), t.id) == ids.end(); });
 }
 
 Criterion numeric_criterion(const TargetSpec& t) {
   Criterion c;
   if (t.value_is_number) {
-    if (!t.has_tolerance)
-      throw config::ConfigError({t.where + ": " + t.id + ": a numeric value needs a tolerance"});
+    if (!t.has_tolerance) throw config::ConfigError({t.where + ": " + t.id + ": a numeric value needs a tolerance"});
     c.kind = Criterion::Kind::Near;
     c.a = t.value;
     c.b = t.tolerance;
@@ -280,7 +283,7 @@ Criterion numeric_criterion(const TargetSpec& t) {
   if (std::regex_match(t.value_text, m, bound)) {
     const std::string op = m[1];
     c.a = std::stod(m[2]);
-    c.kind = op == ">=" ? Criterion::Kind::AtLeast
+    c.kind = op == ">="   ? Criterion::Kind::AtLeast
              : op == "<=" ? Criterion::Kind::AtMost
              : op == ">"  ? Criterion::Kind::Above
                           : Criterion::Kind::Below;
@@ -294,8 +297,10 @@ Criterion numeric_criterion(const TargetSpec& t) {
     c.strict = t.value_text.find("strictly") != std::string::npos;
     return c;
   }
-  throw config::ConfigError({t.where + ": " + t.id + ": expected a number with a tolerance, or \">= x\", \"<= x\", "
-                             "\"> x\", \"< x\" or \"between x and y\"; got '" + t.value_text + "'"});
+  throw config::ConfigError({t.where + ": " + t.id +
+                             ": expected a number with a tolerance, or \">= x\", \"<= x\", "
+                             "\"> x\", \"< x\" or \"between x and y\"; got '" +
+                             t.value_text + "'"});
 }
 
 double share_at_least(const std::string& text, double fallback) {

@@ -15,8 +15,8 @@ namespace schoolsim::calibration {
 struct Criterion {
   enum class Kind { Near, AtLeast, AtMost, Above, Below, Between };
   Kind kind = Kind::Near;
-  double a = 0;  ///< Near: the target value; bounds: the bound; Between: the lower bound
-  double b = 0;  ///< Near: the tolerance; Between: the upper bound
+  double a = 0;         ///< Near: the target value; bounds: the bound; Between: the lower bound
+  double b = 0;         ///< Near: the tolerance; Between: the upper bound
   bool strict = false;  ///< Between: open interval
 
   bool passes(double v) const;
@@ -31,16 +31,16 @@ struct Criterion {
 struct TargetSpec {
   std::string id;
   std::string source, scenario_text, statistic_text, note;
-  std::string value_text;      ///< `value` as written
+  std::string value_text;  ///< `value` as written
   bool value_is_number = false;
-  double value = 0;            ///< when value_is_number
+  double value = 0;  ///< when value_is_number
   bool has_tolerance = false;
   double tolerance = 0;
-  double weight = 1.0;         ///< weight in the calibration distance (extension key `weight`)
+  double weight = 1.0;  ///< weight in the calibration distance (extension key `weight`)
   /// Extension key `scenarios`: role -> scenario name (a file in the scenario folder without
   /// .yaml) or a path to a .yaml file (relative to the targets file's folder).
   std::map<std::string, std::string> scenarios;
-  std::string where;           ///< "file:line:col" of the entry, for messages
+  std::string where;  ///< "file:line:col" of the entry, for messages
 };
 
 struct TargetFile {

@@ -51,7 +51,8 @@ CapacityResult analyse_capacity(const Scenario& s, const World& w, const State& 
   for (int p = 0; p < kPhases; ++p)
     if (options.radius[p] > nl.radius[p] || options.radius[p] < 0)
       throw std::invalid_argument("capacity analysis radius " + std::to_string(options.radius[p]) +
-                                  " km is outside the world's neighbour lists (0.." + std::to_string(nl.radius[p]) + " km)");
+                                  " km is outside the world's neighbour lists (0.." + std::to_string(nl.radius[p]) +
+                                  " km)");
   SupportRoles roles = support_roles(s, w, st);
   CapacityResult r;
   r.options = options;

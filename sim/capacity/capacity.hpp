@@ -26,11 +26,11 @@ struct CapacityOptions {
 /// Counts for one group of schools (an LA, a region or the country; one phase or both).
 struct CapacitySummary {
   std::int64_t schools = 0;
-  std::int64_t high_performing = 0;  ///< can_support
-  std::int64_t in_need = 0;          ///< in_need and not already receiving support
+  std::int64_t high_performing = 0;    ///< can_support
+  std::int64_t in_need = 0;            ///< in_need and not already receiving support
   std::int64_t without_supporter = 0;  ///< schools in need with no supporter within the radius
-  double ratio = 0;                  ///< high_performing / in_need (NaN if none in need)
-  double median_supporters = 0;      ///< over schools in need (NaN if none); numpy's median
+  double ratio = 0;                    ///< high_performing / in_need (NaN if none in need)
+  double median_supporters = 0;        ///< over schools in need (NaN if none); numpy's median
 };
 
 /// Group summaries per phase: [0] primary, [1] secondary, [2] both phases.

@@ -35,7 +35,8 @@ std::vector<std::string> split_commas(const std::vector<std::string>& items) {
 void check_world_sets(const std::vector<std::string>& world_sets) {
   std::vector<std::string> problems;
   for (const auto& w : world_sets)
-    if (w.rfind("world.", 0) != 0) problems.push_back("--world-set '" + w + "': only world.* keys (use --set for others)");
+    if (w.rfind("world.", 0) != 0)
+      problems.push_back("--world-set '" + w + "': only world.* keys (use --set for others)");
   if (!problems.empty()) throw config::ConfigError(problems);
 }
 
@@ -52,8 +53,9 @@ CalibrateCommand::CalibrateCommand(CLI::App& app) {
     c->add_option("--replicates", replicates, "Replicates per scenario (common random numbers across scenarios)")
         ->check(CLI::Range(1, 100000));
     c->add_option("--set", sets_, "Override a parameter in every scenario: KEY.PATH=VALUE (repeatable)");
-    c->add_option("--world-set", world_sets_, "Override a world parameter in every scenario, e.g. a reduced world "
-                                              "(world.n_primary=400); repeatable");
+    c->add_option("--world-set", world_sets_,
+                  "Override a world parameter in every scenario, e.g. a reduced world "
+                  "(world.n_primary=400); repeatable");
     c->add_option("--only", only_, "Only these target ids (repeatable or comma-separated)");
     c->add_option("-o,--output", output_, "Write the report as HDF5 (netCDF-4 compatible)");
     c->add_flag("--force", force_, "Replace an existing report file");
@@ -67,7 +69,8 @@ CalibrateCommand::CalibrateCommand(CLI::App& app) {
   fit_ = calibrate_->add_subcommand("fit", "Search parameters within bounds to minimise the distance to the targets");
   common(fit_, replicates_fit_);
   fit_->add_option("--params", params_, "Parameters to fit: KEY=LOW:HIGH (repeatable or comma-separated)")->required();
-  fit_->add_option("--budget", budget_, "Evaluations of the objective in all (default 60)")->check(CLI::Range(1, 1000000));
+  fit_->add_option("--budget", budget_, "Evaluations of the objective in all (default 60)")
+      ->check(CLI::Range(1, 1000000));
   fit_->add_option("--seed", seed_, "Seed of the Latin hypercube (default 1)");
 }
 

@@ -24,7 +24,8 @@ std::string value_text(const io::AttributeValue& v) {
   if (const auto* s = std::get_if<std::string>(&v)) {
     const auto lines = std::count(s->begin(), s->end(), '\n');
     if (lines > 0 || s->size() > 160)
-      return "(" + std::to_string(lines + 1) + (lines == 0 ? " line, " : " lines, ") + std::to_string(s->size()) + " characters)";
+      return "(" + std::to_string(lines + 1) + (lines == 0 ? " line, " : " lines, ") + std::to_string(s->size()) +
+             " characters)";
     return *s;
   }
   if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
@@ -136,7 +137,8 @@ int InfoCommand::run() const {
            " with HDF5 virtual datasets";
   else if (f.global("shard_index") != nullptr)
     kind = "sweep shard " + value_text(*f.global("shard_index")) + " of " +
-           (f.global("shard_count") ? value_text(*f.global("shard_count")) : std::string("?")) + " (join with schoolsim merge)";
+           (f.global("shard_count") ? value_text(*f.global("shard_count")) : std::string("?")) +
+           " (join with schoolsim merge)";
   else if (has_run)
     kind = "sweep file";
   else if (f.global("scenario_yaml") != nullptr)
@@ -155,7 +157,8 @@ int InfoCommand::run() const {
     if (v.dimension) continue;
     std::string dims;
     for (const auto& d : v.dims) dims += (dims.empty() ? "" : ", ") + (d.empty() ? std::string("?") : d);
-    std::cout << "  " << v.type_name() << " " << v.name << "(" << dims << ")" << (v.is_virtual ? "  [virtual]" : "") << "\n";
+    std::cout << "  " << v.type_name() << " " << v.name << "(" << dims << ")" << (v.is_virtual ? "  [virtual]" : "")
+              << "\n";
   }
 
   if (sources.empty()) return verified(kOk);

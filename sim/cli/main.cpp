@@ -71,15 +71,18 @@ int run_command(const std::string& scenario_path, const std::vector<std::string>
   if (s.output.per_school && cells > s.output.per_school_limit) {
     // Per-school output is on by default up to a size limit (MODEL.md section 9).
     s.output.per_school = false;
-    std::fprintf(stderr, "schoolsim: note: per-school output switched off: %lld school-terms exceed output.per_school_limit = %lld "
-                 "(raise it with --set output.per_school_limit=N)\n",
-                 static_cast<long long>(cells), static_cast<long long>(s.output.per_school_limit));
+    std::fprintf(
+        stderr,
+        "schoolsim: note: per-school output switched off: %lld school-terms exceed output.per_school_limit = %lld "
+        "(raise it with --set output.per_school_limit=N)\n",
+        static_cast<long long>(cells), static_cast<long long>(s.output.per_school_limit));
   }
   check_run_memory(s, fs::path(scenario_path).parent_path(), &world, memory_limit);  // exact neighbour lists
   Recorder recorder(world, s.run.terms, s.output.per_school, true, output_regions(s, world));
   run::ProgressReporter progress(s.run.terms);
   // Ctrl-C or SIGTERM stops between terms or while writing, and leaves no OUT.h5.tmp-<pid>.
-  const cli::StopSignal signals("\nschoolsim: interrupted: stopping (nothing is written); press Ctrl-C again to quit at once\n");
+  const cli::StopSignal signals(
+      "\nschoolsim: interrupted: stopping (nothing is written); press Ctrl-C again to quit at once\n");
   const auto interrupted = [&] {
     std::fprintf(stderr, "schoolsim: run interrupted: %s was not written\n", out.c_str());
     return kExitInterrupted;
@@ -120,7 +123,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1024));
   run->add_flag("--force", force, "Replace an existing output file");
   run->add_flag("-q,--quiet", quiet, "No summary line on stderr");
-  run->add_option("--memory-limit", memory_limit, "Refuse up front if the estimate exceeds this (e.g. 4G; default: available)");
+  run->add_option("--memory-limit", memory_limit,
+                  "Refuse up front if the estimate exceeds this (e.g. 4G; default: available)");
 
   std::int64_t replicates = 0;
   bool resume = false;
@@ -144,7 +148,8 @@ int main(int argc, char** argv) {
   const schoolsim::cli::MergeCommand merge(app);
   const schoolsim::cli::InfoCommand info(app);
   const schoolsim::cli::PythonCommand view(app, "view", "Interactive HTML map of a run or two");
-  const schoolsim::cli::PythonCommand compare(app, "compare", "Differences between scenarios with confidence intervals");
+  const schoolsim::cli::PythonCommand compare(app, "compare",
+                                              "Differences between scenarios with confidence intervals");
   const schoolsim::cli::PythonCommand export_table(app, "export", "A run or sweep file as a tidy long CSV table");
 
   // CLI11 says only "A subcommand is required" for a misspelt command: name it and the commands.
@@ -198,7 +203,8 @@ int main(int argc, char** argv) {
         "", "scenario", command_line(argc, argv));
   }
   return cli::run_reporting_errors([&] {
-    if (*run) return run_command(scenario_path, sets, out, force, threads, quiet, command_line(argc, argv), memory_limit);
+    if (*run)
+      return run_command(scenario_path, sets, out, force, threads, quiet, command_line(argc, argv), memory_limit);
     if (*validate) {
       const Scenario s = load(scenario_path, sets);
       for (const auto& w : config::warnings(s)) std::cerr << "schoolsim: warning: " << w << "\n";

@@ -16,9 +16,7 @@
 #include "sim/sweep/sweep_error.hpp"
 
 namespace schoolsim::cli {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 MergeCommand::MergeCommand(CLI::App& app) {
   command_ = app.add_subcommand("merge", "Join the shard files of a sweep (sweep --shard K/N) into one sweep file");
@@ -62,7 +60,8 @@ int MergeCommand::run(const std::string& history) const {
         if (!quiet_) {
           const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
           char line[256];
-          std::snprintf(line, sizeof line, "schoolsim: merged %zu shards (%lld runs, %lld failed, %lld events) in %.2f s -> %s%s\n",
+          std::snprintf(line, sizeof line,
+                        "schoolsim: merged %zu shards (%lld runs, %lld failed, %lld events) in %.2f s -> %s%s\n",
                         outcome.shards, static_cast<long long>(outcome.runs), static_cast<long long>(outcome.failed),
                         static_cast<long long>(outcome.events), seconds, output_.c_str(),
                         copy_ ? " (self-contained copy)" : " (master file; keep the shards beside it)");

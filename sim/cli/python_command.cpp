@@ -32,8 +32,7 @@ fs::path analysis_dir() {
 
 }  // namespace
 
-PythonCommand::PythonCommand(CLI::App& app, const std::string& name, const std::string& description)
-    : name_(name) {
+PythonCommand::PythonCommand(CLI::App& app, const std::string& name, const std::string& description) : name_(name) {
   command_ = app.add_subcommand(name, description + " (python -m schoolsim " + name + "; -h for options)");
   // Every argument, -h included, goes to the Python command unparsed.
   command_->prefix_command();

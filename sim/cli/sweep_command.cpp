@@ -87,11 +87,12 @@ class ProgressReporter {
     char line[256];
     if (stage >= 2) {
       std::snprintf(line, sizeof line, "sweep: %lld/%lld runs, %lld failed; writing the sweep file",
-                    static_cast<long long>(reused + ran), static_cast<long long>(total), static_cast<long long>(failed));
+                    static_cast<long long>(reused + ran), static_cast<long long>(total),
+                    static_cast<long long>(failed));
     } else {
       std::snprintf(line, sizeof line, "sweep: %lld/%lld runs, %lld failed, %.2f runs/s, ETA %s",
-                    static_cast<long long>(reused + ran), static_cast<long long>(total), static_cast<long long>(failed), rate,
-                    rate > 0 ? duration_text(static_cast<double>(left) / rate).c_str() : "?");
+                    static_cast<long long>(reused + ran), static_cast<long long>(total), static_cast<long long>(failed),
+                    rate, rate > 0 ? duration_text(static_cast<double>(left) / rate).c_str() : "?");
     }
     if (live_)
       std::fprintf(stderr, "\r%-78s", line);
@@ -145,11 +146,15 @@ SweepCommand::SweepCommand(CLI::App& app) {
       "sweep", "Run a parameter sweep (designs, replicates, parallel runs) into one resumable HDF5 file");
   command_->add_option("sweep", spec_path_, "Sweep specification (YAML, see docs/sweeps.md)")->required();
   command_->add_option("-o,--output", request_.output, "Output file (.h5)");
-  command_->add_option("--set", sets_, "Override a base scenario parameter: KEY.PATH=VALUE (repeatable; after the sweep's set:)");
-  command_->add_option("--threads", request_.threads, "Worker threads (default: all cores); results do not depend on it")
+  command_->add_option("--set", sets_,
+                       "Override a base scenario parameter: KEY.PATH=VALUE (repeatable; after the sweep's set:)");
+  command_
+      ->add_option("--threads", request_.threads, "Worker threads (default: all cores); results do not depend on it")
       ->check(CLI::Range(1, 1024));
-  command_->add_flag("--resume", request_.resume, "Continue an interrupted sweep: reuse its finished runs, run the rest");
-  command_->add_flag("--force", request_.force, "Discard an interrupted sweep's runs and replace an existing output file");
+  command_->add_flag("--resume", request_.resume,
+                     "Continue an interrupted sweep: reuse its finished runs, run the rest");
+  command_->add_flag("--force", request_.force,
+                     "Discard an interrupted sweep's runs and replace an existing output file");
   command_->add_flag("-q,--quiet", request_.quiet, "No progress or summary on stderr");
   command_->add_flag("--dry-run", request_.dry_run, "Print the runs (id, point, replicate, seed, parameters) and exit");
   command_->add_option("--memory-limit", request_.memory_limit,
@@ -162,11 +167,13 @@ SweepCommand::SweepCommand(CLI::App& app) {
 bool SweepCommand::selected() const { return command_->parsed(); }
 
 int SweepCommand::run(const std::string& history) const {
-  return execute_sweep(request_, [this] { return load_sweep_file(spec_path_, sets_); }, spec_path_, "sweep", history);
+  return execute_sweep(
+      request_, [this] { return load_sweep_file(spec_path_, sets_); }, spec_path_, "sweep", history);
 }
 
 namespace {
-int run_mpi(const SweepRequest& request, const mpi::Session& session, const SweepSpec& spec, const std::string& history);
+int run_mpi(const SweepRequest& request, const mpi::Session& session, const SweepSpec& spec,
+            const std::string& history);
 }  // namespace
 
 int execute_sweep(const SweepRequest& request, const std::function<SweepSpec()>& load, const std::string& spec_path,
@@ -187,7 +194,8 @@ int execute_sweep(const SweepRequest& request, const std::function<SweepSpec()>&
         if (!dry_run_) {
           if (output_.empty()) throw SweepInputError("no output file given (use -o OUT.h5)");
           if (resume_ && force_) throw SweepInputError("--resume and --force exclude each other");
-          if (const std::string problem = output_is_input_problem(output_, sweep_input_files(spec_path, spec)); !problem.empty())
+          if (const std::string problem = output_is_input_problem(output_, sweep_input_files(spec_path, spec));
+              !problem.empty())
             throw SweepInputError(problem);
         }
         std::optional<ShardSpec> shard;
@@ -198,31 +206,39 @@ int execute_sweep(const SweepRequest& request, const std::function<SweepSpec()>&
             throw SweepInputError(e.what());
           }
           if (launched > 1 && !dry_run_)
-            throw SweepInputError("--shard runs one part per process without MPI: start it once per part (e.g. a SLURM "
-                                  "job array), not with mpirun -n " + std::to_string(launched));
+            throw SweepInputError(
+                "--shard runs one part per process without MPI: start it once per part (e.g. a SLURM "
+                "job array), not with mpirun -n " +
+                std::to_string(launched));
         }
         if (launched > 1 && !session && !dry_run_)
-          throw SweepInputError("this schoolsim was built without MPI (CMake option SCHOOLSIM_MPI) but started by an MPI "
-                                "launcher with " + std::to_string(launched) +
-                                " processes: rebuild with libopenmpi-dev, or run parts with --shard K/N (docs/cluster.md)");
+          throw SweepInputError(
+              "this schoolsim was built without MPI (CMake option SCHOOLSIM_MPI) but started by an MPI "
+              "launcher with " +
+              std::to_string(launched) +
+              " processes: rebuild with libopenmpi-dev, or run parts with --shard K/N (docs/cluster.md)");
         // The memory of this process (its part with --shard, its rank's threads under MPI), checked
         // before anything runs, --dry-run included (listing a huge design holds every design value in
         // memory too), and printed by --dry-run so a batch job can ask for it (docs/cluster.md).
-        const double runs = static_cast<double>(shard ? shard_block(shard->index, shard->count, spec.runs()).size() : spec.runs());
+        const double runs =
+            static_cast<double>(shard ? shard_block(shard->index, shard->count, spec.runs()).size() : spec.runs());
         const double values = static_cast<double>(spec.points()) * static_cast<double>(spec.parameters.size());
         const int threads = threads_ > 0 ? threads_ : tbb::this_task_arena::max_concurrency();
-        const int in_flight = static_cast<int>(std::min<double>(threads, std::max(runs, 1.0)));  // a run per thread at most
-        const bool per_school = spec.write_per_school || (!spec.base_scenario.world.file.empty() &&
-                                                          spec.per_school != PerSchool::Off && spec.base_scenario.output.per_school);
+        const int in_flight =
+            static_cast<int>(std::min<double>(threads, std::max(runs, 1.0)));  // a run per thread at most
+        const bool per_school =
+            spec.write_per_school || (!spec.base_scenario.world.file.empty() && spec.per_school != PerSchool::Off &&
+                                      spec.base_scenario.output.per_school);
         std::optional<MemoryEstimate> estimate;
         // Refuse up front what would not fit in memory (docs/hardening.md "Limits"): MemoryError, exit 2.
-        estimate = check_sweep_memory(spec.base_scenario, spec.base_path.parent_path(), runs, values, in_flight, per_school,
-                                      memory_limit_);
+        estimate = check_sweep_memory(spec.base_scenario, spec.base_path.parent_path(), runs, values, in_flight,
+                                      per_school, memory_limit_);
         if (dry_run_) {
           if (root) print_plan(spec);
           if (root && estimate && !quiet_)
-            std::cerr << "schoolsim: memory estimate: " << estimate->text() << " (" << runs << (runs == 1 ? " run, " : " runs, ")
-                      << threads << (threads == 1 ? " thread" : " threads") << " per process)\n";
+            std::cerr << "schoolsim: memory estimate: " << estimate->text() << " (" << runs
+                      << (runs == 1 ? " run, " : " runs, ") << threads << (threads == 1 ? " thread" : " threads")
+                      << " per process)\n";
           return kExitOk;
         }
         if (session) return run_mpi(request, *session, spec, history);
@@ -251,7 +267,8 @@ int execute_sweep(const SweepRequest& request, const std::function<SweepSpec()>&
         switch (outcome.result) {
           case SweepOutcome::Result::Interrupted:
             std::cerr << "schoolsim: sweep interrupted: " << outcome.reused + outcome.ran << " of " << outcome.runs
-                      << " runs are saved in " << outcome.parts.string() << "; continue with:\n  " << with_resume(history) << "\n";
+                      << " runs are saved in " << outcome.parts.string() << "; continue with:\n  "
+                      << with_resume(history) << "\n";
             return kExitInterrupted;
           case SweepOutcome::Result::AlreadyComplete:
             if (!quiet_) std::cerr << "schoolsim: " << output_ << " is already complete (nothing to resume)\n";
@@ -260,7 +277,8 @@ int execute_sweep(const SweepRequest& request, const std::function<SweepSpec()>&
         }
         if (!quiet_) {
           char rate[64];
-          std::snprintf(rate, sizeof rate, "%.2f", outcome.seconds > 0 ? static_cast<double>(outcome.ran) / outcome.seconds : 0.0);
+          std::snprintf(rate, sizeof rate, "%.2f",
+                        outcome.seconds > 0 ? static_cast<double>(outcome.ran) / outcome.seconds : 0.0);
           const bool replicates = what != "sweep";  // run --replicates
           std::cerr << "schoolsim: " << (replicates ? "" : "sweep ") << spec.name << ": " << outcome.runs
                     << (replicates ? " replicates (" : " runs (") << outcome.failed << " failed";
@@ -278,7 +296,8 @@ int execute_sweep(const SweepRequest& request, const std::function<SweepSpec()>&
 }
 
 namespace {
-int run_mpi(const SweepRequest& request, const mpi::Session& session, const SweepSpec& spec, const std::string& history) {
+int run_mpi(const SweepRequest& request, const mpi::Session& session, const SweepSpec& spec,
+            const std::string& history) {
   const std::string& output_ = request.output;
   const int threads_ = request.threads;
   const bool resume_ = request.resume, force_ = request.force, quiet_ = request.quiet;
@@ -315,13 +334,13 @@ int run_mpi(const SweepRequest& request, const mpi::Session& session, const Swee
   if (result.status != kExitOk && result.shards == 0) return result.status;
   if (!quiet_) {
     char rate[64];
-    std::snprintf(rate, sizeof rate, "%.2f", outcome.seconds > 0 ? static_cast<double>(outcome.ran) / outcome.seconds : 0.0);
+    std::snprintf(rate, sizeof rate, "%.2f",
+                  outcome.seconds > 0 ? static_cast<double>(outcome.ran) / outcome.seconds : 0.0);
     std::cerr << "schoolsim: sweep " << spec.name << ": " << outcome.runs << " runs (" << outcome.failed << " failed";
     if (outcome.reused > 0) std::cerr << ", " << outcome.reused << " reused";
     std::cerr << ") on " << session.size() << (session.size() == 1 ? " rank in " : " ranks in ")
-              << duration_text(total_seconds) << ", " << rate
-              << " runs/s -> " << output_ << " (master of " << result.shards << (result.shards == 1 ? " shard" : " shards")
-              << " in " << output_ << ".shards/)\n";
+              << duration_text(total_seconds) << ", " << rate << " runs/s -> " << output_ << " (master of "
+              << result.shards << (result.shards == 1 ? " shard" : " shards") << " in " << output_ << ".shards/)\n";
   }
   if (outcome.failed > 0)
     std::cerr << "schoolsim: " << outcome.failed << " of " << outcome.runs

@@ -29,8 +29,8 @@ struct SweepRequest {
 /// the exit status. `load` loads the spec (its config::ConfigError is reported as "invalid
 /// `what`"), `spec_path` is the sweep file ("" for `run --replicates`; an input the output may
 /// not replace, like the base scenario and its world file).
-int execute_sweep(const SweepRequest& request, const std::function<sweep::SweepSpec()>& load, const std::string& spec_path,
-                  const std::string& what, const std::string& history);
+int execute_sweep(const SweepRequest& request, const std::function<sweep::SweepSpec()>& load,
+                  const std::string& spec_path, const std::string& what, const std::string& history);
 
 class SweepCommand {
  public:

@@ -38,11 +38,14 @@ void check_output_path(const fs::path& out, bool force) {
 }  // namespace
 
 WorldCommands::WorldCommands(CLI::App& app) {
-  world_ = app.add_subcommand("world", "School register worlds: import England's register (GIAS CSV), inspect world files");
+  world_ =
+      app.add_subcommand("world", "School register worlds: import England's register (GIAS CSV), inspect world files");
   world_->require_subcommand(1);
 
-  import_ = world_->add_subcommand("import", "Import a school register CSV (GIAS layout) into a world file (docs/register.md)");
-  import_->add_option("register", register_path_, "Register CSV (GIAS 'all establishment data', Windows-1252)")->required();
+  import_ = world_->add_subcommand("import",
+                                   "Import a school register CSV (GIAS layout) into a world file (docs/register.md)");
+  import_->add_option("register", register_path_, "Register CSV (GIAS 'all establishment data', Windows-1252)")
+      ->required();
   import_->add_option("-o,--output", output_, "World file to write (.h5)")->required();
   import_->add_flag("--force", force_, "Replace an existing world file");
   import_->add_option("--max-bad-share", max_bad_share_, "Fail (exit 2) if more than this share of rows is malformed")
@@ -50,12 +53,14 @@ WorldCommands::WorldCommands(CLI::App& app) {
       ->capture_default_str();
   import_->add_option("--attainment", attainment_, "School-level attainment CSV keyed by URN (KS2/KS4; repeatable)")
       ->allow_extra_args(false);
-  import_->add_option("--attainment-column", attainment_columns_,
-                      "Attainment column to use (repeatable; the first present in a file is used; "
-                      "default ATT8SCR, PTRWM_EXP, attainment8_average)")
+  import_
+      ->add_option("--attainment-column", attainment_columns_,
+                   "Attainment column to use (repeatable; the first present in a file is used; "
+                   "default ATT8SCR, PTRWM_EXP, attainment8_average)")
       ->allow_extra_args(false);
-  import_->add_option("--primary-phases", primary_phases_,
-                      "PhaseOfEducation values mapped to primary, ';'-separated (default: Primary;Middle deemed primary)");
+  import_->add_option(
+      "--primary-phases", primary_phases_,
+      "PhaseOfEducation values mapped to primary, ';'-separated (default: Primary;Middle deemed primary)");
   import_->add_option("--secondary-phases", secondary_phases_,
                       "PhaseOfEducation values mapped to secondary, ';'-separated "
                       "(default: Secondary;Middle deemed secondary;All-through)");
@@ -65,8 +70,9 @@ WorldCommands::WorldCommands(CLI::App& app) {
                       "EstablishmentTypeGroup values kept, ';'-separated "
                       "(default: Local authority maintained schools;Academies;Free Schools)");
   import_->add_flag("--any-type-group", any_type_group_, "Keep every EstablishmentTypeGroup");
-  import_->add_option("--missing-location", missing_location_,
-                      "Schools without coordinates: la-mean (placed at their LA's mean location) or skip")
+  import_
+      ->add_option("--missing-location", missing_location_,
+                   "Schools without coordinates: la-mean (placed at their LA's mean location) or skip")
       ->check(CLI::IsMember({"la-mean", "skip"}))
       ->capture_default_str();
   import_->add_option("--encoding", encoding_, "Register encoding: auto, windows-1252 or utf-8")
@@ -78,14 +84,19 @@ WorldCommands::WorldCommands(CLI::App& app) {
   info_->add_option("world", world_path_, "World file (.h5)")->required();
 
   capacity_ = app.add_subcommand(
-      "capacity", "NFER capacity analysis: high-performing schools near each school in need, by LA, region and nationally");
+      "capacity",
+      "NFER capacity analysis: high-performing schools near each school in need, by LA, region and nationally");
   capacity_->add_option("input", input_, "World file (.h5) or scenario (.yaml)")->required();
-  capacity_->add_option("--radius-primary", radius_primary_, "Search radius for primary schools, km (default brokering.broker_radius_km)")
+  capacity_
+      ->add_option("--radius-primary", radius_primary_,
+                   "Search radius for primary schools, km (default brokering.broker_radius_km)")
       ->check(CLI::Range(0.0, 1000.0));
-  capacity_->add_option("--radius-secondary", radius_secondary_,
-                        "Search radius for secondary schools, km (default brokering.broker_radius_km)")
+  capacity_
+      ->add_option("--radius-secondary", radius_secondary_,
+                   "Search radius for secondary schools, km (default brokering.broker_radius_km)")
       ->check(CLI::Range(0.0, 1000.0));
-  auto* same = capacity_->add_flag("--same-la", same_la_, "Count only supporters in the school's LA (the LA brokers' rule)");
+  auto* same =
+      capacity_->add_flag("--same-la", same_la_, "Count only supporters in the school's LA (the LA brokers' rule)");
   auto* any = capacity_->add_flag("--any-la", any_la_, "Count supporters in any LA (NFER's radius search)");
   same->excludes(any);
   capacity_->add_option("-o,--output", output_, "HDF5 file with summaries and the school and pair tables");
@@ -147,8 +158,8 @@ int WorldCommands::world_info() const {
   const WorldFileData d = read_world_file(world_path_);
   std::int64_t phase[2] = {0, 0};
   for (auto p : d.phase) ++phase[p];
-  std::cout << world_path_ << ": " << d.size() << " schools (" << phase[0] << " primary, " << phase[1] << " secondary) in "
-            << d.la_code.size() << " LAs, " << d.trust_name.size() << " trusts"
+  std::cout << world_path_ << ": " << d.size() << " schools (" << phase[0] << " primary, " << phase[1]
+            << " secondary) in " << d.la_code.size() << " LAs, " << d.trust_name.size() << " trusts"
             << (d.has_attainment ? ", with initial attainment" : "") << "\n";
   for (const auto& a : d.attributes)
     if (a.name == "import_report" && std::holds_alternative<std::string>(a.value))
@@ -178,7 +189,8 @@ int WorldCommands::capacity(const std::string& history) const {
                     radius_secondary_ >= 0 ? radius_secondary_ : s.brokering.broker_radius_km};
   options.same_la = any_la_ ? false : same_la_ ? true : !s.brokering.cross_border;
   const World w = build_world(s, scenario_dir, options.radius);
-  const State st = initial_state(s, w, static_cast<std::uint64_t>(s.run.seed), static_cast<std::uint32_t>(s.run.replicate));
+  const State st =
+      initial_state(s, w, static_cast<std::uint64_t>(s.run.seed), static_cast<std::uint32_t>(s.run.replicate));
   const analysis::CapacityResult r = analysis::analyse_capacity(s, w, st, options);
   if (!output_.empty()) {
     io::Attributes attributes = {{"history", history},

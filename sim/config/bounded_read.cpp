@@ -63,8 +63,10 @@ BoundedRead read_bounded(const std::filesystem::path& path, std::size_t limit) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     const int e = errno;
-    if (e == ENOENT || e == ENOTDIR) out.problem = "no such file";
-    else out.problem = "cannot open the file for reading: " + errno_text(e);
+    if (e == ENOENT || e == ENOTDIR)
+      out.problem = "no such file";
+    else
+      out.problem = "cannot open the file for reading: " + errno_text(e);
     return out;
   }
   struct FdCloser {

@@ -14,10 +14,11 @@ namespace schoolsim::config {
 /// control character (NUL, U+0000) at character 3; text values may not contain control
 /// characters". With `multi_line`, line feeds and tabs are allowed (descriptions).
 inline std::string control_character_problem(std::string_view text, bool multi_line = false) {
-  static const char* const names[32] = {"NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "backspace", "tab",
-                                        "line feed", "VT", "form feed", "carriage return", "SO", "SI", "DLE", "DC1",
-                                        "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "escape", "FS",
-                                        "GS", "RS", "US"};
+  static const char* const names[32] = {"NUL", "SOH",       "STX", "ETX",       "EOT", "ENQ",       "ACK",
+                                        "BEL", "backspace", "tab", "line feed", "VT",  "form feed", "carriage return",
+                                        "SO",  "SI",        "DLE", "DC1",       "DC2", "DC3",       "DC4",
+                                        "NAK", "SYN",       "ETB", "CAN",       "EM",  "SUB",       "escape",
+                                        "FS",  "GS",        "RS",  "US"};
   for (std::size_t k = 0; k < text.size(); ++k) {
     const auto c = static_cast<unsigned char>(text[k]);
     if (c >= 0x20 && c != 0x7F) continue;

@@ -26,9 +26,10 @@ std::string entries(std::size_t n, const std::string& list) {
 }
 
 template <class Item>
-std::string resolve_in(const KeyPath& path, const std::vector<Item>& items, const ParamTable<Item>& table,
-                       bool named, const std::string& owner, EntryKey& out) {
-  const auto found = std::find_if(table.begin(), table.end(), [&](const Param<Item>& p) { return p.key == path.field; });
+std::string resolve_in(const KeyPath& path, const std::vector<Item>& items, const ParamTable<Item>& table, bool named,
+                       const std::string& owner, EntryKey& out) {
+  const auto found =
+      std::find_if(table.begin(), table.end(), [&](const Param<Item>& p) { return p.key == path.field; });
   if (path.field.empty()) return "name a key of the entry, e.g. " + path.list + "[0]." + table.back().key;
   if (found == table.end()) {
     std::vector<std::string> known;
@@ -40,11 +41,14 @@ std::string resolve_in(const KeyPath& path, const std::vector<Item>& items, cons
     // An index too large for size_t cannot exist either.
     std::from_chars(path.selector.data(), path.selector.data() + path.selector.size(), index);
     if (index >= items.size()) {
-      if (items.empty()) return owner + " has no " + path.list + " entries, so " + path.list + "[" + shortened(path.selector) + "] does not exist";
+      if (items.empty())
+        return owner + " has no " + path.list + " entries, so " + path.list + "[" + shortened(path.selector) +
+               "] does not exist";
       return owner + " has " + entries(items.size(), path.list) + ", so " + path.list + "[" + shortened(path.selector) +
              "] does not exist (" +
-             (items.size() == 1 ? "the only entry is " + path.list + "[0]"
-                                : "entries are " + path.list + "[0] to " + path.list + "[" + std::to_string(items.size() - 1) + "]") +
+             (items.size() == 1
+                  ? "the only entry is " + path.list + "[0]"
+                  : "entries are " + path.list + "[0] to " + path.list + "[" + std::to_string(items.size() - 1) + "]") +
              ")";
     }
   } else if (!named) {
@@ -59,14 +63,15 @@ std::string resolve_in(const KeyPath& path, const std::vector<Item>& items, cons
       }
     }
     if (matches.size() > 1)
-      return std::to_string(matches.size()) + " " + path.list + " entries are named '" + path.selector + "' (" + path.list +
-             "[" + std::to_string(matches[0]) + "] and " + path.list + "[" + std::to_string(matches[1]) +
+      return std::to_string(matches.size()) + " " + path.list + " entries are named '" + path.selector + "' (" +
+             path.list + "[" + std::to_string(matches[0]) + "] and " + path.list + "[" + std::to_string(matches[1]) +
              "]): address one by its index";
     if (matches.empty()) {
       std::string listed;
       for (std::size_t k = 0; k < names.size() && k < 10; ++k) listed += (k ? ", " : "") + names[k];
       if (names.size() > 10) listed += ", ...";
-      return "no " + path.list + " entry is named '" + shortened(path.selector) + "'" + did_you_mean(path.selector, names) +
+      return "no " + path.list + " entry is named '" + shortened(path.selector) + "'" +
+             did_you_mean(path.selector, names) +
              (names.empty() ? "; " + owner + " has no " + path.list + " entries" : "; names: " + listed);
     }
     index = matches[0];
@@ -83,7 +88,9 @@ std::string resolve_in(const KeyPath& path, const std::vector<Item>& items, cons
 
 std::string did_you_mean(const std::string& key, const std::vector<std::string>& known) {
   if (key.size() > 100) return "";  // far longer than any key: edit distances would only cost time
-  const auto last_of = [](const std::string& k) { return k.substr(k.rfind('.') == std::string::npos ? 0 : k.rfind('.') + 1); };
+  const auto last_of = [](const std::string& k) {
+    return k.substr(k.rfind('.') == std::string::npos ? 0 : k.rfind('.') + 1);
+  };
   const std::string last = last_of(key);
   std::string best;
   std::size_t best_d = std::max<std::size_t>(2, key.size() / 4) + 1;

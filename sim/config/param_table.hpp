@@ -27,9 +27,8 @@ struct Param {
   std::string doc;
   double min = -std::numeric_limits<double>::infinity();  ///< inclusive bounds for numbers
   double max = std::numeric_limits<double>::infinity();
-  std::variant<Ref<Root, double>, Ref<Root, int>, Ref<Root, std::int64_t>, Ref<Root, bool>,
-               Ref<Root, std::string>, Ref<Root, std::vector<int>>, Ref<Root, BrokerStrategy>,
-               ArrayRef<Root, double>, ArrayRef<Root, int>>
+  std::variant<Ref<Root, double>, Ref<Root, int>, Ref<Root, std::int64_t>, Ref<Root, bool>, Ref<Root, std::string>,
+               Ref<Root, std::vector<int>>, Ref<Root, BrokerStrategy>, ArrayRef<Root, double>, ArrayRef<Root, int>>
       ref;
 };
 

@@ -10,24 +10,25 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Shorthands: the lambda returns a reference to the field of the root struct `s`.
-#define SCHOOLSIM_P(ROOT, KEY, FIELD, TYPE, MIN, MAX, UNITS, DOC) \
-  Param<ROOT> { KEY, UNITS, DOC, MIN, MAX, Ref<ROOT, TYPE>([](ROOT & s) -> TYPE& { return s.FIELD; }) }
-#define SCHOOLSIM_A(ROOT, KEY, FIELD, TYPE, MIN, MAX, UNITS, DOC) \
-  Param<ROOT> {                                                   \
-    KEY, UNITS, DOC, MIN, MAX, ArrayRef<ROOT, TYPE>([](ROOT & s) { return std::span<TYPE>(s.FIELD); }) \
+#define SCHOOLSIM_P(ROOT, KEY, FIELD, TYPE, MIN, MAX, UNITS, DOC)                        \
+  Param<ROOT> {                                                                          \
+    KEY, UNITS, DOC, MIN, MAX, Ref<ROOT, TYPE>([](ROOT& s) -> TYPE& { return s.FIELD; }) \
+  }
+#define SCHOOLSIM_A(ROOT, KEY, FIELD, TYPE, MIN, MAX, UNITS, DOC)                                     \
+  Param<ROOT> {                                                                                       \
+    KEY, UNITS, DOC, MIN, MAX, ArrayRef<ROOT, TYPE>([](ROOT& s) { return std::span<TYPE>(s.FIELD); }) \
   }
 #define REAL(KEY, FIELD, MIN, MAX, UNITS, DOC) SCHOOLSIM_P(Scenario, KEY, FIELD, double, MIN, MAX, UNITS, DOC)
 #define INT(KEY, FIELD, MIN, MAX, UNITS, DOC) SCHOOLSIM_P(Scenario, KEY, FIELD, int, MIN, MAX, UNITS, DOC)
-#define INT64(KEY, FIELD, MIN, MAX, UNITS, DOC) \
-  SCHOOLSIM_P(Scenario, KEY, FIELD, std::int64_t, MIN, MAX, UNITS, DOC)
+#define INT64(KEY, FIELD, MIN, MAX, UNITS, DOC) SCHOOLSIM_P(Scenario, KEY, FIELD, std::int64_t, MIN, MAX, UNITS, DOC)
 #define BOOL(KEY, FIELD, DOC) SCHOOLSIM_P(Scenario, KEY, FIELD, bool, 0, 1, "", DOC)
 #define TEXT(KEY, FIELD, DOC) SCHOOLSIM_P(Scenario, KEY, FIELD, std::string, 0, 0, "", DOC)
-#define PER_PHASE_REAL(KEY, FIELD, MIN, MAX, UNITS, DOC)                 \
+#define PER_PHASE_REAL(KEY, FIELD, MIN, MAX, UNITS, DOC)             \
   REAL(KEY ".primary", FIELD[0], MIN, MAX, UNITS, DOC " (primary)"), \
       REAL(KEY ".secondary", FIELD[1], MIN, MAX, UNITS, DOC " (secondary)")
 #define PER_TYPE_REAL(KEY, FIELD, MIN, MAX, UNITS, DOC)                        \
-  REAL(KEY ".pair", FIELD[0], MIN, MAX, UNITS, DOC " (lead/emerging pair)"),  \
-      REAL(KEY ".network", FIELD[1], MIN, MAX, UNITS, DOC " (network)"),      \
+  REAL(KEY ".pair", FIELD[0], MIN, MAX, UNITS, DOC " (lead/emerging pair)"),   \
+      REAL(KEY ".network", FIELD[1], MIN, MAX, UNITS, DOC " (network)"),       \
       REAL(KEY ".federation", FIELD[2], MIN, MAX, UNITS, DOC " (federation)"), \
       REAL(KEY ".mat", FIELD[3], MIN, MAX, UNITS, DOC " (multi-academy trust)")
 
@@ -50,7 +51,8 @@ ParamTable<Scenario> make_scenario_parameters() {
       REAL("world.la_size_sd", world.la_size_sd, 0, 3, "1", "log-SD of LA sizes (schools per LA)"),
       REAL("world.disadvantage_mean", world.disadvantage_mean, 0.001, 0.999, "1", "national mean FSM share"),
       REAL("world.disadvantage_la_sd", world.disadvantage_la_sd, 0, 3, "1", "log-SD of the per-LA disadvantage effect"),
-      REAL("world.disadvantage_urban", world.disadvantage_urban, 0.1, 10, "1", "disadvantage multiplier of urban schools"),
+      REAL("world.disadvantage_urban", world.disadvantage_urban, 0.1, 10, "1",
+           "disadvantage multiplier of urban schools"),
       REAL("world.disadvantage_concentration", world.disadvantage_concentration, 0.1, 1e4, "1",
            "Beta concentration of school disadvantage around its local mean"),
       PER_PHASE_REAL("world.places_mean", world.places_mean, 1, 1e5, "pupils", "median places"),
@@ -66,20 +68,24 @@ ParamTable<Scenario> make_scenario_parameters() {
       REAL("world.openness_beta", world.openness_beta, 0.01, 1e3, "1", "openness ~ Beta(alpha, beta)"),
       // funding
       REAL("funding.base_per_pupil", funding.base_per_pupil, 0, 1e6, "GBP/pupil", "base funding per pupil"),
-      REAL("funding.deprivation_premium", funding.deprivation_premium, 0, 10, "1", "extra funding per unit of disadvantage"),
-      REAL("funding.capacity_per_10k", funding.capacity_per_10k, 0, 10, "1/GBP10k", "capacity bought by a grant of GBP 10,000"),
+      REAL("funding.deprivation_premium", funding.deprivation_premium, 0, 10, "1",
+           "extra funding per unit of disadvantage"),
+      REAL("funding.capacity_per_10k", funding.capacity_per_10k, 0, 10, "1/GBP10k",
+           "capacity bought by a grant of GBP 10,000"),
       // competition (enrolment)
       SCHOOLSIM_P(Scenario, "competition.years_in_phase.primary", competition.years_in_phase[0], int, 1, 20, "years",
                   "year groups in a primary school"),
       SCHOOLSIM_P(Scenario, "competition.years_in_phase.secondary", competition.years_in_phase[1], int, 1, 20, "years",
                   "year groups in a secondary school"),
-      PER_PHASE_REAL("competition.choice_radius_km", competition.choice_radius_km, 0.01, 1000, "km", "parental choice radius"),
+      PER_PHASE_REAL("competition.choice_radius_km", competition.choice_radius_km, 0.01, 1000, "km",
+                     "parental choice radius"),
       REAL("competition.lambda_distance", competition.lambda_distance, 0, 100, "1", "distance aversion of parents"),
       REAL("competition.lambda_attainment", competition.lambda_attainment, 0, 100, "1/pupil_sd",
            "strength of market competition (0 = no attainment-driven choice)"),
       REAL("competition.psi_flow", competition.psi_flow, 0, 1, "1", "trust lost per unit of pupil-flow competition"),
       REAL("competition.closure_roll", competition.closure_roll, 0, 1, "1", "roll share below which a school shrinks"),
-      INT("competition.closure_terms", competition.closure_terms, 1, 1000, "terms", "terms below closure_roll before places shrink"),
+      INT("competition.closure_terms", competition.closure_terms, 1, 1000, "terms",
+          "terms below closure_roll before places shrink"),
       // capacity
       REAL("capacity.capacity_base", capacity.capacity_base, 0, 1, "1", "baseline target capacity"),
       REAL("capacity.phi_funding", capacity.phi_funding, 0, 10, "1", "capacity from funding above the reference"),
@@ -92,24 +98,31 @@ ParamTable<Scenario> make_scenario_parameters() {
       REAL("capacity.load_peer", capacity.load_peer, 0, 1, "1/term", "capacity a peer spends per partnership"),
       PER_TYPE_REAL("capacity.efficiency", capacity.efficiency, 0.01, 100, "1", "load divisor"),
       // lifecycle
-      INT("lifecycle.partnership_terms", lifecycle.partnership_terms, 1, 1000, "terms", "funded length of a brokered pair"),
+      INT("lifecycle.partnership_terms", lifecycle.partnership_terms, 1, 1000, "terms",
+          "funded length of a brokered pair"),
       REAL("lifecycle.sustain_trust", lifecycle.sustain_trust, 0, 1, "1", "mean trust needed to continue unfunded"),
       REAL("lifecycle.min_capacity", lifecycle.min_capacity, 0, 1, "1", "mean capacity needed to continue unfunded"),
-      REAL("lifecycle.hazard_base", lifecycle.hazard_base, 0, 1, "1/term", "base dissolution hazard of unfunded partnerships"),
-      REAL("lifecycle.hazard_capacity", lifecycle.hazard_capacity, 0, 1, "1/term", "hazard per unit of missing capacity"),
+      REAL("lifecycle.hazard_base", lifecycle.hazard_base, 0, 1, "1/term",
+           "base dissolution hazard of unfunded partnerships"),
+      REAL("lifecycle.hazard_capacity", lifecycle.hazard_capacity, 0, 1, "1/term",
+           "hazard per unit of missing capacity"),
       REAL("lifecycle.hazard_trust", lifecycle.hazard_trust, 0, 1, "1/term", "hazard per unit of missing trust"),
       REAL("lifecycle.hazard_openness", lifecycle.hazard_openness, 0, 100, "1",
            "hazard log-odds per unit of the logit of the members' mean openness (less for open schools)"),
-      INT("lifecycle.rebroker_cooldown", lifecycle.rebroker_cooldown, 0, 1000, "terms", "terms before an ended pair can be brokered again"),
+      INT("lifecycle.rebroker_cooldown", lifecycle.rebroker_cooldown, 0, 1000, "terms",
+          "terms before an ended pair can be brokered again"),
       // brokering
       BOOL("brokering.enabled", brokering.enabled, "LA brokers propose support pairs"),
       SCHOOLSIM_P(Scenario, "brokering.las", brokering.las, std::vector<int>, 0, 1e5, "",
                   "LAs that broker (empty list: every LA)"),
       SCHOOLSIM_P(Scenario, "brokering.strategy", brokering.strategy, BrokerStrategy, 0, 0, "",
                   "greedy, nearest, random, optimal or none"),
-      INT("brokering.slots_per_term", brokering.slots_per_term, 0, 1e6, "proposals/term", "proposals per LA broker per term"),
-      REAL("brokering.need_quantile", brokering.need_quantile, 0, 1, "1", "attainment quantile below which a school is in need"),
-      REAL("brokering.support_quantile", brokering.support_quantile, 0, 1, "1", "top share of attainment eligible to support"),
+      INT("brokering.slots_per_term", brokering.slots_per_term, 0, 1e6, "proposals/term",
+          "proposals per LA broker per term"),
+      REAL("brokering.need_quantile", brokering.need_quantile, 0, 1, "1",
+           "attainment quantile below which a school is in need"),
+      REAL("brokering.support_quantile", brokering.support_quantile, 0, 1, "1",
+           "top share of attainment eligible to support"),
       REAL("brokering.min_capacity_to_give", brokering.min_capacity_to_give, 0, 1, "1", "capacity needed to support"),
       INT("brokering.max_give", brokering.max_give, 0, 100, "1", "support partnerships a school may give in at once"),
       REAL("brokering.broker_radius_km", brokering.broker_radius_km, 0, 1000, "km", "broker search radius"),
@@ -133,25 +146,33 @@ ParamTable<Scenario> make_scenario_parameters() {
       REAL("brokering.a_openness", brokering.a_openness, 0, 100, "1",
            "acceptance (both sides, self-organised partners too): logit of own openness"),
       // national broker
-      BOOL("national_broker.enabled", national_broker.enabled, "a national broker deploys outstanding schools across LAs"),
+      BOOL("national_broker.enabled", national_broker.enabled,
+           "a national broker deploys outstanding schools across LAs"),
       REAL("national_broker.radius_km", national_broker.radius_km, 0, 1000, "km", "national broker search radius"),
       REAL("national_broker.slots_per_2000_schools", national_broker.slots_per_2000_schools, 0, 1e6, "proposals/term",
            "national broker proposals per term per 2,000 schools"),
       // self-organised
       BOOL("self_organised.enabled", self_organised.enabled, "schools search for partners themselves"),
       REAL("self_organised.p_self", self_organised.p_self, 0, 1, "1/term", "chance a school searches this term"),
-      REAL("self_organised.min_capacity_self", self_organised.min_capacity_self, 0, 1, "1", "capacity needed to search"),
-      REAL("self_organised.self_radius_km", self_organised.self_radius_km, 0, 1000, "km", "self-organised search radius"),
-      REAL("self_organised.w_homophily", self_organised.w_homophily, -100, 100, "1", "preference for similar attainment"),
-      REAL("self_organised.homophily_scale", self_organised.homophily_scale, 1e-6, 100, "pupil_sd", "attainment similarity scale"),
+      REAL("self_organised.min_capacity_self", self_organised.min_capacity_self, 0, 1, "1",
+           "capacity needed to search"),
+      REAL("self_organised.self_radius_km", self_organised.self_radius_km, 0, 1000, "km",
+           "self-organised search radius"),
+      REAL("self_organised.w_homophily", self_organised.w_homophily, -100, 100, "1",
+           "preference for similar attainment"),
+      REAL("self_organised.homophily_scale", self_organised.homophily_scale, 1e-6, 100, "pupil_sd",
+           "attainment similarity scale"),
       INT("self_organised.max_size", self_organised.max_size, 2, 64, "schools", "largest self-organised network"),
       // collaboration
       PER_TYPE_REAL("collaboration.intensity", collaboration.intensity, 0, 100, "1", "collaboration intensity"),
-      REAL("collaboration.size_dilution", collaboration.size_dilution, 0, 100, "1", "intensity dilution per member above 2"),
+      REAL("collaboration.size_dilution", collaboration.size_dilution, 0, 100, "1",
+           "intensity dilution per member above 2"),
       REAL("collaboration.eta", collaboration.eta, 0, 1, "1/term", "knowledge transfer rate"),
-      REAL("collaboration.reciprocity", collaboration.reciprocity, 0, 1, "1", "receiver-to-giver learning in support pairs"),
+      REAL("collaboration.reciprocity", collaboration.reciprocity, 0, 1, "1",
+           "receiver-to-giver learning in support pairs"),
       REAL("collaboration.gamma", collaboration.gamma, 0, 1, "1/term", "joint knowledge creation rate"),
-      REAL("collaboration.absorb_floor", collaboration.absorb_floor, 0, 1, "1", "absorptive capacity with no spare time"),
+      REAL("collaboration.absorb_floor", collaboration.absorb_floor, 0, 1, "1",
+           "absorptive capacity with no spare time"),
       REAL("collaboration.expected_gain_support", collaboration.expected_gain_support, 1e-9, 1, "1/term",
            "typical quality gain of a support partnership"),
       REAL("collaboration.expected_gain_peer", collaboration.expected_gain_peer, 1e-9, 1, "1/term",
@@ -164,16 +185,20 @@ ParamTable<Scenario> make_scenario_parameters() {
       REAL("practice.self_improvement", practice.self_improvement, 0, 1, "1/term", "own improvement per unit capacity"),
       REAL("practice.turnover_base", practice.turnover_base, 0, 1, "1/term", "staff turnover rate"),
       REAL("practice.turnover_loss", practice.turnover_loss, 0, 1, "1", "expertise lost per unit turnover"),
-      REAL("practice.turnover_disadvantage", practice.turnover_disadvantage, 0, 100, "1", "extra turnover per unit disadvantage"),
+      REAL("practice.turnover_disadvantage", practice.turnover_disadvantage, 0, 100, "1",
+           "extra turnover per unit disadvantage"),
       REAL("practice.turnover_grade", practice.turnover_grade, 0, 100, "1", "extra turnover at grade 3 or 4"),
-      REAL("practice.labour_tightness", practice.labour_tightness, 0, 100, "1", "turnover multiplier (teacher labour market)"),
+      REAL("practice.labour_tightness", practice.labour_tightness, 0, 100, "1",
+           "turnover multiplier (teacher labour market)"),
       REAL("practice.practice_noise_sd", practice.practice_noise_sd, 0, 1, "1", "noise in expertise change"),
       // attainment
       SCHOOLSIM_A(Scenario, "attainment.domain_weights", attainment.domain_weights, double, 0, 1, "1",
                   "weights of teaching, leadership and data expertise in quality"),
       REAL("attainment.beta_quality", attainment.beta_quality, 0, 100, "pupil_sd", "attainment per unit quality"),
-      REAL("attainment.beta_disadvantage", attainment.beta_disadvantage, -100, 100, "pupil_sd", "attainment lost per unit disadvantage"),
-      REAL("attainment.attainment_rate", attainment.attainment_rate, 0, 1, "1/term", "speed of effectiveness toward target"),
+      REAL("attainment.beta_disadvantage", attainment.beta_disadvantage, -100, 100, "pupil_sd",
+           "attainment lost per unit disadvantage"),
+      REAL("attainment.attainment_rate", attainment.attainment_rate, 0, 1, "1/term",
+           "speed of effectiveness toward target"),
       REAL("attainment.noise_ar", attainment.noise_ar, 0, 0.999, "1", "autocorrelation of cohort noise"),
       REAL("attainment.noise_sd", attainment.noise_sd, 0, 10, "pupil_sd", "cohort noise innovation SD"),
       // inspection
@@ -186,16 +211,20 @@ ParamTable<Scenario> make_scenario_parameters() {
       // academisation
       BOOL("academisation.enabled", academisation.enabled, "inadequate (and converting) schools join MATs"),
       REAL("academisation.academy_share", academisation.academy_share, 0, 1, "1", "initial share of academies"),
-      REAL("academisation.initial_mat_share", academisation.initial_mat_share, 0, 1, "1", "initial share of academies in MATs"),
-      REAL("academisation.p_convert", academisation.p_convert, 0, 1, "1/year", "chance a maintained school converts per year"),
-      REAL("academisation.mat_radius_km", academisation.mat_radius_km, 0, 1000, "km", "largest distance to a MAT sponsor"),
+      REAL("academisation.initial_mat_share", academisation.initial_mat_share, 0, 1, "1",
+           "initial share of academies in MATs"),
+      REAL("academisation.p_convert", academisation.p_convert, 0, 1, "1/year",
+           "chance a maintained school converts per year"),
+      REAL("academisation.mat_radius_km", academisation.mat_radius_km, 0, 1000, "km",
+           "largest distance to a MAT sponsor"),
       INT("academisation.max_mat_size", academisation.max_mat_size, 2, 10000, "schools", "largest MAT"),
       // costs (read by schoolsim compare --costs; no effect on a run)
       REAL("costs.broker_time_per_partnership", costs.broker_time_per_partnership, 0, 1e9, "GBP",
            "broker time per brokered partnership formed (LA, national and programme brokers)"),
       REAL("costs.staff_time_per_partnership_term", costs.staff_time_per_partnership_term, 0, 1e9, "GBP/term",
            "school staff time per active partnership per term"),
-      REAL("costs.discount_rate", costs.discount_rate, 0, 1, "1/year", "discount rate of future costs (Green Book 3.5%)"),
+      REAL("costs.discount_rate", costs.discount_rate, 0, 1, "1/year",
+           "discount rate of future costs (Green Book 3.5%)"),
       INT("costs.terms_per_year", costs.terms_per_year, 1, 12, "terms/year", "terms per school year, for discounting"),
       // output and run
       BOOL("output.per_school", output.per_school, "write per-school trajectories"),
@@ -221,13 +250,18 @@ const ParamTable<Programme>& programme_parameters() {
       SCHOOLSIM_P(Programme, "region", region, std::string, 0, 0, "", "a key of world.regions (empty: every LA)"),
       SCHOOLSIM_P(Programme, "start", start, int, 1, 1e5, "term", "first term of the programme"),
       SCHOOLSIM_P(Programme, "end", end, int, 1, 1e5, "term", "last funded term"),
-      SCHOOLSIM_P(Programme, "close_at", close_at, int, 0, 1e5, "term", "early closure: no funding from this term (0 = none)"),
+      SCHOOLSIM_P(Programme, "close_at", close_at, int, 0, 1e5, "term",
+                  "early closure: no funding from this term (0 = none)"),
       SCHOOLSIM_P(Programme, "budget", budget, double, 0, 1e13, "GBP", "total budget"),
-      SCHOOLSIM_P(Programme, "grant_per_term", grant_per_term, double, 0, 1e9, "GBP/term", "grant per partnership per term"),
-      SCHOOLSIM_P(Programme, "slots_per_term", slots_per_term, int, 0, 1e6, "proposals/term", "proposals per programme broker per term"),
-      SCHOOLSIM_P(Programme, "families", families, bool, 0, 1, "", "group region schools into families of similar schools"),
+      SCHOOLSIM_P(Programme, "grant_per_term", grant_per_term, double, 0, 1e9, "GBP/term",
+                  "grant per partnership per term"),
+      SCHOOLSIM_P(Programme, "slots_per_term", slots_per_term, int, 0, 1e6, "proposals/term",
+                  "proposals per programme broker per term"),
+      SCHOOLSIM_P(Programme, "families", families, bool, 0, 1, "",
+                  "group region schools into families of similar schools"),
       SCHOOLSIM_P(Programme, "family_size", family_size, int, 2, 64, "schools", "schools per family"),
-      SCHOOLSIM_P(Programme, "reinspect", reinspect, bool, 0, 1, "", "reinspect region schools in the last funded term"),
+      SCHOOLSIM_P(Programme, "reinspect", reinspect, bool, 0, 1, "",
+                  "reinspect region schools in the last funded term"),
   };
   return table;
 }

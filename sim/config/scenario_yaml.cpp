@@ -72,8 +72,9 @@ class Walker {
   bool count_la_entries(const YAML::Node& list, const std::string& key) {
     la_entries_ += list.size();
     if (la_entries_ <= kMaxLaEntriesTotal) return true;
-    if (!la_total_reported_) error(list.Mark(), key, "more than " + std::to_string(kMaxLaEntriesTotal) +
-                                                        " LA indices in all LA lists together (the limit)");
+    if (!la_total_reported_)
+      error(list.Mark(), key,
+            "more than " + std::to_string(kMaxLaEntriesTotal) + " LA indices in all LA lists together (the limit)");
     la_total_reported_ = true;
     return false;
   }
@@ -178,7 +179,8 @@ void set_param(const Param<Root>& p, const YAML::Node& n, Root& root, const std:
         } else if constexpr (std::is_same_v<R, Ref<Root, int>> || std::is_same_v<R, Ref<Root, std::int64_t>>) {
           long long v;
           if (!read_integer(n, v))
-            return n.IsScalar() && is_integer_literal(n.Scalar()) ? out_of_range(shortened(n.Scalar())) : bad_type("an integer");
+            return n.IsScalar() && is_integer_literal(n.Scalar()) ? out_of_range(shortened(n.Scalar()))
+                                                                  : bad_type("an integer");
           if (!in_range(static_cast<double>(v), p.min, p.max)) return out_of_range(shortened(n.Scalar()));
           ref(root) = static_cast<std::decay_t<decltype(ref(root))>>(v);
         } else if constexpr (std::is_same_v<R, Ref<Root, bool>>) {
@@ -191,16 +193,18 @@ void set_param(const Param<Root>& p, const YAML::Node& n, Root& root, const std:
           if (const std::string why = control_character_problem(text); !why.empty()) return w.error(mark, key, why);
           ref(root) = text;
         } else if constexpr (std::is_same_v<R, Ref<Root, BrokerStrategy>>) {
-          static const std::map<std::string, BrokerStrategy> names = {
-              {"greedy", BrokerStrategy::Greedy}, {"nearest", BrokerStrategy::Nearest},
-              {"random", BrokerStrategy::Random}, {"optimal", BrokerStrategy::Optimal},
-              {"none", BrokerStrategy::None}};
+          static const std::map<std::string, BrokerStrategy> names = {{"greedy", BrokerStrategy::Greedy},
+                                                                      {"nearest", BrokerStrategy::Nearest},
+                                                                      {"random", BrokerStrategy::Random},
+                                                                      {"optimal", BrokerStrategy::Optimal},
+                                                                      {"none", BrokerStrategy::None}};
           if (!n.IsScalar() || !names.count(n.Scalar()))
             return bad_type("one of greedy, nearest, random, optimal, none");
           ref(root) = names.at(n.Scalar());
         } else if constexpr (std::is_same_v<R, Ref<Root, std::vector<int>>>) {
           if (!n.IsSequence()) return bad_type("a list of integers");
-          if (const std::string why = too_many(n.size(), kMaxLaListEntries); !why.empty()) return w.error(mark, key, why);
+          if (const std::string why = too_many(n.size(), kMaxLaListEntries); !why.empty())
+            return w.error(mark, key, why);
           if (!w.count_la_entries(n, key)) return;
           std::vector<int> values;
           for (const auto& item : n) {
@@ -209,7 +213,8 @@ void set_param(const Param<Root>& p, const YAML::Node& n, Root& root, const std:
             if (!read && !(item.IsScalar() && is_integer_literal(item.Scalar())))
               return w.error(item.Mark(), key, "expected an integer, got " + describe_node(item));
             if (!read || !in_range(static_cast<double>(v), p.min, p.max))
-              return w.error(item.Mark(), key, "value " + shortened(item.Scalar()) + " is out of range " + range_text(p.min, p.max));
+              return w.error(item.Mark(), key,
+                             "value " + shortened(item.Scalar()) + " is out of range " + range_text(p.min, p.max));
             values.push_back(static_cast<int>(v));
           }
           ref(root) = values;
@@ -225,9 +230,12 @@ void set_param(const Param<Root>& p, const YAML::Node& n, Root& root, const std:
             long long iv = 0;
             bool ok = std::is_same_v<T, double> ? read_real(item, v) : read_integer(item, iv);
             if constexpr (!std::is_same_v<T, double>) v = static_cast<double>(iv);
-            if (!ok) return w.error(item.Mark(), key, "expected " + what.substr(0, what.size() - 1) + ", got " + describe_node(item));
+            if (!ok)
+              return w.error(item.Mark(), key,
+                             "expected " + what.substr(0, what.size() - 1) + ", got " + describe_node(item));
             if (!in_range(v, p.min, p.max))
-              return w.error(item.Mark(), key, "value " + shortened(item.Scalar()) + " is out of range " + range_text(p.min, p.max));
+              return w.error(item.Mark(), key,
+                             "value " + shortened(item.Scalar()) + " is out of range " + range_text(p.min, p.max));
             values.push_back(static_cast<T>(v));
           }
           std::copy(values.begin(), values.end(), span.begin());
@@ -261,10 +269,8 @@ void apply_list(const YAML::Node& n, const std::string& key, std::vector<Item>& 
 
 const std::vector<Special>& scenario_specials() {
   static const std::vector<Special> specials = {
-      {"programmes",
-       [](const YAML::Node& n, Scenario& s, Walker& w) {
-         apply_list(n, "programmes", s.programmes, programme_parameters(), w);
-       }},
+      {"programmes", [](const YAML::Node& n, Scenario& s,
+                        Walker& w) { apply_list(n, "programmes", s.programmes, programme_parameters(), w); }},
       {"funding.changes",
        [](const YAML::Node& n, Scenario& s, Walker& w) {
          apply_list(n, "funding.changes", s.funding.changes, funding_change_parameters(), w);
@@ -326,7 +332,7 @@ void apply_map(const YAML::Node& map, const std::string& shown_prefix, const std
     }
     const std::string name = kv.first.Scalar();
     const std::string shown = join(shown_prefix, name);  // what the user sees
-    const std::string key = join(table_prefix, name);     // what the table knows
+    const std::string key = join(table_prefix, name);    // what the table knows
     if (name == "<<") {
       w.error(kv.first.Mark(), shown, merge_key_problem());
       continue;
@@ -347,8 +353,9 @@ void apply_map(const YAML::Node& map, const std::string& shown_prefix, const std
       continue;
     }
     auto starts = [&](const std::string& k) { return k.rfind(key + ".", 0) == 0; };
-    const bool is_group = std::any_of(table.begin(), table.end(), [&](const Param<Root>& p) { return starts(p.key); }) ||
-                          std::any_of(specials.begin(), specials.end(), [&](const Special& s) { return starts(s.key); });
+    const bool is_group =
+        std::any_of(table.begin(), table.end(), [&](const Param<Root>& p) { return starts(p.key); }) ||
+        std::any_of(specials.begin(), specials.end(), [&](const Special& s) { return starts(s.key); });
     if (is_group) {
       apply_map(kv.second, shown, key, root, table, specials, w, scenario);
       continue;
@@ -394,9 +401,9 @@ void load_file_into(const std::filesystem::path& path, Scenario& s, int depth) {
     throw ConfigError({path.string() + ": the file is empty (for a scenario with every default, write {})"});
   if (doc.IsMap() && doc["extends"]) {
     const YAML::Node base = doc["extends"];
-    const std::string why = !base.IsScalar()           ? "expected a file path, got " + describe_node(base)
-                            : base.Scalar().empty()      ? std::string("expected a file path, got an empty text")
-                                                         : control_character_problem(base.Scalar());
+    const std::string why = !base.IsScalar()        ? "expected a file path, got " + describe_node(base)
+                            : base.Scalar().empty() ? std::string("expected a file path, got an empty text")
+                                                    : control_character_problem(base.Scalar());
     if (!why.empty()) {
       Walker w(path.string());
       w.error(base.Mark(), "extends", why);
@@ -526,7 +533,8 @@ void apply_override(Scenario& s, const std::string& assignment) {
   if (path.list == "programmes")
     apply_map<Programme>(doc, shown, "", s.programmes[entry.index], programme_parameters(), {}, w, nullptr);
   else if (path.list == "funding.changes")
-    apply_map<FundingChange>(doc, shown, "", s.funding.changes[entry.index], funding_change_parameters(), {}, w, nullptr);
+    apply_map<FundingChange>(doc, shown, "", s.funding.changes[entry.index], funding_change_parameters(), {}, w,
+                             nullptr);
   else
     apply_map<LabourChange>(doc, shown, "", s.practice.labour_changes[entry.index], labour_change_parameters(), {}, w,
                             nullptr);
@@ -535,21 +543,28 @@ void apply_override(Scenario& s, const std::string& assignment) {
 
 void validate(const Scenario& s, const std::string& source) {
   std::vector<std::string> problems;
-  auto problem = [&](const std::string& key, const std::string& what) { problems.push_back(source + ": " + key + ": " + what); };
+  auto problem = [&](const std::string& key, const std::string& what) {
+    problems.push_back(source + ": " + key + ": " + what);
+  };
   if (s.world.n_primary + s.world.n_secondary < 1) problem("world.n_primary", "the world needs at least one school");
   if (s.world.urban_share_min > s.world.urban_share_max)
     problem("world.urban_share_min", "must not exceed world.urban_share_max");
   const double share_sum = std::accumulate(s.inspection.grade_shares.begin(), s.inspection.grade_shares.end(), 0.0);
-  if (std::abs(share_sum - 1.0) > 1e-6) problem("inspection.grade_shares", "must sum to 1 (they sum to " + format_real(share_sum) + ")");
+  if (std::abs(share_sum - 1.0) > 1e-6)
+    problem("inspection.grade_shares", "must sum to 1 (they sum to " + format_real(share_sum) + ")");
   // With a world file, LA indices are checked against the file's LAs when the world is
   // built (sim/io/world_builder.cpp), since world.n_las does not apply.
   const bool synthetic = s.world.file.empty();
   for (int la : s.brokering.las)
-    if (synthetic && la >= s.world.n_las) problem("brokering.las", "LA " + std::to_string(la) + " does not exist (world.n_las = " + std::to_string(s.world.n_las) + ")");
+    if (synthetic && la >= s.world.n_las)
+      problem("brokering.las",
+              "LA " + std::to_string(la) + " does not exist (world.n_las = " + std::to_string(s.world.n_las) + ")");
   for (const auto& [name, las] : s.world.regions) {
     if (las.empty()) problem("world.regions." + name, "a region needs at least one LA");
     for (int la : las)
-      if (synthetic && la >= s.world.n_las) problem("world.regions." + name, "LA " + std::to_string(la) + " does not exist (world.n_las = " + std::to_string(s.world.n_las) + ")");
+      if (synthetic && la >= s.world.n_las)
+        problem("world.regions." + name,
+                "LA " + std::to_string(la) + " does not exist (world.n_las = " + std::to_string(s.world.n_las) + ")");
   }
   for (std::size_t i = 0; i < s.programmes.size(); ++i) {
     const auto& p = s.programmes[i];
@@ -593,7 +608,8 @@ Scenario read_scenario_file(const std::filesystem::path& path) {
   return s;
 }
 
-Scenario load_scenario_text(const std::string& yaml, const std::string& source, const std::vector<std::string>& overrides) {
+Scenario load_scenario_text(const std::string& yaml, const std::string& source,
+                            const std::vector<std::string>& overrides) {
   Scenario s = default_scenario();
   apply_document(parse_yaml(yaml, source), s, source);
   apply_overrides(s, overrides);

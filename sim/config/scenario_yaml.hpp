@@ -24,10 +24,10 @@ class ConfigError : public InputError {
 /// Count limits, so the work of validating (and printing) a scenario is bounded well inside
 /// the 8 MiB file limit: 200,000 aliases of one programme are a 1.4 MB file (docs/hardening.md
 /// "Limits"). Real scenarios use a few programmes and England has 153 LAs.
-inline constexpr std::size_t kMaxListEntries = 1000;      ///< programmes, funding.changes, practice.labour_changes
-inline constexpr std::size_t kMaxRegions = 1000;          ///< names under world.regions
-inline constexpr std::size_t kMaxLaListEntries = 10000;   ///< LA indices in brokering.las or one region
-inline constexpr std::size_t kMaxLaEntriesTotal = 100000; ///< LA indices in all lists of a scenario together
+inline constexpr std::size_t kMaxListEntries = 1000;       ///< programmes, funding.changes, practice.labour_changes
+inline constexpr std::size_t kMaxRegions = 1000;           ///< names under world.regions
+inline constexpr std::size_t kMaxLaListEntries = 10000;    ///< LA indices in brokering.las or one region
+inline constexpr std::size_t kMaxLaEntriesTotal = 100000;  ///< LA indices in all lists of a scenario together
 
 /// Loads a scenario file over the defaults, follows `extends:` (a path relative to the file),
 /// applies `--set key.path=value` overrides in order, and validates the result.

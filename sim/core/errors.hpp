@@ -10,9 +10,9 @@ namespace schoolsim {
 
 /// Exit statuses of every command (README "Exit status"); plain ints, as main() returns them.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitRuntimeError = 1;  ///< the work failed: a file could not be written, an HDF5 error
-inline constexpr int kExitInputError = 2;    ///< usage or input problem found; nothing (more) was done
-inline constexpr int kExitInterrupted = 130; ///< SIGINT/SIGTERM: stopped cleanly, temporary files removed
+inline constexpr int kExitRuntimeError = 1;   ///< the work failed: a file could not be written, an HDF5 error
+inline constexpr int kExitInputError = 2;     ///< usage or input problem found; nothing (more) was done
+inline constexpr int kExitInterrupted = 130;  ///< SIGINT/SIGTERM: stopped cleanly, temporary files removed
 
 /// A problem with what the user gave: options, scenario, sweep or target files, registers,
 /// world and result files. The message names the file (and line, column and key where known).

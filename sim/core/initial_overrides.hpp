@@ -8,9 +8,9 @@
 namespace schoolsim {
 
 struct InitialOverrides {
-  std::vector<double> pupils;          ///< per school: initial roll (every value known, <= places)
-  std::vector<std::int8_t> grade;      ///< per school: 1..4, or 0 = unknown (the model's rule)
-  std::vector<std::int8_t> academy;    ///< per school: 1 academy, 0 maintained, -1 unknown (drawn)
+  std::vector<double> pupils;        ///< per school: initial roll (every value known, <= places)
+  std::vector<std::int8_t> grade;    ///< per school: 1..4, or 0 = unknown (the model's rule)
+  std::vector<std::int8_t> academy;  ///< per school: 1 academy, 0 maintained, -1 unknown (drawn)
   /// Per school: trust index, or -1 = none. Empty if the register had no trust column:
   /// initial MATs then follow the model's rule (academisation.initial_mat_share).
   std::vector<std::int32_t> trust;

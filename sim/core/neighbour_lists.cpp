@@ -17,7 +17,7 @@ namespace {
 struct Grid {
   double cell = 1, x0 = 0, y0 = 0;
   int nx = 1, ny = 1;
-  std::vector<std::int64_t> start;   // CSR over cells
+  std::vector<std::int64_t> start;  // CSR over cells
   std::vector<std::int32_t> members;
 
   int cx(double x) const { return std::clamp(static_cast<int>((x - x0) / cell), 0, nx - 1); }
@@ -105,8 +105,9 @@ NeighbourLists build_neighbour_lists(std::span<const double> x, std::span<const 
   std::partial_sum(count.begin(), count.end(), count.begin());
   // Reverse positions are 32-bit (a quarter of the lists' memory at 1 M schools).
   if (count[n] > std::numeric_limits<std::int32_t>::max())
-    throw std::length_error("neighbour lists: " + std::to_string(count[n]) +
-                            " same-phase pairs within the search radii, more than 2^31 - 1 (use smaller radii or fewer schools)");
+    throw std::length_error(
+        "neighbour lists: " + std::to_string(count[n]) +
+        " same-phase pairs within the search radii, more than 2^31 - 1 (use smaller radii or fewer schools)");
   nl.offset = count;
   nl.index.resize(count[n]);
   nl.distance.resize(count[n]);

@@ -13,9 +13,9 @@ namespace schoolsim {
 
 enum class Phase : std::int8_t { Primary = 0, Secondary = 1 };
 inline constexpr int kPhases = 2;
-inline constexpr int kDomains = 3;   // teaching & learning, leadership, data & assessment
+inline constexpr int kDomains = 3;  // teaching & learning, leadership, data & assessment
 inline constexpr int kLeadership = 1;
-inline constexpr int kGrades = 4;    // 1 outstanding .. 4 inadequate
+inline constexpr int kGrades = 4;  // 1 outstanding .. 4 inadequate
 enum class PartnershipType : std::int8_t { Pair = 0, Network = 1, Federation = 2, Mat = 3 };
 inline constexpr int kPartnershipTypes = 4;
 
@@ -27,7 +27,7 @@ template <class T>
 using PerType = std::array<T, kPartnershipTypes>;
 
 struct WorldParams {
-  std::string file;  ///< school register world file (HDF5); empty = synthetic generator
+  std::string file;       ///< school register world file (HDF5); empty = synthetic generator
   std::int64_t seed = 1;  ///< world seed: the synthetic world depends only on this
   int n_primary = 16764;
   int n_secondary = 3450;
@@ -38,10 +38,10 @@ struct WorldParams {
   double rural_sd = 0.6;         ///< rural spread, as a fraction of the LA radius
   double urban_share_min = 0.3;  ///< each LA's urban share ~ U(min, max)
   double urban_share_max = 0.9;
-  double la_size_sd = 0.5;       ///< LA sizes ~ lognormal(0, la_size_sd)
+  double la_size_sd = 0.5;  ///< LA sizes ~ lognormal(0, la_size_sd)
   double disadvantage_mean = 0.15;
-  double disadvantage_la_sd = 0.4;      ///< per-LA effect lognormal(0, sd)
-  double disadvantage_urban = 1.5;      ///< urban multiplier
+  double disadvantage_la_sd = 0.4;  ///< per-LA effect lognormal(0, sd)
+  double disadvantage_urban = 1.5;  ///< urban multiplier
   double disadvantage_concentration = 8.0;
   PerPhase<double> places_mean = {300.0, 1000.0};
   double places_sd = 0.3;  ///< lognormal(0, sd) multiplier of places
@@ -57,32 +57,32 @@ struct WorldParams {
 };
 
 struct FundingChange {
-  int term = 1;            ///< from this term on
-  double multiplier = 1.0; ///< multiplies per-pupil funding (product of all in force)
+  int term = 1;             ///< from this term on
+  double multiplier = 1.0;  ///< multiplies per-pupil funding (product of all in force)
 };
 
 struct Programme {
   std::string name = "programme";
-  std::string region;         ///< a key of world.regions; empty = every LA
-  int start = 1;              ///< first term the programme's brokers propose
-  int end = 9;                ///< last funded term
-  int close_at = 0;           ///< early closure: last funded term becomes close_at - 1 (0 = none)
-  double budget = 1.0e9;      ///< GBP
+  std::string region;               ///< a key of world.regions; empty = every LA
+  int start = 1;                    ///< first term the programme's brokers propose
+  int end = 9;                      ///< last funded term
+  int close_at = 0;                 ///< early closure: last funded term becomes close_at - 1 (0 = none)
+  double budget = 1.0e9;            ///< GBP
   double grant_per_term = 20000.0;  ///< GBP per partnership per term
-  int slots_per_term = 6;     ///< proposals per programme broker (one per LA of its region) per term
-  bool families = false;      ///< group region schools into families at programme start
+  int slots_per_term = 6;           ///< proposals per programme broker (one per LA of its region) per term
+  bool families = false;            ///< group region schools into families at programme start
   int family_size = 6;
-  bool reinspect = false;     ///< reinspect region schools in the last funded term
+  bool reinspect = false;  ///< reinspect region schools in the last funded term
 };
 
 /// Costs beyond programme grants, for cost-effectiveness (issue 15 item 6; docs/compare.md
 /// "At what cost"). They change nothing in a run: `schoolsim compare --costs` reads them from
 /// the stored scenario. GBP at the prices of the run's first year.
 struct CostParams {
-  double broker_time_per_partnership = 1000.0;     ///< GBP of broker time per brokered partnership formed
-  double staff_time_per_partnership_term = 1500.0; ///< GBP of school staff time per active partnership per term
-  double discount_rate = 0.035;                    ///< per year (HM Treasury Green Book)
-  int terms_per_year = 3;                          ///< terms per school year, for discounting
+  double broker_time_per_partnership = 1000.0;      ///< GBP of broker time per brokered partnership formed
+  double staff_time_per_partnership_term = 1500.0;  ///< GBP of school staff time per active partnership per term
+  double discount_rate = 0.035;                     ///< per year (HM Treasury Green Book)
+  int terms_per_year = 3;                           ///< terms per school year, for discounting
 };
 
 struct FundingParams {
@@ -129,8 +129,8 @@ struct LifecycleParams {
 enum class BrokerStrategy : std::int8_t { Greedy, Nearest, Random, Optimal, None };
 
 struct BrokeringParams {
-  bool enabled = true;            ///< LA brokers propose (unfunded) support pairs
-  std::vector<int> las;           ///< LAs that broker; empty = every LA (when enabled)
+  bool enabled = true;   ///< LA brokers propose (unfunded) support pairs
+  std::vector<int> las;  ///< LAs that broker; empty = every LA (when enabled)
   BrokerStrategy strategy = BrokerStrategy::Greedy;
   int slots_per_term = 3;
   double need_quantile = 0.10;
@@ -140,8 +140,8 @@ struct BrokeringParams {
   double broker_radius_km = 10.0;
   bool cross_border = false;
   bool mandate_inadequate = true;
-  double w_gap = 1.0, w_similarity = 0.5, similarity_scale = 0.1, w_trust = 1.0,
-         w_capacity = 0.5, w_distance = 0.5, w_competition = 1.0;
+  double w_gap = 1.0, w_similarity = 0.5, similarity_scale = 0.1, w_trust = 1.0, w_capacity = 0.5, w_distance = 0.5,
+         w_competition = 1.0;
   double a0 = -0.5, a_trust = 3.0, a_capacity = 2.0, a_competition = 2.0, a_grant = 1.0;
   double b0 = 0.0, b_trust = 2.0, b_pressure = 2.0;
   double a_openness = 1.0;  ///< both sides' acceptance: weight of the logit of own openness
@@ -222,9 +222,9 @@ struct AcademisationParams {
 };
 
 struct OutputParams {
-  bool per_school = true;               ///< write per-school trajectories
+  bool per_school = true;                      ///< write per-school trajectories
   std::int64_t per_school_limit = 50'000'000;  ///< school-terms above which per_school is refused
-  bool events = true;                   ///< write the partnership event table
+  bool events = true;                          ///< write the partnership event table
 };
 
 struct RunParams {

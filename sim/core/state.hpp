@@ -22,18 +22,18 @@ inline constexpr std::int32_t kNationalBroker = -2;
 struct Partnership {
   std::int32_t id = 0;
   PartnershipType type = PartnershipType::Pair;
-  bool support = false;   ///< members[0] gives, members[1] receives; otherwise all are peers
-  bool family = false;    ///< a programme family (edges from above- to below-median members)
+  bool support = false;  ///< members[0] gives, members[1] receives; otherwise all are peers
+  bool family = false;   ///< a programme family (edges from above- to below-median members)
   bool self_organised = false;
-  bool graduated = false; ///< former support pair now a peer pair; still counts against the giver's max_give
+  bool graduated = false;  ///< former support pair now a peer pair; still counts against the giver's max_give
   bool active = true;
-  bool funded = false;    ///< receives programme grants this term
+  bool funded = false;            ///< receives programme grants this term
   bool sustain_test_due = false;  ///< funding stopped this term: run the sustain test of MODEL 7.4
-  std::int32_t giver = -1;         ///< the (former) giver, for max_give accounting
+  std::int32_t giver = -1;        ///< the (former) giver, for max_give accounting
   std::int32_t programme = -1;
   std::int32_t broker = kNoBroker;  ///< LA index, kNoBroker, or kNationalBroker
   std::int32_t start_term = 0;
-  std::int32_t grant_until = 0;     ///< last term a grant may be paid (funded partnerships)
+  std::int32_t grant_until = 0;          ///< last term a grant may be paid (funded partnerships)
   std::int32_t first_unfunded_term = 0;  ///< hazard applies from this term on
   std::int32_t end_term = -1;
   std::vector<std::int32_t> members;
@@ -63,19 +63,19 @@ struct State {
   std::vector<std::int8_t> grade;
   std::vector<std::int32_t> last_inspected;
   std::vector<std::int8_t> governance;
-  std::vector<std::int32_t> mat;            ///< MAT partnership id, or -1
-  std::vector<std::int32_t> self_network;   ///< self-organised network id, or -1
-  std::vector<std::int32_t> receiving;      ///< support partnership id where receiver, or -1
-  std::vector<std::int16_t> giving;         ///< support (and graduated) partnerships given
-  std::vector<std::int16_t> n_partnerships; ///< active partnerships of any type
+  std::vector<std::int32_t> mat;             ///< MAT partnership id, or -1
+  std::vector<std::int32_t> self_network;    ///< self-organised network id, or -1
+  std::vector<std::int32_t> receiving;       ///< support partnership id where receiver, or -1
+  std::vector<std::int16_t> giving;          ///< support (and graduated) partnerships given
+  std::vector<std::int16_t> n_partnerships;  ///< active partnerships of any type
   std::vector<std::int32_t> low_roll_terms;
   std::vector<std::int32_t> inadequate_since;  ///< term graded 4 (mandated support from the next term), or -1
   // Phase constants fixed at initialisation.
   std::array<std::array<double, kGrades - 1>, kPhases> grade_threshold{};  ///< attainment for grades 1, 2, 3
   double mean_quality0 = 0, mean_disadvantage = 0, funding_reference = 0;
   // Pairs.
-  std::vector<double> competition;  ///< aligned with World::neighbours entries
-  TrustStore trust;  ///< stored pair trust (baseline openness_i * openness_j otherwise)
+  std::vector<double> competition;       ///< aligned with World::neighbours entries
+  TrustStore trust;                      ///< stored pair trust (baseline openness_i * openness_j otherwise)
   PairMap<std::int32_t> cooldown_until;  ///< pair may be brokered again after this term
   // Partnerships (all ever formed, by id) and events.
   std::vector<Partnership> partnerships;

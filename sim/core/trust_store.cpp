@@ -35,8 +35,8 @@ std::vector<std::pair<std::uint64_t, double>> TrustStore::entries(const World& w
 }
 
 std::size_t TrustStore::size() const {
-  return unlisted_.size() +
-         static_cast<std::size_t>(std::count_if(listed_.begin(), listed_.end(), [](double v) { return !std::isnan(v); }));
+  return unlisted_.size() + static_cast<std::size_t>(
+                                std::count_if(listed_.begin(), listed_.end(), [](double v) { return !std::isnan(v); }));
 }
 
 void TrustStore::clear() {

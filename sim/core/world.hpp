@@ -30,22 +30,22 @@ struct NeighbourLists {
 
 /// Labels of a register world's schools and LAs, for outputs (not used by the model).
 struct WorldLabels {
-  std::vector<std::int32_t> urn;        ///< per school: unique reference number
-  std::vector<std::string> name;        ///< per school (UTF-8)
-  std::vector<std::int32_t> la_code;    ///< per LA index: the register's LA code
-  std::vector<std::string> la_name;     ///< per LA index
-  std::vector<std::string> la_region;   ///< per LA index: region (GOR), "" if unknown
+  std::vector<std::int32_t> urn;       ///< per school: unique reference number
+  std::vector<std::string> name;       ///< per school (UTF-8)
+  std::vector<std::int32_t> la_code;   ///< per LA index: the register's LA code
+  std::vector<std::string> la_name;    ///< per LA index
+  std::vector<std::string> la_region;  ///< per LA index: region (GOR), "" if unknown
 };
 
 struct World {
   int n = 0;
   int n_las = 0;
   double width_km = 0, height_km = 0;
-  std::vector<std::int8_t> phase;        ///< 0 primary, 1 secondary
+  std::vector<std::int8_t> phase;  ///< 0 primary, 1 secondary
   std::vector<std::int32_t> la;
-  std::vector<double> x, y;              ///< km
-  std::vector<double> disadvantage;      ///< FSM share
-  std::vector<double> places;            ///< initial places
+  std::vector<double> x, y;                                      ///< km
+  std::vector<double> disadvantage;                              ///< FSM share
+  std::vector<double> places;                                    ///< initial places
   std::array<std::vector<std::int32_t>, kPhases> phase_members;  ///< ids by phase, ascending
   double mean_disadvantage = 0;
   NeighbourLists neighbours;

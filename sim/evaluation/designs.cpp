@@ -241,7 +241,8 @@ double true_att(const Panel& treated, const Panel& counterfactual, const DesignO
   const auto units = treated_units(treated, o);
   if (units.empty()) return std::numeric_limits<double>::quiet_NaN();
   double s = 0;
-  for (const auto& u : units) s += post_mean(treated, u.school, u.start, o) - post_mean(counterfactual, u.school, u.start, o);
+  for (const auto& u : units)
+    s += post_mean(treated, u.school, u.start, o) - post_mean(counterfactual, u.school, u.start, o);
   return s / static_cast<double>(units.size());
 }
 

@@ -33,8 +33,8 @@ struct DesignSummary {
   double mean_se = 0;
   double mean_bias = 0;  ///< mean of (estimate - true effect of the same replicate)
   double rmse = 0;
-  double coverage = 0;   ///< share of replicates whose 95% interval holds the true effect
-  int replicates = 0;    ///< replicates with an estimate
+  double coverage = 0;  ///< share of replicates whose 95% interval holds the true effect
+  int replicates = 0;   ///< replicates with an estimate
 };
 
 struct EvaluationResult {

@@ -23,12 +23,12 @@ Role role_from_string(const std::string& s);
 inline constexpr int kNeverTreated = -1;
 
 struct Panel {
-  int n = 0;      ///< schools
-  int terms = 0;  ///< last observed term (terms 0..terms are observed)
-  std::vector<double> attainment;     ///< [term * n + school]
+  int n = 0;                       ///< schools
+  int terms = 0;                   ///< last observed term (terms 0..terms are observed)
+  std::vector<double> attainment;  ///< [term * n + school]
   std::vector<std::int8_t> phase;
   std::vector<double> disadvantage;
-  std::vector<int> first_treated;     ///< term of the first partnership, or kNeverTreated
+  std::vector<int> first_treated;  ///< term of the first partnership, or kNeverTreated
 
   double y(int term, int school) const { return attainment[static_cast<std::size_t>(term) * n + school]; }
 };

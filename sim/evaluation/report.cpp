@@ -49,10 +49,10 @@ std::string format_evaluation(const EvaluationResult& r) {
       << pad("bias", 10) << pad("RMSE", 9) << "95% CI coverage\n";
   for (int d = 0; d < kDesigns; ++d) {
     const auto& s = r.designs[d];
-    out << pad(to_string(static_cast<Design>(d)), 22) << pad(num(s.mean_estimate), 11) << pad(num(s.sd_estimate, "%.3g"), 9)
-        << pad(interval(s.p05, s.p95), 22) << pad(num(s.mean_se, "%.3g"), 9)
-        << pad(num(s.mean_bias, "%.3g"), 10) << pad(num(s.rmse, "%.3g"), 9)
-        << num(s.coverage, "%.2f") << " (" << s.replicates << " replicates)\n";
+    out << pad(to_string(static_cast<Design>(d)), 22) << pad(num(s.mean_estimate), 11)
+        << pad(num(s.sd_estimate, "%.3g"), 9) << pad(interval(s.p05, s.p95), 22) << pad(num(s.mean_se, "%.3g"), 9)
+        << pad(num(s.mean_bias, "%.3g"), 10) << pad(num(s.rmse, "%.3g"), 9) << num(s.coverage, "%.2f") << " ("
+        << s.replicates << " replicates)\n";
   }
   return out.str();
 }
@@ -80,7 +80,9 @@ void write_evaluation_report(const std::filesystem::path& path, bool overwrite, 
   for (std::size_t k = 0; k < nr; ++k) reps[k] = r.replicates[k].replicate;
   std::vector<std::string> designs;
   for (int d = 0; d < kDesigns; ++d) designs.push_back(to_string(static_cast<Design>(d)));
-  f.add_dimension("replicate", reps, {{"long_name", std::string("engine replicate number")}, {"standard_name", std::string("realization")}});
+  f.add_dimension(
+      "replicate", reps,
+      {{"long_name", std::string("engine replicate number")}, {"standard_name", std::string("realization")}});
   f.add_dimension("design", designs, {{"long_name", std::string("evaluation design")}});
   auto attrs = [](const char* units, const char* long_name) {
     return io::Attributes{{"units", std::string(units)}, {"long_name", std::string(long_name)}};

@@ -104,7 +104,8 @@ class TraceReporter : public run::Reporter {
       own[ph] = now.state.intake[ph] > 0 ? now.state.intake_at_origin[ph] / now.state.intake[ph]
                                          : std::numeric_limits<double>::quiet_NaN();
     trace_.own_school_share.push_back(own);
-    if (needs_.every_term || needs_.snapshots.count(now.term)) trace_.snapshots.emplace(now.term, snapshot(now.world, now.state));
+    if (needs_.every_term || needs_.snapshots.count(now.term))
+      trace_.snapshots.emplace(now.term, snapshot(now.world, now.state));
   }
 
  private:
@@ -147,8 +148,8 @@ std::shared_ptr<const Scenario> ScenarioLibrary::get(const std::string& name) {
     s = std::make_shared<const Scenario>(evaluation::counterfactual_scenario(*get(base)));
     folders_[name] = folders_.at(base);
   } else {
-    std::filesystem::path path = name.ends_with(".yaml") || name.ends_with(".yml") ? std::filesystem::path(name)
-                                                                                 : dir_ / (name + ".yaml");
+    std::filesystem::path path =
+        name.ends_with(".yaml") || name.ends_with(".yml") ? std::filesystem::path(name) : dir_ / (name + ".yaml");
     if (path.is_relative() && (name.ends_with(".yaml") || name.ends_with(".yml"))) path = relative_to_ / path;
     if (!std::filesystem::exists(path))
       throw config::ConfigError({path.string() + ": no such scenario file (scenario '" + name + "'; see --scenarios)"});
@@ -212,7 +213,8 @@ void RunPlan::run(ScenarioLibrary& library, WorldCache& worlds, int replicates,
     std::vector<Trace> traces(order.size());
     tbb::parallel_for(std::size_t{0}, order.size(), [&](std::size_t k) {
       const Job& job = *order[k];
-      traces[k] = trace_run(job.scenario, job.world, static_cast<std::uint32_t>(job.scenario->run.replicate + r), job.needs);
+      traces[k] =
+          trace_run(job.scenario, job.world, static_cast<std::uint32_t>(job.scenario->run.replicate + r), job.needs);
     });
     TraceSet set;
     for (const auto& [name, key] : job_of_name) {

@@ -57,13 +57,13 @@ struct SupplyDemand {
 struct Trace {
   std::shared_ptr<const Scenario> scenario;
   std::shared_ptr<const World> world;
-  std::uint32_t replicate = 0;  ///< the engine's replicate number
-  int terms = 0;                ///< last term run
+  std::uint32_t replicate = 0;                            ///< the engine's replicate number
+  int terms = 0;                                          ///< last term run
   std::vector<ScopeMetrics> overall;                      ///< [term]
   std::vector<std::array<ScopeMetrics, kPhases>> phases;  ///< [term][phase]
   std::vector<SystemMetrics> system;                      ///< [term]
-  std::vector<double> academy_share;   ///< [term] academies (incl. MAT members) / schools
-  std::vector<double> mat_share;       ///< [term] academies in a MAT of >= 2 schools / academies
+  std::vector<double> academy_share;                      ///< [term] academies (incl. MAT members) / schools
+  std::vector<double> mat_share;                          ///< [term] academies in a MAT of >= 2 schools / academies
   /// [term][phase] share of the intake placed at its origin school (NaN without enrolment).
   std::vector<std::array<double, kPhases>> own_school_share;
   SupplyDemand term0;

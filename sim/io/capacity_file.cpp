@@ -41,17 +41,19 @@ void write_summaries(NcWriter& f, const std::string& prefix, const std::string& 
       ratio.push_back(s.ratio);
       median.push_back(s.median_supporters);
     }
-  const std::vector<std::string> dims = dim.empty() ? std::vector<std::string>{"phase_group"}
-                                                    : std::vector<std::string>{dim, "phase_group"};
+  const std::vector<std::string> dims =
+      dim.empty() ? std::vector<std::string>{"phase_group"} : std::vector<std::string>{dim, "phase_group"};
   auto nan_attrs = [&](const std::string& units, const std::string& long_name) {
     Attributes a = attrs(units, long_name + what);
     a.push_back({"_FillValue", kNaN});
     return a;
   };
   f.write(prefix + "_schools", dims, schools, attrs("1", "schools" + what));
-  f.write(prefix + "_high_performing", dims, high, attrs("1", "high-performing schools (the brokers' supporter rule)" + what));
+  f.write(prefix + "_high_performing", dims, high,
+          attrs("1", "high-performing schools (the brokers' supporter rule)" + what));
   f.write(prefix + "_in_need", dims, need, attrs("1", "schools in need (the brokers' need rule)" + what));
-  f.write(prefix + "_without_supporter", dims, none, attrs("1", "schools in need with no supporter within the radius" + what));
+  f.write(prefix + "_without_supporter", dims, none,
+          attrs("1", "schools in need with no supporter within the radius" + what));
   f.write(prefix + "_ratio", dims, ratio, nan_attrs("1", "high-performing schools per school in need"));
   f.write(prefix + "_median_supporters", dims, median,
           nan_attrs("1", "median number of supporters within the radius per school in need"));
@@ -72,7 +74,9 @@ std::string number(double v) {
   return o.str();
 }
 
-std::string la_code(const World& w, int l) { return w.labels ? std::to_string(w.labels->la_code[l]) : std::to_string(l); }
+std::string la_code(const World& w, int l) {
+  return w.labels ? std::to_string(w.labels->la_code[l]) : std::to_string(l);
+}
 std::string la_name(const World& w, int l) { return w.labels ? w.labels->la_name[l] : "LA " + std::to_string(l); }
 
 }  // namespace
@@ -80,7 +84,8 @@ std::string la_name(const World& w, int l) { return w.labels ? w.labels->la_name
 void write_text_file_atomic(const std::filesystem::path& path, bool overwrite, const std::string& text) {
   std::error_code ec;
   if (!overwrite && std::filesystem::exists(path, ec))
-    throw OutputError("cannot write output file '" + path.string() + "': it exists already (use --force to replace it)");
+    throw OutputError("cannot write output file '" + path.string() +
+                      "': it exists already (use --force to replace it)");
   const std::filesystem::path tmp = path.string() + ".tmp-" + std::to_string(getpid());
   {
     std::ofstream out(tmp, std::ios::binary);
@@ -120,7 +125,8 @@ void write_capacity_file(const std::filesystem::path& path, bool overwrite, cons
   f.add_dimension("la", iota(static_cast<std::size_t>(w.n_las)), attrs("1", "local authority index"));
   std::vector<std::int32_t> codes;
   std::vector<std::string> names;
-  for (int l = 0; l < w.n_las; ++l) codes.push_back(w.labels ? w.labels->la_code[l] : l), names.push_back(la_name(w, l));
+  for (int l = 0; l < w.n_las; ++l)
+    codes.push_back(w.labels ? w.labels->la_code[l] : l), names.push_back(la_name(w, l));
   f.write("la_code", {"la"}, codes, attrs("1", "local authority code (the index for synthetic worlds)"));
   f.write_strings("la_name", {"la"}, names, {{"long_name", "local authority name"}});
   write_summaries(f, "national", "", {r.national}, ", England");
@@ -161,7 +167,10 @@ void write_capacity_file(const std::filesystem::path& path, bool overwrite, cons
   f.write("need_school", {"school_in_need"}, school, attrs("1", "school id of the school in need"));
   f.write("need_urn", {"school_in_need"}, urn, attrs("1", "URN of the school in need (-1 synthetic world)"));
   f.write("need_phase", {"school_in_need"}, phase,
-          {{"units", "1"}, {"long_name", "phase"}, {"flag_values", std::string("0 1")}, {"flag_meanings", std::string("primary secondary")}});
+          {{"units", "1"},
+           {"long_name", "phase"},
+           {"flag_values", std::string("0 1")},
+           {"flag_meanings", std::string("primary secondary")}});
   f.write("need_la", {"school_in_need"}, la, attrs("1", "local authority index"));
   f.write("need_grade", {"school_in_need"}, grade, attrs("1", "inspection grade (1 outstanding .. 4 inadequate)"));
   f.write("need_attainment", {"school_in_need"}, attainment, attrs("pupil_sd", "measured attainment"));
@@ -169,7 +178,8 @@ void write_capacity_file(const std::filesystem::path& path, bool overwrite, cons
   Attributes near = attrs("km", "distance to the nearest supporter");
   near.push_back({"_FillValue", kNaN});
   f.write("need_nearest_km", {"school_in_need"}, nearest, near);
-  f.write("need_first_pair", {"school_in_need"}, first, attrs("1", "index of the school's first row in the pair table"));
+  f.write("need_first_pair", {"school_in_need"}, first,
+          attrs("1", "index of the school's first row in the pair table"));
   f.add_dimension("pair", iota(p_need.size()), attrs("1", "(school in need, supporter) pair index"));
   f.write("pair_need", {"pair"}, p_need, attrs("1", "index into school_in_need"));
   f.write("pair_school", {"pair"}, p_school, attrs("1", "school id of the school in need"));
@@ -224,8 +234,9 @@ void write_capacity_schools_csv(const std::filesystem::path& path, bool overwrit
 std::string capacity_summary_text(const analysis::CapacityResult& r) {
   std::ostringstream o;
   char line[256];
-  std::snprintf(line, sizeof line, "capacity analysis: radius %.3g km primary, %.3g km secondary, %s\n", r.options.radius[0],
-                r.options.radius[1], r.options.same_la ? "supporters in the same LA" : "supporters in any LA");
+  std::snprintf(line, sizeof line, "capacity analysis: radius %.3g km primary, %.3g km secondary, %s\n",
+                r.options.radius[0], r.options.radius[1],
+                r.options.same_la ? "supporters in the same LA" : "supporters in any LA");
   o << line;
   std::snprintf(line, sizeof line, "%-20s %-10s %8s %10s %8s %8s %10s %10s\n", "group", "phase", "schools", "high-perf",
                 "in need", "ratio", "median", "none near");
@@ -233,9 +244,9 @@ std::string capacity_summary_text(const analysis::CapacityResult& r) {
   auto rows = [&](const std::string& name, const analysis::PhaseSummaries& s) {
     for (std::size_t g = 0; g < s.size(); ++g) {
       std::snprintf(line, sizeof line, "%-20.20s %-10s %8lld %10lld %8lld %8.3f %10.3g %10lld\n", name.c_str(),
-                    kGroups[g].c_str(), static_cast<long long>(s[g].schools), static_cast<long long>(s[g].high_performing),
-                    static_cast<long long>(s[g].in_need), s[g].ratio, s[g].median_supporters,
-                    static_cast<long long>(s[g].without_supporter));
+                    kGroups[g].c_str(), static_cast<long long>(s[g].schools),
+                    static_cast<long long>(s[g].high_performing), static_cast<long long>(s[g].in_need), s[g].ratio,
+                    s[g].median_supporters, static_cast<long long>(s[g].without_supporter));
       o << line;
     }
   };

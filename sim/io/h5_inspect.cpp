@@ -36,21 +36,34 @@ class Id {
 template <class T>
 hid_t native_type();
 template <>
-hid_t native_type<std::int8_t>() { return H5T_NATIVE_INT8; }
+hid_t native_type<std::int8_t>() {
+  return H5T_NATIVE_INT8;
+}
 template <>
-hid_t native_type<std::int16_t>() { return H5T_NATIVE_INT16; }
+hid_t native_type<std::int16_t>() {
+  return H5T_NATIVE_INT16;
+}
 template <>
-hid_t native_type<std::int32_t>() { return H5T_NATIVE_INT32; }
+hid_t native_type<std::int32_t>() {
+  return H5T_NATIVE_INT32;
+}
 template <>
-hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
+hid_t native_type<std::int64_t>() {
+  return H5T_NATIVE_INT64;
+}
 template <>
-hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
+hid_t native_type<float>() {
+  return H5T_NATIVE_FLOAT;
+}
 template <>
-hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
+hid_t native_type<double>() {
+  return H5T_NATIVE_DOUBLE;
+}
 
 const std::set<std::string>& bookkeeping_attributes() {
-  static const std::set<std::string> names = {"CLASS",         "NAME",           "DIMENSION_LIST", "REFERENCE_LIST",
-                                              "_Netcdf4Dimid", "_Netcdf4Coordinates", "_NCProperties", "_nc3_strict"};
+  static const std::set<std::string> names = {"CLASS",          "NAME",          "DIMENSION_LIST",
+                                              "REFERENCE_LIST", "_Netcdf4Dimid", "_Netcdf4Coordinates",
+                                              "_NCProperties",  "_nc3_strict"};
   return names;
 }
 
@@ -88,8 +101,7 @@ bool read_attribute(hid_t attr, AttributeValue& out) {
       out = std::string(buffer.data(), strnlen(buffer.data(), size));
       return true;
     }
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -178,8 +190,7 @@ struct H5Inspect::Impl {
         v.kind = ElementKind::String;
         v.bytes = H5Tis_variable_str(type.get()) > 0 ? 0 : H5Tget_size(type.get());
         break;
-      default:
-        break;
+      default: break;
     }
     v.dimension = H5DSis_scale(d.get()) > 0;
     for (int axis = 0; axis < rank; ++axis)
@@ -195,7 +206,8 @@ struct H5Inspect::Impl {
           std::string file_name(static_cast<std::size_t>(n) + 1, '\0');
           H5Pget_virtual_filename(dcpl.get(), i, file_name.data(), file_name.size());
           file_name.resize(static_cast<std::size_t>(n));
-          if (std::find(v.sources.begin(), v.sources.end(), file_name) == v.sources.end()) v.sources.push_back(file_name);
+          if (std::find(v.sources.begin(), v.sources.end(), file_name) == v.sources.end())
+            v.sources.push_back(file_name);
         }
       }
     }
@@ -331,7 +343,7 @@ std::vector<std::string> H5Inspect::read_strings(const std::string& name) const 
   return out;
 }
 
-#define SCHOOLSIM_H5_READ(T)                                                                         \
+#define SCHOOLSIM_H5_READ(T)                                                                      \
   template std::vector<T> H5Inspect::read<T>(const std::string&, const std::vector<std::size_t>&, \
                                              const std::vector<std::size_t>&) const;
 SCHOOLSIM_H5_READ(std::int8_t)

@@ -18,14 +18,14 @@ enum class ElementKind { SignedInt, UnsignedInt, Float, String, Other };
 
 struct VariableInfo {
   std::string name;
-  std::vector<std::string> dims;   ///< names of the attached dimension scales ("" if none on an axis)
+  std::vector<std::string> dims;  ///< names of the attached dimension scales ("" if none on an axis)
   std::vector<std::size_t> shape;
   ElementKind kind = ElementKind::Other;
-  std::size_t bytes = 0;           ///< element size (0 for variable-length strings)
-  bool dimension = false;          ///< a dimension scale (coordinate variable)
-  bool is_virtual = false;         ///< an HDF5 virtual dataset
-  std::vector<std::string> sources;///< virtual: the distinct source files, in mapping order
-  Attributes attrs;                ///< without dimension-scale bookkeeping; numbers as int64/double
+  std::size_t bytes = 0;             ///< element size (0 for variable-length strings)
+  bool dimension = false;            ///< a dimension scale (coordinate variable)
+  bool is_virtual = false;           ///< an HDF5 virtual dataset
+  std::vector<std::string> sources;  ///< virtual: the distinct source files, in mapping order
+  Attributes attrs;                  ///< without dimension-scale bookkeeping; numbers as int64/double
   /// "int8" ... "float64", "string".
   std::string type_name() const;
 };

@@ -34,13 +34,21 @@ class Id {
 template <class T>
 hid_t native_type();
 template <>
-hid_t native_type<std::int8_t>() { return H5T_NATIVE_INT8; }
+hid_t native_type<std::int8_t>() {
+  return H5T_NATIVE_INT8;
+}
 template <>
-hid_t native_type<std::int32_t>() { return H5T_NATIVE_INT32; }
+hid_t native_type<std::int32_t>() {
+  return H5T_NATIVE_INT32;
+}
 template <>
-hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
+hid_t native_type<std::int64_t>() {
+  return H5T_NATIVE_INT64;
+}
 template <>
-hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
+hid_t native_type<double>() {
+  return H5T_NATIVE_DOUBLE;
+}
 
 }  // namespace
 
@@ -170,8 +178,7 @@ std::optional<AttributeValue> NcReader::global(const std::string& name) const {
       if (H5Aread(attr.get(), type.get(), buffer.data()) < 0) return std::nullopt;
       return AttributeValue{std::string(buffer.data(), strnlen(buffer.data(), size))};
     }
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 

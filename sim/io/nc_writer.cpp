@@ -34,8 +34,7 @@ class Handle {
   Handle() = default;
   Handle(hid_t id, Closer closer) noexcept : id_(id), closer_(closer) {}
   ~Handle() { reset(); }
-  Handle(Handle&& other) noexcept
-      : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
+  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
   Handle& operator=(Handle&& other) noexcept {
     if (this != &other) {
       reset();
@@ -68,9 +67,8 @@ constexpr unsigned kDeflateLevel = 4;
 
 // Attributes HDF5 dimension scales and netCDF-4 manage themselves.
 const std::set<std::string>& reserved_attribute_names() {
-  static const std::set<std::string> names = {"CLASS",          "NAME",
-                                              "DIMENSION_LIST", "REFERENCE_LIST",
-                                              "_Netcdf4Dimid",  "_Netcdf4Coordinates",
+  static const std::set<std::string> names = {"CLASS",          "NAME",          "DIMENSION_LIST",
+                                              "REFERENCE_LIST", "_Netcdf4Dimid", "_Netcdf4Coordinates",
                                               "_NCProperties",  "_nc3_strict"};
   return names;
 }
@@ -135,11 +133,9 @@ T convert_fill_value(const std::string& variable, const AttributeValue& value) {
     }
     return static_cast<T>(integer);
   } else {
-    const double real = std::holds_alternative<double>(value)
-                            ? std::get<double>(value)
-                            : static_cast<double>(std::get<std::int64_t>(value));
-    if (std::isfinite(real) &&
-        std::abs(real) > static_cast<double>(std::numeric_limits<T>::max())) {
+    const double real = std::holds_alternative<double>(value) ? std::get<double>(value)
+                                                              : static_cast<double>(std::get<std::int64_t>(value));
+    if (std::isfinite(real) && std::abs(real) > static_cast<double>(std::numeric_limits<T>::max())) {
       throw bad("does not fit the variable's floating-point type");
     }
     return static_cast<T>(real);
@@ -147,10 +143,8 @@ T convert_fill_value(const std::string& variable, const AttributeValue& value) {
 }
 
 void check_name(const std::string& kind, const std::string& name) {
-  if (name.empty() || name == "." || name.find('/') != std::string::npos ||
-      name.find('\0') != std::string::npos) {
-    throw std::invalid_argument(kind + " name '" + name +
-                                "' is not allowed (empty, '.', or containing '/' or NUL)");
+  if (name.empty() || name == "." || name.find('/') != std::string::npos || name.find('\0') != std::string::npos) {
+    throw std::invalid_argument(kind + " name '" + name + "' is not allowed (empty, '.', or containing '/' or NUL)");
   }
 }
 
@@ -165,8 +159,7 @@ void check_attributes(const std::string& variable, const Attributes& attrs) {
                                   "' is reserved for dimension scales / netCDF");
     }
     if (!seen.insert(attr.name).second) {
-      throw std::invalid_argument("attribute '" + attr.name + "' given twice for variable '" +
-                                  variable + "'");
+      throw std::invalid_argument("attribute '" + attr.name + "' given twice for variable '" + variable + "'");
     }
     if (const auto* text = std::get_if<std::string>(&attr.value);
         text != nullptr && text->find('\0') != std::string::npos) {
@@ -184,9 +177,8 @@ std::string take_hdf5_error() {
     if (position == 0) {
       char minor[256] = {};
       if (H5Eget_msg(error->min_num, nullptr, minor, sizeof minor) < 0) minor[0] = '\0';
-      *static_cast<std::string*>(data) =
-          std::string(error->desc != nullptr ? error->desc : "") +
-          (minor[0] != '\0' ? std::string(" (") + minor + ")" : std::string());
+      *static_cast<std::string*>(data) = std::string(error->desc != nullptr ? error->desc : "") +
+                                         (minor[0] != '\0' ? std::string(" (") + minor + ")" : std::string());
     }
     return 0;
   };
@@ -196,9 +188,7 @@ std::string take_hdf5_error() {
   return found.empty() ? "unknown HDF5 error" : found;
 }
 
-std::string errno_text(int error) {
-  return std::error_code(error, std::generic_category()).message();
-}
+std::string errno_text(int error) { return std::error_code(error, std::generic_category()).message(); }
 
 std::filesystem::path folder_of(const std::filesystem::path& path) {
   return path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
@@ -227,8 +217,7 @@ std::string fsync_path(const std::filesystem::path& path, int flags) {
   const int error = errno;
   ::close(fd);
   // Some file systems cannot sync a folder (EINVAL); the rename is then as durable as it gets.
-  if (status != 0 && error != EINVAL && error != EROFS)
-    return "cannot sync it: " + errno_text(error);
+  if (status != 0 && error != EINVAL && error != EROFS) return "cannot sync it: " + errno_text(error);
   return {};
 }
 
@@ -256,9 +245,7 @@ struct NcWriter::Impl {
   [[noreturn]] void fail(const std::string& what) const {
     throw OutputError("cannot write output file '" + final_path.string() + "': " + what);
   }
-  [[noreturn]] void fail_hdf5(const std::string& what) const {
-    fail(what + " (HDF5: " + take_hdf5_error() + ")");
-  }
+  [[noreturn]] void fail_hdf5(const std::string& what) const { fail(what + " (HDF5: " + take_hdf5_error() + ")"); }
   hid_t check(hid_t id, const std::string& what) const {
     if (id < 0) fail_hdf5(what);
     return id;
@@ -278,8 +265,8 @@ struct NcWriter::Impl {
   void require_new_variable(const std::string& name) const {
     check_name("variable", name);
     if (variables.contains(name)) {
-      throw std::invalid_argument("variable or dimension '" + name + "' already written to '" +
-                                  final_path.string() + "'");
+      throw std::invalid_argument("variable or dimension '" + name + "' already written to '" + final_path.string() +
+                                  "'");
     }
   }
 
@@ -315,32 +302,27 @@ struct NcWriter::Impl {
     write_attribute_raw(object, where, attr.name, file_type, memory_type, space.get(), buffer);
   }
 
-  void write_attribute_raw(hid_t object, const std::string& where, const std::string& name,
-                           hid_t file_type, hid_t memory_type, hid_t space,
-                           const void* buffer) const {
+  void write_attribute_raw(hid_t object, const std::string& where, const std::string& name, hid_t file_type,
+                           hid_t memory_type, hid_t space, const void* buffer) const {
     const std::string what = "attribute '" + name + "' of " + where;
     Handle attribute(
-        check(H5Acreate2(object, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT),
-              "cannot create " + what),
+        check(H5Acreate2(object, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT), "cannot create " + what),
         H5Aclose);
     check_status(H5Awrite(attribute.get(), memory_type, buffer), "cannot write " + what);
     check_status(attribute.close(), "cannot close " + what);
   }
 
-  std::vector<hsize_t> shape_of(const std::string& variable,
-                                const std::vector<std::string>& dims) const {
+  std::vector<hsize_t> shape_of(const std::string& variable, const std::vector<std::string>& dims) const {
     std::vector<hsize_t> shape;
     std::set<std::string> seen;
     for (const std::string& dim : dims) {
       const auto found = dimensions.find(dim);
       if (found == dimensions.end()) {
-        throw std::invalid_argument("variable '" + variable + "' uses dimension '" + dim +
-                                    "', which was not added");
+        throw std::invalid_argument("variable '" + variable + "' uses dimension '" + dim + "', which was not added");
       }
       if (!seen.insert(dim).second) {
         // netCDF allows it, but HDF5 dimension scales cannot be attached twice to one dataset.
-        throw std::invalid_argument("variable '" + variable + "' uses dimension '" + dim +
-                                    "' twice");
+        throw std::invalid_argument("variable '" + variable + "' uses dimension '" + dim + "' twice");
       }
       shape.push_back(found->second);
     }
@@ -349,11 +331,9 @@ struct NcWriter::Impl {
 
   // Chunk shape: the whole variable if it fits in 1 MiB, else the largest axis is halved
   // until it does (for (term, school) that splits by school). Axes of size 0 get chunk 1.
-  static std::vector<hsize_t> chunk_shape(const std::vector<hsize_t>& shape,
-                                          std::size_t element_bytes) {
+  static std::vector<hsize_t> chunk_shape(const std::vector<hsize_t>& shape, std::size_t element_bytes) {
     std::vector<hsize_t> chunk(shape.size());
-    std::transform(shape.begin(), shape.end(), chunk.begin(),
-                   [](hsize_t size) { return std::max<hsize_t>(size, 1); });
+    std::transform(shape.begin(), shape.end(), chunk.begin(), [](hsize_t size) { return std::max<hsize_t>(size, 1); });
     const auto bytes = [&] {
       hsize_t total = element_bytes;
       for (const hsize_t size : chunk) total *= size;
@@ -374,9 +354,8 @@ struct NcWriter::Impl {
 
   // Dataspace and creation properties: zero-size axes unlimited (HDF5 cannot chunk a fixed
   // axis of size 0), chunked unless scalar, filters only for numeric data.
-  Layout layout(const std::string& variable, const std::vector<hsize_t>& shape,
-                std::size_t element_bytes, bool filtered,
-                const std::vector<hsize_t>& chunk_override = {}) const {
+  Layout layout(const std::string& variable, const std::vector<hsize_t>& shape, std::size_t element_bytes,
+                bool filtered, const std::vector<hsize_t>& chunk_override = {}) const {
     Layout out;
     out.dcpl = plist(H5P_DATASET_CREATE, "dataset creation");
     const hid_t dcpl = out.dcpl.get();
@@ -385,22 +364,18 @@ struct NcWriter::Impl {
     check_status(H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
                  "cannot track attribute order for " + where);
     if (shape.empty()) {
-      out.space =
-          Handle(check(H5Screate(H5S_SCALAR), "cannot create dataspace for " + where), H5Sclose);
+      out.space = Handle(check(H5Screate(H5S_SCALAR), "cannot create dataspace for " + where), H5Sclose);
       return out;
     }
     std::vector<hsize_t> max_shape(shape);
     for (hsize_t& size : max_shape) {
       if (size == 0) size = H5S_UNLIMITED;
     }
-    out.space = Handle(
-        check(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), max_shape.data()),
-              "cannot create dataspace for " + where),
-        H5Sclose);
-    const std::vector<hsize_t> chunk =
-        chunk_override.empty() ? chunk_shape(shape, element_bytes) : chunk_override;
-    check_status(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()),
-                 "cannot set chunking for " + where);
+    out.space = Handle(check(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), max_shape.data()),
+                             "cannot create dataspace for " + where),
+                       H5Sclose);
+    const std::vector<hsize_t> chunk = chunk_override.empty() ? chunk_shape(shape, element_bytes) : chunk_override;
+    check_status(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "cannot set chunking for " + where);
     if (filtered) {
       // Checksum last, so it covers the stored (compressed) bytes.
       check_status(H5Pset_shuffle(dcpl), "cannot set shuffle filter for " + where);
@@ -415,26 +390,25 @@ struct NcWriter::Impl {
     Handle lcpl = plist(H5P_LINK_CREATE, "link creation");
     check_status(H5Pset_char_encoding(lcpl.get(), H5T_CSET_UTF8),
                  "cannot set UTF-8 names for variable '" + variable + "'");
-    return Handle(check(H5Dcreate2(file.get(), variable.c_str(), file_type, layout.space.get(),
-                                   lcpl.get(), layout.dcpl.get(), dapl),
+    return Handle(check(H5Dcreate2(file.get(), variable.c_str(), file_type, layout.space.get(), lcpl.get(),
+                                   layout.dcpl.get(), dapl),
                         "cannot create variable '" + variable + "'"),
                   H5Dclose);
   }
 
   template <class T>
-  void write_numeric(const std::string& name, const std::vector<std::string>& dims,
-                     std::span<const T> data, const Attributes& attrs, bool as_dimension) {
+  void write_numeric(const std::string& name, const std::vector<std::string>& dims, std::span<const T> data,
+                     const Attributes& attrs, bool as_dimension) {
     require_open();
     require_new_variable(name);
     check_attributes(name, attrs);
-    const std::vector<hsize_t> shape =
-        as_dimension ? std::vector<hsize_t>{data.size()} : shape_of(name, dims);
+    const std::vector<hsize_t> shape = as_dimension ? std::vector<hsize_t>{data.size()} : shape_of(name, dims);
     hsize_t expected = 1;
     for (const hsize_t size : shape) expected *= size;
     if (data.size() != expected) {
       throw std::invalid_argument("variable '" + name + "' has " + std::to_string(data.size()) +
-                                  " values but its dimensions hold " + std::to_string(expected) +
-                                  " (writing '" + final_path.string() + "')");
+                                  " values but its dimensions hold " + std::to_string(expected) + " (writing '" +
+                                  final_path.string() + "')");
     }
     std::optional<T> fill;
     for (const Attribute& attr : attrs) {
@@ -449,33 +423,29 @@ struct NcWriter::Impl {
     Handle dataset = create_dataset(name, NumericType<T>::file(), plan);
     variables.insert(name);
     if (!data.empty()) {
-      check_status(H5Dwrite(dataset.get(), NumericType<T>::memory(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                            data.data()),
+      check_status(H5Dwrite(dataset.get(), NumericType<T>::memory(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
                    "cannot write variable '" + name + "'");
     }
     finish_variable(dataset.get(), name, dims, attrs, as_dimension, [&](const Attribute& attr) {
       Handle space(check(H5Screate(H5S_SCALAR), "cannot create attribute dataspace"), H5Sclose);
-      write_attribute_raw(dataset.get(), "variable '" + name + "'", attr.name,
-                          NumericType<T>::file(), NumericType<T>::memory(), space.get(), &*fill);
+      write_attribute_raw(dataset.get(), "variable '" + name + "'", attr.name, NumericType<T>::file(),
+                          NumericType<T>::memory(), space.get(), &*fill);
     });
     check_status(dataset.close(), "cannot close variable '" + name + "'");
   }
 
   // A dimension of string labels (as_dimension) or a string variable over `dims`.
   void write_strings(const std::string& name, const std::vector<std::string>& dims,
-                     const std::vector<std::string>& labels, const Attributes& attrs,
-                     bool as_dimension) {
+                     const std::vector<std::string>& labels, const Attributes& attrs, bool as_dimension) {
     require_open();
     require_new_variable(name);
     check_attributes(name, attrs);
     for (const Attribute& attr : attrs) {
       if (attr.name == "_FillValue") {
-        throw std::invalid_argument("_FillValue is not supported on string variable '" + name +
-                                    "'");
+        throw std::invalid_argument("_FillValue is not supported on string variable '" + name + "'");
       }
     }
-    const std::vector<hsize_t> shape =
-        as_dimension ? std::vector<hsize_t>{labels.size()} : shape_of(name, dims);
+    const std::vector<hsize_t> shape = as_dimension ? std::vector<hsize_t>{labels.size()} : shape_of(name, dims);
     if (shape.empty()) {
       throw std::invalid_argument("string variable '" + name + "' needs at least one dimension");
     }
@@ -483,8 +453,8 @@ struct NcWriter::Impl {
     for (const hsize_t size : shape) expected *= size;
     if (labels.size() != expected) {
       throw std::invalid_argument("variable '" + name + "' has " + std::to_string(labels.size()) +
-                                  " values but its dimensions hold " + std::to_string(expected) +
-                                  " (writing '" + final_path.string() + "')");
+                                  " values but its dimensions hold " + std::to_string(expected) + " (writing '" +
+                                  final_path.string() + "')");
     }
     std::vector<const char*> pointers;
     pointers.reserve(labels.size());
@@ -500,9 +470,8 @@ struct NcWriter::Impl {
     Handle dataset = create_dataset(name, type.get(), plan);
     variables.insert(name);
     if (!pointers.empty()) {
-      check_status(
-          H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
-          "cannot write variable '" + name + "'");
+      check_status(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
+                   "cannot write variable '" + name + "'");
     }
     // HDF5 keeps variable-length strings in the global heap, which it does not checksum:
     // a CRC-32 of the strings lets readers and `info --verify` detect damage (io/probe.hpp).
@@ -516,8 +485,8 @@ struct NcWriter::Impl {
   }
 
   template <class T>
-  void define_numeric(const std::string& name, const std::vector<std::string>& dims,
-                      const Attributes& attrs, const std::vector<std::size_t>& chunk) {
+  void define_numeric(const std::string& name, const std::vector<std::string>& dims, const Attributes& attrs,
+                      const std::vector<std::size_t>& chunk) {
     require_open();
     require_new_variable(name);
     check_attributes(name, attrs);
@@ -528,14 +497,13 @@ struct NcWriter::Impl {
     std::vector<hsize_t> chunk_dims;
     if (!chunk.empty()) {
       if (chunk.size() != shape.size()) {
-        throw std::invalid_argument("chunk shape of variable '" + name + "' has " +
-                                    std::to_string(chunk.size()) + " entries for " +
-                                    std::to_string(shape.size()) + " dimensions");
+        throw std::invalid_argument("chunk shape of variable '" + name + "' has " + std::to_string(chunk.size()) +
+                                    " entries for " + std::to_string(shape.size()) + " dimensions");
       }
       for (std::size_t axis = 0; axis < shape.size(); ++axis) {
         if (chunk[axis] < 1 || chunk[axis] > std::max<hsize_t>(shape[axis], 1)) {
-          throw std::invalid_argument("chunk size " + std::to_string(chunk[axis]) + " of variable '" +
-                                      name + "' along '" + dims[axis] + "' is not in [1, " +
+          throw std::invalid_argument("chunk size " + std::to_string(chunk[axis]) + " of variable '" + name +
+                                      "' along '" + dims[axis] + "' is not in [1, " +
                                       std::to_string(std::max<hsize_t>(shape[axis], 1)) + "]");
         }
         chunk_dims.push_back(chunk[axis]);
@@ -564,20 +532,19 @@ struct NcWriter::Impl {
     variables.insert(name);
     finish_variable(dataset.get(), name, dims, attrs, false, [&](const Attribute& attr) {
       Handle space(check(H5Screate(H5S_SCALAR), "cannot create attribute dataspace"), H5Sclose);
-      write_attribute_raw(dataset.get(), "variable '" + name + "'", attr.name,
-                          NumericType<T>::file(), NumericType<T>::memory(), space.get(), &*fill);
+      write_attribute_raw(dataset.get(), "variable '" + name + "'", attr.name, NumericType<T>::file(),
+                          NumericType<T>::memory(), space.get(), &*fill);
     });
     defined.emplace(name, Defined{std::move(dataset), &typeid(T), shape});
   }
 
   template <class T>
-  void write_slab(const std::string& name, const std::vector<std::size_t>& start,
-                  const std::vector<std::size_t>& count, std::span<const T> data) {
+  void write_slab(const std::string& name, const std::vector<std::size_t>& start, const std::vector<std::size_t>& count,
+                  std::span<const T> data) {
     require_open();
     const auto found = defined.find(name);
     if (found == defined.end()) {
-      throw std::invalid_argument("variable '" + name + "' was not made by define() in '" +
-                                  final_path.string() + "'");
+      throw std::invalid_argument("variable '" + name + "' was not made by define() in '" + final_path.string() + "'");
     }
     Defined& var = found->second;
     if (*var.type != typeid(T)) {
@@ -603,16 +570,14 @@ struct NcWriter::Impl {
     if (expected == 0) return;
     const std::vector<hsize_t> offset(start.begin(), start.end());
     const std::vector<hsize_t> block(count.begin(), count.end());
-    Handle file_space(check(H5Dget_space(var.dataset.get()), "cannot get dataspace of '" + name + "'"),
-                      H5Sclose);
-    check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, offset.data(), nullptr,
-                                     block.data(), nullptr),
+    Handle file_space(check(H5Dget_space(var.dataset.get()), "cannot get dataspace of '" + name + "'"), H5Sclose);
+    check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, offset.data(), nullptr, block.data(), nullptr),
                  "cannot select a slab of variable '" + name + "'");
     Handle memory_space(check(H5Screate_simple(static_cast<int>(rank), block.data(), nullptr),
                               "cannot create memory dataspace for '" + name + "'"),
                         H5Sclose);
-    check_status(H5Dwrite(var.dataset.get(), NumericType<T>::memory(), memory_space.get(),
-                          file_space.get(), H5P_DEFAULT, data.data()),
+    check_status(H5Dwrite(var.dataset.get(), NumericType<T>::memory(), memory_space.get(), file_space.get(),
+                          H5P_DEFAULT, data.data()),
                  "cannot write a slab of variable '" + name + "'");
   }
 
@@ -640,7 +605,8 @@ struct NcWriter::Impl {
     check_status(H5Pset_attr_creation_order(dcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
                  "cannot track attribute order for " + where);
     check_status(H5Pset_fill_value(dcpl.get(), NumericType<T>::memory(), &fill), "cannot set fill value of " + where);
-    Handle space(check(H5Screate_simple(rank, shape.data(), nullptr), "cannot create dataspace for " + where), H5Sclose);
+    Handle space(check(H5Screate_simple(rank, shape.data(), nullptr), "cannot create dataspace for " + where),
+                 H5Sclose);
     for (const NcWriter::VirtualMapping& m : mappings) {
       const std::size_t n = shape.size();
       if (m.start.size() != n || m.count.size() != n || m.source_start.size() != n || m.source_shape.size() != n) {
@@ -648,7 +614,8 @@ struct NcWriter::Impl {
       }
       bool empty = false;
       for (std::size_t axis = 0; axis < n; ++axis) {
-        if (m.start[axis] + m.count[axis] > shape[axis] || m.source_start[axis] + m.count[axis] > m.source_shape[axis]) {
+        if (m.start[axis] + m.count[axis] > shape[axis] ||
+            m.source_start[axis] + m.count[axis] > m.source_shape[axis]) {
           throw std::invalid_argument("a mapping of " + where + " is out of bounds along axis " + std::to_string(axis));
         }
         empty = empty || m.count[axis] == 0;
@@ -661,10 +628,12 @@ struct NcWriter::Impl {
                    "cannot select a block of " + where);
       Handle source(check(H5Screate_simple(rank, source_shape.data(), nullptr), "cannot create a source dataspace"),
                     H5Sclose);
-      check_status(H5Sselect_hyperslab(source.get(), H5S_SELECT_SET, source_start.data(), nullptr, count.data(), nullptr),
-                   "cannot select a source block of " + where);
-      check_status(H5Pset_virtual(dcpl.get(), space.get(), m.source_file.c_str(), m.source_dataset.c_str(), source.get()),
-                   "cannot map '" + m.source_file + "':" + m.source_dataset + " into " + where);
+      check_status(
+          H5Sselect_hyperslab(source.get(), H5S_SELECT_SET, source_start.data(), nullptr, count.data(), nullptr),
+          "cannot select a source block of " + where);
+      check_status(
+          H5Pset_virtual(dcpl.get(), space.get(), m.source_file.c_str(), m.source_dataset.c_str(), source.get()),
+          "cannot map '" + m.source_file + "':" + m.source_dataset + " into " + where);
     }
     check_status(H5Sselect_all(space.get()), "cannot reset the dataspace of " + where);
     Handle lcpl = plist(H5P_LINK_CREATE, "link creation");
@@ -697,14 +666,13 @@ struct NcWriter::Impl {
                        const Attributes& attrs, bool as_dimension, WriteFill&& write_fill) {
     const std::string where = "variable '" + name + "'";
     if (as_dimension) {
-      check_status(H5DSset_scale(dataset, name.c_str()),
-                   "cannot make '" + name + "' a dimension scale");
+      check_status(H5DSset_scale(dataset, name.c_str()), "cannot make '" + name + "' a dimension scale");
       dimensions.emplace(name, dimension_length(dataset));
     } else {
       for (std::size_t axis = 0; axis < dims.size(); ++axis) {
-        Handle scale(check(H5Dopen2(file.get(), dims[axis].c_str(), H5P_DEFAULT),
-                           "cannot open dimension '" + dims[axis] + "'"),
-                     H5Dclose);
+        Handle scale(
+            check(H5Dopen2(file.get(), dims[axis].c_str(), H5P_DEFAULT), "cannot open dimension '" + dims[axis] + "'"),
+            H5Dclose);
         check_status(H5DSattach_scale(dataset, scale.get(), static_cast<unsigned>(axis)),
                      "cannot attach dimension '" + dims[axis] + "' to " + where);
       }
@@ -721,15 +689,13 @@ struct NcWriter::Impl {
   std::size_t dimension_length(hid_t dataset) const {
     Handle space(check(H5Dget_space(dataset), "cannot read a dimension's dataspace"), H5Sclose);
     hsize_t size = 0;
-    check_status(H5Sget_simple_extent_dims(space.get(), &size, nullptr),
-                 "cannot read a dimension's size");
+    check_status(H5Sget_simple_extent_dims(space.get(), &size, nullptr), "cannot read a dimension's size");
     return static_cast<std::size_t>(size);
   }
 };
 
 // ---------------------------------------------------------------------------------------
-NcWriter::NcWriter(std::filesystem::path final_path, bool overwrite, Format format)
-    : impl_(std::make_unique<Impl>()) {
+NcWriter::NcWriter(std::filesystem::path final_path, bool overwrite, Format format) : impl_(std::make_unique<Impl>()) {
   Impl& self = *impl_;
   self.final_path = std::move(final_path);
   self.overwrite = overwrite;
@@ -761,12 +727,10 @@ NcWriter::NcWriter(std::filesystem::path final_path, bool overwrite, Format form
   Handle fcpl = self.plist(H5P_FILE_CREATE, "file creation");
   // Root group: no times, creation order kept (netCDF lists variables in writing order).
   self.check_status(H5Pset_obj_track_times(fcpl.get(), false), "cannot turn off object times");
-  self.check_status(
-      H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-      "cannot track link creation order");
-  self.check_status(
-      H5Pset_attr_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-      "cannot track attribute creation order");
+  self.check_status(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+                    "cannot track link creation order");
+  self.check_status(H5Pset_attr_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+                    "cannot track attribute creation order");
   Handle fapl = self.plist(H5P_FILE_ACCESS, "file access");
   // HDF5 1.10 format: all metadata checksummed, including the chunk indexes (fixed and
   // extensible arrays instead of the 1.8 format's unchecksummed B-trees), so damage is
@@ -778,8 +742,7 @@ NcWriter::NcWriter(std::filesystem::path final_path, bool overwrite, Format form
                     "cannot set file format bounds");
   // Nothing else opens the temporary file, and locks fail on some cluster file systems.
   self.check_status(H5Pset_file_locking(fapl.get(), false, true), "cannot turn off file locking");
-  self.check_status(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG),
-                    "cannot set file close degree");
+  self.check_status(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "cannot set file close degree");
 
   // EXCL: never clobber a temporary file another writer in this process is using.
   const hid_t file = H5Fcreate(self.temporary_path.c_str(), H5F_ACC_EXCL, fcpl.get(), fapl.get());
@@ -809,24 +772,20 @@ void NcWriter::set_global(const std::string& name, const AttributeValue& value) 
   const htri_t exists = H5Aexists(self.file.get(), name.c_str());
   self.check_status(exists, "cannot look up global attribute '" + name + "'");
   if (exists > 0) {
-    self.check_status(H5Adelete(self.file.get(), name.c_str()),
-                      "cannot replace global attribute '" + name + "'");
+    self.check_status(H5Adelete(self.file.get(), name.c_str()), "cannot replace global attribute '" + name + "'");
   }
   self.write_attribute(self.file.get(), "the file", attr);
 }
 
-void NcWriter::add_dimension(const std::string& name, std::span<const std::int32_t> values,
-                             const Attributes& attrs) {
+void NcWriter::add_dimension(const std::string& name, std::span<const std::int32_t> values, const Attributes& attrs) {
   impl_->write_numeric<std::int32_t>(name, {}, values, attrs, true);
 }
 
-void NcWriter::add_dimension(const std::string& name, std::span<const std::int8_t> values,
-                             const Attributes& attrs) {
+void NcWriter::add_dimension(const std::string& name, std::span<const std::int8_t> values, const Attributes& attrs) {
   impl_->write_numeric<std::int8_t>(name, {}, values, attrs, true);
 }
 
-void NcWriter::add_dimension(const std::string& name, const std::vector<std::string>& labels,
-                             const Attributes& attrs) {
+void NcWriter::add_dimension(const std::string& name, const std::vector<std::string>& labels, const Attributes& attrs) {
   impl_->write_strings(name, {}, labels, attrs, true);
 }
 
@@ -836,8 +795,8 @@ void NcWriter::write_strings(const std::string& name, const std::vector<std::str
 }
 
 template <class T>
-void NcWriter::define(const std::string& name, const std::vector<std::string>& dims,
-                      const Attributes& attrs, const std::vector<std::size_t>& chunk) {
+void NcWriter::define(const std::string& name, const std::vector<std::string>& dims, const Attributes& attrs,
+                      const std::vector<std::size_t>& chunk) {
   impl_->define_numeric<T>(name, dims, attrs, chunk);
 }
 
@@ -856,15 +815,14 @@ void NcWriter::define_virtual(const std::string& name, const std::vector<std::st
 std::size_t NcWriter::dimension_size(const std::string& name) const {
   const auto found = impl_->dimensions.find(name);
   if (found == impl_->dimensions.end()) {
-    throw std::invalid_argument("no dimension '" + name + "' in '" + impl_->final_path.string() +
-                                "'");
+    throw std::invalid_argument("no dimension '" + name + "' in '" + impl_->final_path.string() + "'");
   }
   return found->second;
 }
 
 template <class T>
-void NcWriter::write(const std::string& name, const std::vector<std::string>& dims,
-                     std::span<const T> data, const Attributes& attrs) {
+void NcWriter::write(const std::string& name, const std::vector<std::string>& dims, std::span<const T> data,
+                     const Attributes& attrs) {
   impl_->write_numeric<T>(name, dims, data, attrs, false);
 }
 
@@ -885,8 +843,7 @@ void NcWriter::commit() {
     }
   } else {
     // RENAME_NOREPLACE: refuse atomically if the final file appeared since construction.
-    if (::renameat2(AT_FDCWD, self.temporary_path.c_str(), AT_FDCWD, self.final_path.c_str(),
-                    RENAME_NOREPLACE) != 0) {
+    if (::renameat2(AT_FDCWD, self.temporary_path.c_str(), AT_FDCWD, self.final_path.c_str(), RENAME_NOREPLACE) != 0) {
       const int error = errno;
       if (error == EEXIST) self.fail("file exists and overwriting was not requested (--force)");
       if (error != EINVAL && error != ENOSYS) {
@@ -922,20 +879,20 @@ template void NcWriter::write<std::int32_t>(const std::string&, const std::vecto
                                             std::span<const std::int32_t>, const Attributes&);
 template void NcWriter::write<std::int64_t>(const std::string&, const std::vector<std::string>&,
                                             std::span<const std::int64_t>, const Attributes&);
-template void NcWriter::write<float>(const std::string&, const std::vector<std::string>&,
-                                     std::span<const float>, const Attributes&);
-template void NcWriter::write<double>(const std::string&, const std::vector<std::string>&,
-                                      std::span<const double>, const Attributes&);
+template void NcWriter::write<float>(const std::string&, const std::vector<std::string>&, std::span<const float>,
+                                     const Attributes&);
+template void NcWriter::write<double>(const std::string&, const std::vector<std::string>&, std::span<const double>,
+                                      const Attributes&);
 
 }  // namespace schoolsim::io
 
 namespace schoolsim::io {
-#define SCHOOLSIM_NC_SLAB_INSTANTIATE(T)                                                  \
-  template void NcWriter::define<T>(const std::string&, const std::vector<std::string>&,  \
-                                    const Attributes&, const std::vector<std::size_t>&);  \
-  template void NcWriter::define_virtual<T>(const std::string&, const std::vector<std::string>&, \
-                                            const Attributes&, const std::vector<VirtualMapping>&, T); \
-  template void NcWriter::write_slab<T>(const std::string&, const std::vector<std::size_t>&, \
+#define SCHOOLSIM_NC_SLAB_INSTANTIATE(T)                                                                            \
+  template void NcWriter::define<T>(const std::string&, const std::vector<std::string>&, const Attributes&,         \
+                                    const std::vector<std::size_t>&);                                               \
+  template void NcWriter::define_virtual<T>(const std::string&, const std::vector<std::string>&, const Attributes&, \
+                                            const std::vector<VirtualMapping>&, T);                                 \
+  template void NcWriter::write_slab<T>(const std::string&, const std::vector<std::size_t>&,                        \
                                         const std::vector<std::size_t>&, std::span<const T>);
 SCHOOLSIM_NC_SLAB_INSTANTIATE(std::int8_t)
 SCHOOLSIM_NC_SLAB_INSTANTIATE(std::int16_t)

@@ -73,13 +73,10 @@ class NcWriter {
 
   /// Adds a dimension: a 1-D coordinate variable of the same name made a dimension scale.
   /// Size may be 0. An attribute `_FillValue` is converted to the variable's type.
-  void add_dimension(const std::string& name, std::span<const std::int32_t> values,
-                     const Attributes& attrs = {});
-  void add_dimension(const std::string& name, std::span<const std::int8_t> values,
-                     const Attributes& attrs = {});
+  void add_dimension(const std::string& name, std::span<const std::int32_t> values, const Attributes& attrs = {});
+  void add_dimension(const std::string& name, std::span<const std::int8_t> values, const Attributes& attrs = {});
   /// String dimension (e.g. phase = ["primary", "secondary"]): variable-length strings.
-  void add_dimension(const std::string& name, const std::vector<std::string>& labels,
-                     const Attributes& attrs = {});
+  void add_dimension(const std::string& name, const std::vector<std::string>& labels, const Attributes& attrs = {});
 
   /// Size of an added dimension; throws std::invalid_argument if there is none.
   std::size_t dimension_size(const std::string& name) const;
@@ -96,8 +93,8 @@ class NcWriter {
 
   /// Convenience: write(name, dims, std::span<const T>(data), attrs).
   template <class T>
-  void write(const std::string& name, const std::vector<std::string>& dims,
-             const std::vector<T>& data, const Attributes& attrs = {}) {
+  void write(const std::string& name, const std::vector<std::string>& dims, const std::vector<T>& data,
+             const Attributes& attrs = {}) {
     write<T>(name, dims, std::span<const T>(data), attrs);
   }
 
@@ -110,20 +107,20 @@ class NcWriter {
   /// so slabs written in order along the first dimension are compressed once per chunk and
   /// memory stays at two chunks per defined variable. std::invalid_argument on misuse.
   template <class T>
-  void define(const std::string& name, const std::vector<std::string>& dims,
-              const Attributes& attrs = {}, const std::vector<std::size_t>& chunk = {});
+  void define(const std::string& name, const std::vector<std::string>& dims, const Attributes& attrs = {},
+              const std::vector<std::size_t>& chunk = {});
 
   /// Writes the hyperslab [start, start + count) of a variable made by define(); `data` in
   /// C order over `count`. std::invalid_argument if the variable was not defined, T is not
   /// its type, the slab is out of bounds or data.size() != product(count).
   template <class T>
-  void write_slab(const std::string& name, const std::vector<std::size_t>& start,
-                  const std::vector<std::size_t>& count, std::span<const T> data);
+  void write_slab(const std::string& name, const std::vector<std::size_t>& start, const std::vector<std::size_t>& count,
+                  std::span<const T> data);
 
   /// Convenience: write_slab(name, start, count, std::span<const T>(data)).
   template <class T>
-  void write_slab(const std::string& name, const std::vector<std::size_t>& start,
-                  const std::vector<std::size_t>& count, const std::vector<T>& data) {
+  void write_slab(const std::string& name, const std::vector<std::size_t>& start, const std::vector<std::size_t>& count,
+                  const std::vector<T>& data) {
     write_slab<T>(name, start, count, std::span<const T>(data));
   }
 
@@ -165,33 +162,25 @@ class NcWriter {
   std::unique_ptr<Impl> impl_;
 };
 
-extern template void NcWriter::write<std::int8_t>(const std::string&,
-                                                  const std::vector<std::string>&,
+extern template void NcWriter::write<std::int8_t>(const std::string&, const std::vector<std::string>&,
                                                   std::span<const std::int8_t>, const Attributes&);
-extern template void NcWriter::write<std::int16_t>(const std::string&,
-                                                   const std::vector<std::string>&,
-                                                   std::span<const std::int16_t>,
-                                                   const Attributes&);
-extern template void NcWriter::write<std::int32_t>(const std::string&,
-                                                   const std::vector<std::string>&,
-                                                   std::span<const std::int32_t>,
-                                                   const Attributes&);
-extern template void NcWriter::write<std::int64_t>(const std::string&,
-                                                   const std::vector<std::string>&,
-                                                   std::span<const std::int64_t>,
-                                                   const Attributes&);
-extern template void NcWriter::write<float>(const std::string&, const std::vector<std::string>&,
-                                            std::span<const float>, const Attributes&);
+extern template void NcWriter::write<std::int16_t>(const std::string&, const std::vector<std::string>&,
+                                                   std::span<const std::int16_t>, const Attributes&);
+extern template void NcWriter::write<std::int32_t>(const std::string&, const std::vector<std::string>&,
+                                                   std::span<const std::int32_t>, const Attributes&);
+extern template void NcWriter::write<std::int64_t>(const std::string&, const std::vector<std::string>&,
+                                                   std::span<const std::int64_t>, const Attributes&);
+extern template void NcWriter::write<float>(const std::string&, const std::vector<std::string>&, std::span<const float>,
+                                            const Attributes&);
 extern template void NcWriter::write<double>(const std::string&, const std::vector<std::string>&,
                                              std::span<const double>, const Attributes&);
 
-#define SCHOOLSIM_NC_SLAB_EXTERN(T)                                                         \
-  extern template void NcWriter::define<T>(const std::string&, const std::vector<std::string>&, \
-                                           const Attributes&, const std::vector<std::size_t>&);  \
-  extern template void NcWriter::define_virtual<T>(const std::string&, const std::vector<std::string>&, \
-                                                   const Attributes&, const std::vector<VirtualMapping>&, T); \
-  extern template void NcWriter::write_slab<T>(const std::string&,                          \
-                                               const std::vector<std::size_t>&,             \
+#define SCHOOLSIM_NC_SLAB_EXTERN(T)                                                                                \
+  extern template void NcWriter::define<T>(const std::string&, const std::vector<std::string>&, const Attributes&, \
+                                           const std::vector<std::size_t>&);                                       \
+  extern template void NcWriter::define_virtual<T>(const std::string&, const std::vector<std::string>&,            \
+                                                   const Attributes&, const std::vector<VirtualMapping>&, T);      \
+  extern template void NcWriter::write_slab<T>(const std::string&, const std::vector<std::size_t>&,                \
                                                const std::vector<std::size_t>&, std::span<const T>);
 SCHOOLSIM_NC_SLAB_EXTERN(std::int8_t)
 SCHOOLSIM_NC_SLAB_EXTERN(std::int16_t)

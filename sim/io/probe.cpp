@@ -215,8 +215,7 @@ struct Walker {
       std::vector<hsize_t> start(shape.size(), 0), count(shape);
       if (rank > 0) start[0] = first, count[0] = count0;
       const Id file_space(rank > 0 ? H5Scopy(space.get()) : H5Screate(H5S_SCALAR), H5Sclose);
-      const Id memory_space(rank > 0 ? H5Screate_simple(rank, count.data(), nullptr) : H5Screate(H5S_SCALAR),
-                            H5Sclose);
+      const Id memory_space(rank > 0 ? H5Screate_simple(rank, count.data(), nullptr) : H5Screate(H5S_SCALAR), H5Sclose);
       if (!file_space.ok() || !memory_space.ok() ||
           (rank > 0 &&
            H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0))
@@ -239,7 +238,8 @@ struct Walker {
     H5O_info_t root{};
     if (H5Oget_info(file, &root) < 0) damaged("the root group", "cannot read its object header");
     const auto visit = [](hid_t, const char*, const H5O_info_t*, void*) -> herr_t { return 0; };
-    if (H5Ovisit(file, H5_INDEX_NAME, H5_ITER_INC, visit, nullptr) < 0) damaged("the root group", "cannot visit its objects");
+    if (H5Ovisit(file, H5_INDEX_NAME, H5_ITER_INC, visit, nullptr) < 0)
+      damaged("the root group", "cannot visit its objects");
     attributes(file, "global");
     // Both listings of the root group (H5Inspect and verify use creation order, H5Lexists and
     // H5Ovisit names).
@@ -445,8 +445,8 @@ void probe_readable(const std::filesystem::path& path, bool data) {
   const auto key = std::make_tuple(st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec, data);
   if (probe_disabled) return;
   for (const bool level : {data, true}) {
-    auto found = probed.find(std::make_tuple(st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-                                             level));
+    auto found =
+        probed.find(std::make_tuple(st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec, level));
     if (found == probed.end()) continue;
     if (found->second.empty()) return;
     throw DamagedFileError(path.string(), found->second);

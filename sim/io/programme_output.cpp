@@ -24,7 +24,8 @@ void write_programme_accounts(NcWriter& f, const ProgrammeAccount& a) {
   f.write("programme_event_term", {"programme_event"}, term, attrs("term", "term of the programme event"));
   f.write("programme_event_programme", {"programme_event"}, programme, attrs("1", "programme index"));
   f.write("programme_event_kind", {"programme_event"}, kind,
-          {{"units", "1"}, {"long_name", "programme event kind"},
+          {{"units", "1"},
+           {"long_name", "programme event kind"},
            {"flag_meanings", "budget_exhausted closed_early nothing_to_fund"}});
   f.write("programme_event_spent", {"programme_event"}, spent, attrs("GBP", "programme money spent by the event"));
   f.write("programme_event_partnerships", {"programme_event"}, partnerships,

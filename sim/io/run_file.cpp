@@ -32,7 +32,8 @@ void write_static(NcWriter& f, const World& w) {
   f.write("school_la", {"school"}, w.la, attrs("1", "local authority index"));
   f.write("school_x", {"school"}, w.x, attrs("km", "easting of the school"));
   f.write("school_y", {"school"}, w.y, attrs("km", "northing of the school"));
-  f.write("school_disadvantage", {"school"}, w.disadvantage, attrs("1", "share of pupils eligible for free school meals"));
+  f.write("school_disadvantage", {"school"}, w.disadvantage,
+          attrs("1", "share of pupils eligible for free school meals"));
 }
 
 void write_metrics(NcWriter& f, const Recorder& r, int n_las) {
@@ -45,16 +46,18 @@ void write_metrics(NcWriter& f, const Recorder& r, int n_las) {
             series(terms, kPhases, [&](int t, int ph) { return r.phases[t][ph].*m.field; }),
             attrs(m.units, std::string(m.long_name) + ", by phase"));
     if (!r.by_area()) continue;
-    f.write(std::string(m.name) + "_by_la", {"term", "local_authority"},
-            series(terms, n_las, [&](int t, int la) { return r.by_la[static_cast<std::size_t>(t * n_las + la)].*m.field; }),
-            attrs(m.units, std::string(m.long_name) + ", by LA"));
+    f.write(
+        std::string(m.name) + "_by_la", {"term", "local_authority"},
+        series(terms, n_las, [&](int t, int la) { return r.by_la[static_cast<std::size_t>(t * n_las + la)].*m.field; }),
+        attrs(m.units, std::string(m.long_name) + ", by LA"));
     if (n_regions > 0)
-      f.write(std::string(m.name) + "_by_region", {"term", "region"}, series(terms, n_regions, [&](int t, int g) {
-                return r.by_region[static_cast<std::size_t>(t * n_regions + g)].*m.field;
-              }),
+      f.write(std::string(m.name) + "_by_region", {"term", "region"},
+              series(terms, n_regions,
+                     [&](int t, int g) { return r.by_region[static_cast<std::size_t>(t * n_regions + g)].*m.field; }),
               attrs(m.units, std::string(m.long_name) + ", by region"));
   }
-  f.write("grade_share", {"term", "grade"}, series(terms, kGrades, [&](int t, int g) { return r.overall[t].grade_share[g]; }),
+  f.write("grade_share", {"term", "grade"},
+          series(terms, kGrades, [&](int t, int g) { return r.overall[t].grade_share[g]; }),
           attrs("1", "share of schools per inspection grade"));
   std::vector<double> by_phase;
   for (int t = 0; t < terms; ++t)
@@ -65,7 +68,8 @@ void write_metrics(NcWriter& f, const Recorder& r, int n_las) {
   f.write("partnerships_active", {"term", "partnership_type"},
           series(terms, kPartnershipTypes, [&](int t, int k) { return r.system[t].partnerships_active[k]; }),
           attrs("1", "active partnerships by type"));
-  f.write("cross_quartile_share", {"term"}, series(terms, 1, [&](int t, int) { return r.system[t].cross_quartile_share; }),
+  f.write("cross_quartile_share", {"term"},
+          series(terms, 1, [&](int t, int) { return r.system[t].cross_quartile_share; }),
           attrs("1", "share of active partnerships linking different attainment quartiles"));
   f.write("mean_trust", {"term"}, series(terms, 1, [&](int t, int) { return r.system[t].mean_trust; }),
           attrs("1", "mean pair trust within active partnerships"));
@@ -73,17 +77,21 @@ void write_metrics(NcWriter& f, const Recorder& r, int n_las) {
           attrs("pupils", "pupils placed at a school other than their origin school"));
   f.write("money_spent", {"term"}, series(terms, 1, [&](int t, int) { return r.system[t].money_spent; }),
           attrs("GBP", "programme money spent, cumulative"));
-  f.write("partnerships_brokered", {"term"}, series(terms, 1, [&](int t, int) { return r.system[t].partnerships_brokered; }),
+  f.write("partnerships_brokered", {"term"},
+          series(terms, 1, [&](int t, int) { return r.system[t].partnerships_brokered; }),
           attrs("1", "partnerships formed this term through a broker"));
 }
 
 void write_per_school(NcWriter& f, const Recorder& r) {
   if (!r.per_school()) return;
-  f.write("school_attainment", {"term", "school"}, r.school_attainment, attrs("pupil_sd", "measured school attainment"));
+  f.write("school_attainment", {"term", "school"}, r.school_attainment,
+          attrs("pupil_sd", "measured school attainment"));
   f.write("school_capacity", {"term", "school"}, r.school_capacity, attrs("1", "spare capacity for improvement work"));
   f.write("school_pupils", {"term", "school"}, r.school_pupils, attrs("pupils", "pupils on roll (rounded)"));
-  f.write("school_grade", {"term", "school"}, r.school_grade, attrs("1", "inspection grade (1 outstanding .. 4 inadequate)"));
-  f.write("school_partnerships", {"term", "school"}, r.school_partnerships, attrs("1", "active partnerships of the school"));
+  f.write("school_grade", {"term", "school"}, r.school_grade,
+          attrs("1", "inspection grade (1 outstanding .. 4 inadequate)"));
+  f.write("school_partnerships", {"term", "school"}, r.school_partnerships,
+          attrs("1", "active partnerships of the school"));
   f.write("school_expertise", {"term", "school", "domain"}, r.school_expertise, attrs("1", "expertise by domain"));
 }
 
@@ -99,8 +107,7 @@ void write_events(NcWriter& f, const State& st, int max_members) {
     term.push_back(e.term), kind.push_back(e.kind), partnership.push_back(e.partnership), type.push_back(e.type);
     broker.push_back(e.broker), programme.push_back(e.programme), reason.push_back(e.reason);
     size.push_back(static_cast<std::int8_t>(std::min<std::size_t>(e.members.size(), 127)));
-    for (int k = 0; k < max_members; ++k)
-      members.push_back(k < static_cast<int>(e.members.size()) ? e.members[k] : -1);
+    for (int k = 0; k < max_members; ++k) members.push_back(k < static_cast<int>(e.members.size()) ? e.members[k] : -1);
   }
   f.write("event_term", {"event"}, term, attrs("term", "term of the event"));
   f.write("event_kind", {"event"}, kind,
@@ -111,7 +118,8 @@ void write_events(NcWriter& f, const State& st, int max_members) {
   f.write("event_broker", {"event"}, broker, attrs("1", "broker: LA index, -1 none, -2 national broker"));
   f.write("event_programme", {"event"}, programme, attrs("1", "programme index, -1 none"));
   f.write("event_reason", {"event"}, reason,
-          {{"units", "1"}, {"long_name", "reason a partnership ended"},
+          {{"units", "1"},
+           {"long_name", "reason a partnership ended"},
            {"flag_meanings", "not_ended funding_ended hazard graduated joined_mat"}});
   f.write("event_size", {"event"}, size, attrs("1", "members named by the event"));
   f.write("event_members", {"event", "member"}, members, attrs("1", "member school ids, -1 padded"));
@@ -170,7 +178,8 @@ bool write_run_file(const std::filesystem::path& path, bool overwrite, const Sce
   f.add_dimension("grade", grades, attrs("1", "inspection grade (1 outstanding .. 4 inadequate)"));
   f.add_dimension("partnership_type", std::vector<std::string>{"pair", "network", "federation", "mat"},
                   {{"long_name", "partnership type"}});
-  f.add_dimension("domain", std::vector<std::string>{"teaching", "leadership", "data"}, {{"long_name", "expertise domain"}});
+  f.add_dimension("domain", std::vector<std::string>{"teaching", "leadership", "data"},
+                  {{"long_name", "expertise domain"}});
   int max_members = 2;
   for (const auto& e : final_state.events) max_members = std::max(max_members, static_cast<int>(e.members.size()));
   std::vector<std::int32_t> member_ids(max_members);

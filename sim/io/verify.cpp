@@ -141,7 +141,8 @@ std::size_t VerifyReport::failures() const {
 VerifyReport verify_file(const std::filesystem::path& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   // HDF5 would block on a FIFO.
-  if (const std::string why = regular_file_problem(path); !why.empty()) throw InputFileError(path.string() + ": " + why);
+  if (const std::string why = regular_file_problem(path); !why.empty())
+    throw InputFileError(path.string() + ": " + why);
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     H5Eclear2(H5E_DEFAULT);
     throw InputFileError(path.string() + ": not an HDF5 file (or not readable)");

@@ -35,7 +35,8 @@ World build_world(const Scenario& s, const std::filesystem::path& scenario_dir,
     if (la >= w.n_las) problems.push_back("brokering.las: LA " + std::to_string(la) + " does not exist" + las);
   for (const auto& [name, members] : s.world.regions)
     for (int la : members)
-      if (la >= w.n_las) problems.push_back("world.regions." + name + ": LA " + std::to_string(la) + " does not exist" + las);
+      if (la >= w.n_las)
+        problems.push_back("world.regions." + name + ": LA " + std::to_string(la) + " does not exist" + las);
   if (!problems.empty()) throw config::ConfigError(problems);
   return w;
 }

@@ -54,19 +54,24 @@ void write_world_file(const std::filesystem::path& path, bool overwrite, const W
   f.write("school_urn", {"school"}, d.urn, attrs("1", "unique reference number (URN) in the school register"));
   f.write_strings("school_name", {"school"}, d.name, {{"long_name", "establishment name"}});
   f.write("school_phase", {"school"}, d.phase,
-          {{"units", "1"}, {"long_name", "phase of education"}, {"flag_values", std::string("0 1")},
+          {{"units", "1"},
+           {"long_name", "phase of education"},
+           {"flag_values", std::string("0 1")},
            {"flag_meanings", std::string("primary secondary")}});
   f.write("school_la", {"school"}, d.la, attrs("1", "local authority index (see la_code)"));
   f.write("school_x", {"school"}, d.x, attrs("km", "British National Grid easting / 1000"));
   f.write("school_y", {"school"}, d.y, attrs("km", "British National Grid northing / 1000"));
-  f.write("school_disadvantage", {"school"}, d.disadvantage, attrs("1", "share of pupils eligible for free school meals"));
+  f.write("school_disadvantage", {"school"}, d.disadvantage,
+          attrs("1", "share of pupils eligible for free school meals"));
   f.write("school_places", {"school"}, d.places, attrs("pupils", "places (school capacity, at least the roll)"));
   f.write("school_pupils", {"school"}, d.pupils, attrs("pupils", "pupils on roll"));
   f.write("school_initial_grade", {"school"}, d.grade,
-          {{"units", "1"}, {"long_name", "initial inspection grade from the Ofsted rating (1 outstanding .. 4 inadequate)"},
+          {{"units", "1"},
+           {"long_name", "initial inspection grade from the Ofsted rating (1 outstanding .. 4 inadequate)"},
            {"comment", std::string("0 = unknown: set by the model's rule")}});
   f.write("school_academy", {"school"}, d.academy,
-          {{"units", "1"}, {"long_name", "governance from the register"},
+          {{"units", "1"},
+           {"long_name", "governance from the register"},
            {"comment", std::string("1 academy or free school, 0 maintained, -1 unknown (drawn by the model's rule)")}});
   f.write("school_trust", {"school"}, d.trust, attrs("1", "academy trust index (see trust_name), -1 none"));
   io::Attributes att = attrs("1", "initial attainment, z-score within phase from the attainment files");
@@ -76,7 +81,8 @@ void write_world_file(const std::filesystem::path& path, bool overwrite, const W
   f.write("la_code", {"la"}, d.la_code, attrs("1", "local authority code in the register"));
   f.write_strings("la_name", {"la"}, d.la_name, {{"long_name", "local authority name"}});
   f.write_strings("la_region", {"la"}, d.la_region, {{"long_name", "region (GOR) of most of the LA's schools"}});
-  if (!d.trust_name.empty()) f.write_strings("trust_name", {"trust"}, d.trust_name, {{"long_name", "academy trust name"}});
+  if (!d.trust_name.empty())
+    f.write_strings("trust_name", {"trust"}, d.trust_name, {{"long_name", "academy trust name"}});
   f.commit();
 }
 
@@ -123,9 +129,9 @@ WorldFileData read_world_file(const std::filesystem::path& path) {
   const std::size_t n = d.urn.size(), n_las = d.la_code.size();
   auto fail = [&](const std::string& what) { throw WorldFileError(path.string() + ": invalid world file: " + what); };
   if (n == 0) fail("it has no schools");
-  for (const std::size_t size : {d.name.size(), d.phase.size(), d.la.size(), d.x.size(), d.y.size(),
-                                 d.disadvantage.size(), d.places.size(), d.pupils.size(), d.grade.size(),
-                                 d.academy.size(), d.trust.size(), d.attainment.size()})
+  for (const std::size_t size :
+       {d.name.size(), d.phase.size(), d.la.size(), d.x.size(), d.y.size(), d.disadvantage.size(), d.places.size(),
+        d.pupils.size(), d.grade.size(), d.academy.size(), d.trust.size(), d.attainment.size()})
     if (size != n) fail("per-school variables differ in length");
   if (d.la_name.size() != n_las || d.la_region.size() != n_las) fail("per-LA variables differ in length");
   for (std::size_t i = 0; i < n; ++i) {

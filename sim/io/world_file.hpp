@@ -27,22 +27,22 @@ struct WorldFileData {
   // Per school.
   std::vector<std::int32_t> urn;
   std::vector<std::string> name;
-  std::vector<std::int8_t> phase;       ///< 0 primary, 1 secondary
-  std::vector<std::int32_t> la;         ///< LA index 0..L-1
-  std::vector<double> x, y;             ///< km (British National Grid / 1000)
-  std::vector<double> disadvantage;     ///< FSM share, 0..1
-  std::vector<double> places, pupils;   ///< pupils <= places
-  std::vector<std::int8_t> grade;       ///< initial grade 1..4, 0 unknown
-  std::vector<std::int8_t> academy;     ///< 1 academy, 0 maintained, -1 unknown
-  std::vector<std::int32_t> trust;      ///< trust index, -1 none
-  std::vector<double> attainment;       ///< initial attainment z-score within phase, NaN unknown
+  std::vector<std::int8_t> phase;      ///< 0 primary, 1 secondary
+  std::vector<std::int32_t> la;        ///< LA index 0..L-1
+  std::vector<double> x, y;            ///< km (British National Grid / 1000)
+  std::vector<double> disadvantage;    ///< FSM share, 0..1
+  std::vector<double> places, pupils;  ///< pupils <= places
+  std::vector<std::int8_t> grade;      ///< initial grade 1..4, 0 unknown
+  std::vector<std::int8_t> academy;    ///< 1 academy, 0 maintained, -1 unknown
+  std::vector<std::int32_t> trust;     ///< trust index, -1 none
+  std::vector<double> attainment;      ///< initial attainment z-score within phase, NaN unknown
   // Per LA.
   std::vector<std::int32_t> la_code;
   std::vector<std::string> la_name, la_region;
   // Per trust.
   std::vector<std::string> trust_name;
-  bool has_trusts = false;       ///< the register had a trust column (else the model forms initial MATs)
-  bool has_attainment = false;   ///< attainment files were given
+  bool has_trusts = false;      ///< the register had a trust column (else the model forms initial MATs)
+  bool has_attainment = false;  ///< attainment files were given
   /// Provenance and the import report, written as global attributes.
   io::Attributes attributes;
 

@@ -129,7 +129,8 @@ Agreed agree(int rank, int size, int status, const std::string& message) {
   MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, kWorld);
   std::vector<int> offsets(static_cast<std::size_t>(size), 0);
   int total = 0;
-  for (int r = 0; r < size; ++r) offsets[static_cast<std::size_t>(r)] = total, total += lengths[static_cast<std::size_t>(r)];
+  for (int r = 0; r < size; ++r)
+    offsets[static_cast<std::size_t>(r)] = total, total += lengths[static_cast<std::size_t>(r)];
   std::vector<char> text(static_cast<std::size_t>(std::max(total, 1)));
   MPI_Gatherv(message.data(), length, MPI_CHAR, text.data(), lengths.data(), offsets.data(), MPI_CHAR, 0, kWorld);
   Agreed out;
@@ -140,7 +141,8 @@ Agreed agree(int rank, int size, int status, const std::string& message) {
     std::vector<std::string> seen;
     for (int r = 0; r < size; ++r) {
       if (statuses[static_cast<std::size_t>(r)] != out.status || lengths[static_cast<std::size_t>(r)] == 0) continue;
-      std::string m(text.data() + offsets[static_cast<std::size_t>(r)], static_cast<std::size_t>(lengths[static_cast<std::size_t>(r)]));
+      std::string m(text.data() + offsets[static_cast<std::size_t>(r)],
+                    static_cast<std::size_t>(lengths[static_cast<std::size_t>(r)]));
       if (std::find(seen.begin(), seen.end(), m) != seen.end()) continue;
       seen.push_back(m);
       if (!out.message.empty()) out.message += "\n";
@@ -204,8 +206,7 @@ std::int64_t env_integer(const char* name) {
 /// run's parallel loops never starts another run.
 class LocalRunner {
  public:
-  LocalRunner(int threads, std::function<void(std::int64_t)> run)
-      : arena_(threads, 0), run_(std::move(run)) {}
+  LocalRunner(int threads, std::function<void(std::int64_t)> run) : arena_(threads, 0), run_(std::move(run)) {}
   ~LocalRunner() { wait(); }
   LocalRunner(const LocalRunner&) = delete;
   LocalRunner& operator=(const LocalRunner&) = delete;
@@ -231,11 +232,11 @@ class LocalRunner {
   std::atomic<std::int64_t> finished_{0};
 };
 
-
 /// One rank's part of the sweep.
 class RankSweep {
  public:
-  RankSweep(const Session& session, const SweepSpec& spec, const SweepOptions& options, SweepCounters& counters, int threads)
+  RankSweep(const Session& session, const SweepSpec& spec, const SweepOptions& options, SweepCounters& counters,
+            int threads)
       : rank_(session.rank()),
         size_(session.size()),
         spec_in_(spec),
@@ -301,20 +302,20 @@ class RankSweep {
   MpiSweepResult result_;
 
   std::unique_ptr<PreparedSweep> prepared_;
-  int journals_total_ = 0;                            ///< journals of this sweep (all ranks, old ones included)
-  std::vector<int> journal_index_;                    ///< the journals this rank holds
-  std::vector<std::unique_ptr<RunJournal>> journals_;  ///< [0] is rank-<rank>, where new runs go
-  std::vector<std::int32_t> where_;                   ///< per run: slot in journals_ holding it, or -1
+  int journals_total_ = 0;                              ///< journals of this sweep (all ranks, old ones included)
+  std::vector<int> journal_index_;                      ///< the journals this rank holds
+  std::vector<std::unique_ptr<RunJournal> > journals_;  ///< [0] is rank-<rank>, where new runs go
+  std::vector<std::int32_t> where_;                     ///< per run: slot in journals_ holding it, or -1
   std::vector<RunSummary> summary_;
-  std::vector<std::int64_t> pending_;                 ///< rank 0: runs to do
-  std::vector<std::int64_t> shard_indices_;           ///< rank 0: shards written by all ranks
+  std::vector<std::int64_t> pending_;        ///< rank 0: runs to do
+  std::vector<std::int64_t> shard_indices_;  ///< rank 0: shards written by all ranks
   std::int64_t reused_ = 0, reused_failed_ = 0;
   std::atomic<std::int64_t> ran_{0}, failed_{0}, appended_{0};
   std::atomic<bool> stop_{false}, error_flag_{false};
   std::mutex error_mutex_;
   std::string error_text_;
   std::chrono::steady_clock::time_point start_;  ///< when the runs started (all ranks at once)
-  double run_seconds_ = 0;                        ///< rank 0: until the last rank finished its runs
+  double run_seconds_ = 0;                       ///< rank 0: until the last rank finished its runs
   double seconds_since_start() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
@@ -339,12 +340,14 @@ void RankSweep::check_paths() {
   const bool parts_exist = fs::exists(fs::symlink_status(parts_, ec));
   const bool shards_exist = fs::exists(fs::symlink_status(shards_, ec));
   if (options_.force) return;
-  if (out_exists && !options_.resume) throw SweepInputError(out_.string() + ": exists already (use --force to replace it)");
+  if (out_exists && !options_.resume)
+    throw SweepInputError(out_.string() + ": exists already (use --force to replace it)");
   if (parts_exist && !options_.resume)
     throw SweepInputError(parts_.string() +
                           " exists (an interrupted sweep?): use --resume to continue it or --force to start over");
   if (parts_exist && fs::exists(parts_ / "runs.journal", ec))
-    throw SweepInputError(parts_.string() + " holds the journal of a sweep started without MPI: continue it without "
+    throw SweepInputError(parts_.string() +
+                          " holds the journal of a sweep started without MPI: continue it without "
                           "mpirun, or use --force to start over");
   if (shards_exist && !parts_exist && !options_.resume && !out_exists)
     throw SweepInputError(shards_.string() + " exists (the shards of an earlier sweep?): use --force to replace them");
@@ -390,7 +393,8 @@ void RankSweep::open_journals() {
     const fs::path folder = parts_ / ("rank-" + std::to_string(j));
     std::error_code ec;
     const auto mode = fs::exists(folder, ec) ? RunJournal::Mode::Resume : RunJournal::Mode::Create;
-    journals_.push_back(std::make_unique<RunJournal>(folder, mode, prepared_->fingerprint(), R, prepared_->world_digest()));
+    journals_.push_back(
+        std::make_unique<RunJournal>(folder, mode, prepared_->fingerprint(), R, prepared_->world_digest()));
     journal_index_.push_back(j);
     const auto slot = static_cast<std::int32_t>(journals_.size() - 1);
     journals_.back()->scan(
@@ -414,7 +418,8 @@ bool RankSweep::distribute_pending() {
   std::vector<int> counts(static_cast<std::size_t>(size_)), offsets(static_cast<std::size_t>(size_), 0);
   MPI_Gather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, kWorld);
   int total = 0;
-  for (int r = 0; r < size_; ++r) offsets[static_cast<std::size_t>(r)] = total, total += counts[static_cast<std::size_t>(r)];
+  for (int r = 0; r < size_; ++r)
+    offsets[static_cast<std::size_t>(r)] = total, total += counts[static_cast<std::size_t>(r)];
   std::vector<std::int64_t> all(static_cast<std::size_t>(std::max(total, 1)));
   MPI_Gatherv(done.data(), n, MPI_INT64_T, all.data(), counts.data(), offsets.data(), MPI_INT64_T, 0, kWorld);
   return step(false, [&] {
@@ -507,7 +512,8 @@ void RankSweep::compute_root() {
   bool stop_sent = false, own_done = false;
   const auto update = [&] {
     std::int64_t ran = ran_, failed = failed_ + reused_failed_;
-    for (int r = 1; r < size_; ++r) ran += workers[static_cast<std::size_t>(r)].ran, failed += workers[static_cast<std::size_t>(r)].failed;
+    for (int r = 1; r < size_; ++r)
+      ran += workers[static_cast<std::size_t>(r)].ran, failed += workers[static_cast<std::size_t>(r)].failed;
     counters_.ran = ran;
     counters_.failed = failed;
   };
@@ -600,8 +606,9 @@ std::vector<std::int64_t> RankSweep::write_shards() {
       }
     };
     const fs::path path = shards_ / ("shard-" + std::to_string(j) + ".h5");
-    if (!write_sweep_file(path, true, prepared_->spec(), prepared_->plan(), prepared_->world(), schema, summary_, read,
-                          [this] { return !stopping(); }, info))
+    if (!write_sweep_file(
+            path, true, prepared_->spec(), prepared_->plan(), prepared_->world(), schema, summary_, read,
+            [this] { return !stopping(); }, info))
       throw Interrupted{};
     written.push_back(j);
   }

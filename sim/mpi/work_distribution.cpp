@@ -5,7 +5,8 @@
 
 namespace schoolsim::mpi {
 
-WorkDistributor::WorkDistributor(std::vector<std::int64_t> pending, int ranks) : pending_(std::move(pending)), ranks_(ranks) {
+WorkDistributor::WorkDistributor(std::vector<std::int64_t> pending, int ranks)
+    : pending_(std::move(pending)), ranks_(ranks) {
   if (ranks < 1) throw std::invalid_argument("WorkDistributor: ranks must be >= 1");
   if (!std::is_sorted(pending_.begin(), pending_.end()))
     throw std::invalid_argument("WorkDistributor: pending runs must be ascending");

@@ -33,7 +33,9 @@ AttainmentTable read_attainment(std::string_view bytes, const std::string& sourc
   t.source = source;
   int urn_col = find("URN");
   if (urn_col < 0) urn_col = find("school_urn");
-  if (urn_col < 0) throw RegisterError(source + ": no URN column (expected 'URN' or 'school_urn'): not a school-level attainment file?");
+  if (urn_col < 0)
+    throw RegisterError(source +
+                        ": no URN column (expected 'URN' or 'school_urn'): not a school-level attainment file?");
   int value_col = -1;
   for (const auto& c : columns)
     if ((value_col = find(c)) >= 0) {
@@ -43,7 +45,8 @@ AttainmentTable read_attainment(std::string_view bytes, const std::string& sourc
   if (value_col < 0) {
     std::string names;
     for (const auto& c : columns) names += (names.empty() ? "" : ", ") + c;
-    throw RegisterError(source + ": none of the attainment columns " + names + " is in the header (name one with --attainment-column)");
+    throw RegisterError(source + ": none of the attainment columns " + names +
+                        " is in the header (name one with --attainment-column)");
   }
   const int breakdown = find("breakdown"), topic = find("breakdown_topic");
   while (reader.next(rec)) {
@@ -53,7 +56,8 @@ AttainmentTable read_attainment(std::string_view bytes, const std::string& sourc
       continue;
     }
     auto field = [&](int k) { return std::string_view(rec.fields[static_cast<std::size_t>(k)]); };
-    if ((breakdown >= 0 && !same_text(field(breakdown), "Total")) || (topic >= 0 && !same_text(field(topic), "Total"))) continue;
+    if ((breakdown >= 0 && !same_text(field(breakdown), "Total")) || (topic >= 0 && !same_text(field(topic), "Total")))
+      continue;
     const ParsedNumber urn = parse_number(field(urn_col));
     if (urn.status != ParsedNumber::Ok || urn.value <= 0 || urn.value > std::numeric_limits<std::int32_t>::max() ||
         urn.value != std::floor(urn.value)) {
@@ -113,7 +117,8 @@ std::vector<double> standardised_attainment(const std::vector<AttainmentTable>& 
     const bool usable = count >= 2 && sd > 0;
     use[k].used = usable ? count : 0;
     for (std::size_t i = 0; i < n; ++i)
-      if (source[i] == static_cast<int>(k)) z[i] = usable ? (z[i] - mean) / sd : std::numeric_limits<double>::quiet_NaN();
+      if (source[i] == static_cast<int>(k))
+        z[i] = usable ? (z[i] - mean) / sd : std::numeric_limits<double>::quiet_NaN();
   }
   if (uses) *uses = std::move(use);
   return z;

@@ -19,14 +19,14 @@ const std::vector<std::string>& default_attainment_columns();
 
 /// One file's values by URN.
 struct AttainmentTable {
-  std::string source;              ///< file name, for messages
-  std::string column;              ///< the attainment column used
+  std::string source;                              ///< file name, for messages
+  std::string column;                              ///< the attainment column used
   std::unordered_map<std::int32_t, double> value;  ///< URN -> value
-  std::int64_t rows = 0;           ///< data rows read
-  std::int64_t missing = 0;        ///< rows with a URN but a blank or suppressed value (SUPP, NE, ...)
-  std::int64_t no_urn = 0;         ///< rows without a URN (LA or national totals)
-  std::int64_t bad = 0;            ///< rows with an unparsable value or a wrong field count
-  std::int64_t duplicates = 0;     ///< rows repeating a URN already read (the first is kept)
+  std::int64_t rows = 0;                           ///< data rows read
+  std::int64_t missing = 0;                        ///< rows with a URN but a blank or suppressed value (SUPP, NE, ...)
+  std::int64_t no_urn = 0;                         ///< rows without a URN (LA or national totals)
+  std::int64_t bad = 0;                            ///< rows with an unparsable value or a wrong field count
+  std::int64_t duplicates = 0;                     ///< rows repeating a URN already read (the first is kept)
 };
 
 /// Reads a file's bytes: a header with `URN` (or `school_urn`) and the first of `columns`
@@ -40,10 +40,10 @@ AttainmentTable read_attainment_file(const std::filesystem::path& path, const st
 
 /// How one table was used.
 struct AttainmentUse {
-  int phase = -1;             ///< the phase of most of its matched schools (-1: matched none)
-  std::int64_t matched = 0;   ///< kept schools whose URN the table holds (any phase)
-  std::int64_t used = 0;      ///< schools whose initial attainment it set
-  double mean = 0, sd = 0;    ///< of the values it set (population SD)
+  int phase = -1;            ///< the phase of most of its matched schools (-1: matched none)
+  std::int64_t matched = 0;  ///< kept schools whose URN the table holds (any phase)
+  std::int64_t used = 0;     ///< schools whose initial attainment it set
+  double mean = 0, sd = 0;   ///< of the values it set (population SD)
 };
 
 /// Initial attainment of the schools (urn, phase) as z-scores within phase: each table

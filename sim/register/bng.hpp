@@ -20,7 +20,8 @@ struct GridKm {
 /// Grid metres to model km; std::nullopt outside the grid (or not finite).
 inline std::optional<GridKm> bng_to_km(double easting_m, double northing_m) {
   if (!std::isfinite(easting_m) || !std::isfinite(northing_m)) return std::nullopt;
-  if (easting_m < 0 || easting_m > kBngMaxEasting || northing_m < 0 || northing_m > kBngMaxNorthing) return std::nullopt;
+  if (easting_m < 0 || easting_m > kBngMaxEasting || northing_m < 0 || northing_m > kBngMaxNorthing)
+    return std::nullopt;
   return GridKm{easting_m / 1000.0, northing_m / 1000.0};
 }
 

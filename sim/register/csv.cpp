@@ -76,8 +76,10 @@ bool CsvReader::next(CsvRecord& r) {
       continue;
     }
     // End of record: CRLF, LF, lone CR or end of text.
-    if (pos_ < n) skip_line_break();
-    else r.unterminated = true;
+    if (pos_ < n)
+      skip_line_break();
+    else
+      r.unterminated = true;
     return true;
   }
 }
@@ -115,7 +117,8 @@ std::string why_not_csv(std::string_view bytes) {
   if (t.substr(0, 3) == "\xEF\xBB\xBF") t.remove_prefix(3);
   while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
   std::string start(t.substr(0, 512));
-  std::transform(start.begin(), start.end(), start.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(start.begin(), start.end(), start.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (start.starts_with("<!doctype html") || start.starts_with("<html") || start.find("<html") != std::string::npos ||
       start.find("<head>") != std::string::npos || start.find("<body") != std::string::npos)
     return "is an HTML page, not a CSV file (did the download return an error or sign-in page?)";

@@ -24,9 +24,9 @@ bool is_valid_utf8(std::string_view text);
 std::string cp1252_to_utf8(std::string_view bytes, std::size_t* undefined = nullptr);
 
 struct Decoded {
-  std::string text;               ///< UTF-8, without a byte-order mark
-  Encoding used = Encoding::Utf8; ///< Cp1252 or Utf8
-  std::size_t undefined = 0;      ///< bytes undefined in Windows-1252 (replaced by U+FFFD)
+  std::string text;                ///< UTF-8, without a byte-order mark
+  Encoding used = Encoding::Utf8;  ///< Cp1252 or Utf8
+  std::size_t undefined = 0;       ///< bytes undefined in Windows-1252 (replaced by U+FFFD)
 };
 
 /// Decodes a file's bytes. A UTF-8 byte-order mark means UTF-8 and is removed. `Auto` reads

@@ -31,9 +31,9 @@ struct Candidate {
   std::int32_t la_code = 0;
   std::string la_name, name, region, trust;
   std::int8_t phase = 0, grade = 0, academy = -1;
-  double x = kNaN, y = kNaN;               // km
-  double pupils = kNaN, capacity = kNaN;   // NaN = missing
-  double fsm = kNaN;                       // share
+  double x = kNaN, y = kNaN;              // km
+  double pupils = kNaN, capacity = kNaN;  // NaN = missing
+  double fsm = kNaN;                      // share
 };
 
 /// Median (numpy's: mean of the two middle values for an even count) of a copy.
@@ -174,7 +174,8 @@ std::string ImportReport::text(std::size_t max_lines) const {
   if (!other_phases.empty()) {
     o << "  other phases:";
     bool first = true;
-    for (const auto& [name, count] : other_phases) o << (first ? " " : ", ") << (name.empty() ? "(blank)" : name) << " " << count, first = false;
+    for (const auto& [name, count] : other_phases)
+      o << (first ? " " : ", ") << (name.empty() ? "(blank)" : name) << " " << count, first = false;
     o << "\n";
   }
   o << "  filled: location " << filled_location << ", places " << filled_places << ", pupils " << filled_pupils
@@ -277,7 +278,8 @@ ImportResult import_register(std::string_view bytes, const std::string& source, 
       continue;
     }
     if (rec.fields.size() != header.size()) {
-      bad(line, "has " + std::to_string(rec.fields.size()) + " fields, the header has " + std::to_string(header.size()));
+      bad(line,
+          "has " + std::to_string(rec.fields.size()) + " fields, the header has " + std::to_string(header.size()));
       continue;
     }
     auto field = [&](int k) { return k < 0 ? std::string_view() : trim(rec.fields[static_cast<std::size_t>(k)]); };
@@ -318,7 +320,8 @@ ImportResult import_register(std::string_view bytes, const std::string& source, 
       return v.status == ParsedNumber::Ok ? v.value : kNaN;
     };
     const double east = number(c_east, column::kEasting, false), north = number(c_north, column::kNorthing, false);
-    const double pupils = number(c_pupils, column::kPupils, false), capacity = number(c_capacity, column::kCapacity, false);
+    const double pupils = number(c_pupils, column::kPupils, false),
+                 capacity = number(c_capacity, column::kCapacity, false);
     const double fsm = number(c_fsm, column::kFsm, true);
     if (problem.empty() && (pupils < 0 || capacity < 0)) problem = "a negative NumberOfPupils or SchoolCapacity";
     const auto implausible = [&](double value, int col, const char* name) {
@@ -356,10 +359,12 @@ ImportResult import_register(std::string_view bytes, const std::string& source, 
     if (c.academy < 0 && !c.trust.empty()) c.academy = 1;
     kept.push_back(std::move(c));
   }
-  if (rep.rows > 0 && static_cast<double>(rep.skipped_malformed) > rules.max_bad_share * static_cast<double>(rep.rows)) {
-    std::string msg = source + ": " + std::to_string(rep.skipped_malformed) + " of " + std::to_string(rep.rows) +
-                      " rows (" + format_share(static_cast<double>(rep.skipped_malformed) / static_cast<double>(rep.rows)) +
-                      ") are malformed, more than --max-bad-share " + format_share(rules.max_bad_share) + ". First problems:";
+  if (rep.rows > 0 &&
+      static_cast<double>(rep.skipped_malformed) > rules.max_bad_share * static_cast<double>(rep.rows)) {
+    std::string msg =
+        source + ": " + std::to_string(rep.skipped_malformed) + " of " + std::to_string(rep.rows) + " rows (" +
+        format_share(static_cast<double>(rep.skipped_malformed) / static_cast<double>(rep.rows)) +
+        ") are malformed, more than --max-bad-share " + format_share(rules.max_bad_share) + ". First problems:";
     for (std::size_t k = 0; k < std::min<std::size_t>(rep.problems.size(), 5); ++k) msg += "\n  " + rep.problems[k];
     throw RegisterError(msg);
   }
@@ -383,8 +388,11 @@ ImportResult import_register(std::string_view bytes, const std::string& source, 
       const auto it = la_sum.find(c.la_code);
       if (rules.missing_location == MissingLocation::Skip || it == la_sum.end()) {
         ++rep.skipped_no_location;
-        rep.notes.push_back("line " + std::to_string(c.line) + ": URN " + std::to_string(c.urn) + " has no coordinates" +
-                            (rules.missing_location == MissingLocation::Skip ? "" : " and LA " + std::to_string(c.la_code) + " has no located school") +
+        rep.notes.push_back("line " + std::to_string(c.line) + ": URN " + std::to_string(c.urn) +
+                            " has no coordinates" +
+                            (rules.missing_location == MissingLocation::Skip
+                                 ? ""
+                                 : " and LA " + std::to_string(c.la_code) + " has no located school") +
                             ": skipped");
         continue;
       }
@@ -487,9 +495,11 @@ ImportResult import_register(std::string_view bytes, const std::string& source, 
       std::ostringstream o;
       o << t.source << ": column " << t.column << ", " << t.value.size() << " URNs with a value (" << t.missing
         << " suppressed or blank, " << t.bad << " unparsable), " << uses[k].matched << " matched; ";
-      if (uses[k].phase < 0) o << "no school matched";
-      else o << (uses[k].phase == 0 ? "primary" : "secondary") << " file: set " << uses[k].used << " schools (mean "
-             << uses[k].mean << ", sd " << uses[k].sd << ")";
+      if (uses[k].phase < 0)
+        o << "no school matched";
+      else
+        o << (uses[k].phase == 0 ? "primary" : "secondary") << " file: set " << uses[k].used << " schools (mean "
+          << uses[k].mean << ", sd " << uses[k].sd << ")";
       rep.attainment_sources.push_back(o.str());
     }
   } else {

@@ -31,9 +31,9 @@ std::string read_input_file(const std::filesystem::path& path);
 Decoded decode_or_throw(std::string_view bytes, const std::string& source, Encoding encoding);
 
 struct ImportReport {
-  std::string source;    ///< register file
-  std::string encoding;  ///< as read: windows-1252 or utf-8
-  std::int64_t rows = 0; ///< data rows (blank lines not counted)
+  std::string source;     ///< register file
+  std::string encoding;   ///< as read: windows-1252 or utf-8
+  std::int64_t rows = 0;  ///< data rows (blank lines not counted)
   std::int64_t kept = 0, kept_primary = 0, kept_secondary = 0, las = 0;
   // Skipped rows by reason (each row counts once, for the first reason in this order).
   std::int64_t skipped_malformed = 0;    ///< wrong field count, broken quotes, unparsable or impossible numbers
@@ -43,20 +43,20 @@ struct ImportReport {
   std::int64_t skipped_duplicate_urn = 0;
   std::int64_t skipped_no_location = 0;
   // Filled values by field.
-  std::int64_t filled_location = 0;      ///< placed at the LA's mean location
+  std::int64_t filled_location = 0;  ///< placed at the LA's mean location
   std::int64_t filled_places = 0;
   std::int64_t filled_pupils = 0;
   std::int64_t filled_disadvantage = 0;
-  std::int64_t filled_grade = 0;         ///< no usable Ofsted rating: the model's rule sets the grade
-  std::int64_t raised_places = 0;        ///< places raised to the roll (pupils above capacity)
+  std::int64_t filled_grade = 0;   ///< no usable Ofsted rating: the model's rule sets the grade
+  std::int64_t raised_places = 0;  ///< places raised to the roll (pupils above capacity)
   // Governance.
   std::int64_t trust_schools = 0, trusts = 0, mats = 0, mat_schools = 0;
   std::int64_t attainment_set = 0;
-  std::size_t undefined_bytes = 0;       ///< bytes undefined in Windows-1252 (replaced by U+FFFD)
+  std::size_t undefined_bytes = 0;                   ///< bytes undefined in Windows-1252 (replaced by U+FFFD)
   std::map<std::string, std::int64_t> other_phases;  ///< skipped phase names -> rows
-  std::vector<std::string> problems;     ///< one per malformed row: "line N: what"
-  std::vector<std::string> notes;        ///< filled locations, duplicates, no-location skips
-  std::vector<std::string> attainment_sources;  ///< one line per attainment file
+  std::vector<std::string> problems;                 ///< one per malformed row: "line N: what"
+  std::vector<std::string> notes;                    ///< filled locations, duplicates, no-location skips
+  std::vector<std::string> attainment_sources;       ///< one line per attainment file
 
   std::int64_t skipped() const;
   /// (name, value) of every count, in report order (the world file's integer attributes).

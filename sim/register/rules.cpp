@@ -17,9 +17,9 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
 }  // namespace
 
 const std::vector<std::string>& required_columns() {
-  static const std::vector<std::string> columns = {
-      column::kUrn,     column::kLaCode,   column::kStatus, column::kPhase,   column::kEasting,
-      column::kNorthing, column::kPupils, column::kCapacity, column::kFsm};
+  static const std::vector<std::string> columns = {column::kUrn,    column::kLaCode,   column::kStatus,
+                                                   column::kPhase,  column::kEasting,  column::kNorthing,
+                                                   column::kPupils, column::kCapacity, column::kFsm};
   return columns;
 }
 
@@ -39,7 +39,8 @@ std::int8_t ofsted_grade(std::string_view rating) {
   if (same_text(rating, "Outstanding")) return 1;
   if (same_text(rating, "Good")) return 2;
   if (same_text(rating, "Requires improvement") || same_text(rating, "Satisfactory")) return 3;
-  if (same_text(rating, "Inadequate") || same_text(rating, "Serious Weaknesses") || same_text(rating, "Special Measures"))
+  if (same_text(rating, "Inadequate") || same_text(rating, "Serious Weaknesses") ||
+      same_text(rating, "Special Measures"))
     return 4;
   return 0;
 }

@@ -23,7 +23,8 @@ constexpr double kPerSchool = 1200;
 // run's state (competition and stored trust, aligned with the lists).
 constexpr double kPerNeighbourPair = 24;
 constexpr double kPerNeighbourPairPerRun = 16;
-constexpr double kPerSchoolTerm = 27;  // attainment, capacity (float), 3 expertise (float), pupils (int32), grade, partnerships
+constexpr double kPerSchoolTerm =
+    27;  // attainment, capacity (float), 3 expertise (float), pupils (int32), grade, partnerships
 constexpr double kPerRun = 150;
 constexpr double kPerDesignValue = 8;
 
@@ -52,7 +53,8 @@ std::optional<MemoryLimit> system_limit() {
   }
   // A batch job's or container's limit (cgroup v2, then v1), less what the group already uses.
   if (const auto max = file_number("/sys/fs/cgroup/memory.max"))
-    offer(*max - file_number("/sys/fs/cgroup/memory.current").value_or(0), "the cgroup's memory.max (a job or container limit)");
+    offer(*max - file_number("/sys/fs/cgroup/memory.current").value_or(0),
+          "the cgroup's memory.max (a job or container limit)");
   if (const auto max = file_number("/sys/fs/cgroup/memory/memory.limit_in_bytes"); max && *max < 1e15)
     offer(*max - file_number("/sys/fs/cgroup/memory/memory.usage_in_bytes").value_or(0),
           "the cgroup's memory.limit_in_bytes (a job or container limit)");
@@ -108,9 +110,12 @@ std::string MemoryEstimate::text() const {
 
 std::string memory_text(double bytes) {
   char buf[32];
-  if (bytes >= 1e12) std::snprintf(buf, sizeof buf, "%.1f TB", bytes / 1e12);
-  else if (bytes >= 1e9) std::snprintf(buf, sizeof buf, "%.1f GB", bytes / 1e9);
-  else std::snprintf(buf, sizeof buf, "%.0f MB", std::max(bytes / 1e6, 1.0));
+  if (bytes >= 1e12)
+    std::snprintf(buf, sizeof buf, "%.1f TB", bytes / 1e12);
+  else if (bytes >= 1e9)
+    std::snprintf(buf, sizeof buf, "%.1f GB", bytes / 1e9);
+  else
+    std::snprintf(buf, sizeof buf, "%.0f MB", std::max(bytes / 1e6, 1.0));
   return buf;
 }
 
@@ -127,9 +132,10 @@ double parse_memory_size(const std::string& text) {
   }
   std::string unit = text.substr(used);
   unit.erase(std::remove_if(unit.begin(), unit.end(), [](unsigned char c) { return std::isspace(c); }), unit.end());
-  std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  if (unit.size() > 1 && unit.back() == 'B') unit.pop_back();   // "GB" -> "G"
-  if (unit.size() > 1 && unit.back() == 'I') unit.pop_back();   // "GIB" -> "GI" -> "G"
+  std::transform(unit.begin(), unit.end(), unit.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (unit.size() > 1 && unit.back() == 'B') unit.pop_back();  // "GB" -> "G"
+  if (unit.size() > 1 && unit.back() == 'I') unit.pop_back();  // "GIB" -> "GI" -> "G"
   const std::string units = "KMGT";
   double factor = 1;
   if (unit == "B") unit.clear();
@@ -240,7 +246,8 @@ void check_run_memory(const Scenario& s, const std::filesystem::path& scenario_d
   }
   Scenario effective = s;  // per-school output switches itself off above its limit (MODEL.md section 9)
   if (schools * (s.run.terms + 1) > static_cast<double>(s.output.per_school_limit)) effective.output.per_school = false;
-  check_memory(run_memory(effective, schools, pairs), limit, world ? "this run" : "this run (before building its world)",
+  check_memory(run_memory(effective, schools, pairs), limit,
+               world ? "this run" : "this run (before building its world)",
                std::string("Turn off per-school output (--set output.per_school=false), use fewer schools") +
                    (s.world.file.empty() ? " (world.n_primary, world.n_secondary)" : "") +
                    " or smaller radii (choice, broker and self-organised radii set the neighbour lists), "
@@ -252,15 +259,16 @@ void check_run_memory(const Scenario& s, const std::filesystem::path& scenario_d
 namespace schoolsim {
 
 std::optional<MemoryEstimate> sweep_memory_estimate(const Scenario& base, const std::filesystem::path& base_dir,
-                                                   double runs, double values, int threads, bool per_school) {
+                                                    double runs, double values, int threads, bool per_school) {
   const auto schools = schools_of(base, base_dir);
   if (!schools) return std::nullopt;
   const double pairs = base.world.file.empty() ? estimated_neighbour_pairs(base) : 0;
   return sweep_memory(base, *schools, pairs, runs, values, threads, per_school);
 }
 
-std::optional<MemoryEstimate> check_sweep_memory(const Scenario& base, const std::filesystem::path& base_dir, double runs,
-                                                double values, int threads, bool per_school, const std::string& option) {
+std::optional<MemoryEstimate> check_sweep_memory(const Scenario& base, const std::filesystem::path& base_dir,
+                                                 double runs, double values, int threads, bool per_school,
+                                                 const std::string& option) {
   const auto limit = limit_or_input_error(option);
   const auto estimate = sweep_memory_estimate(base, base_dir, runs, values, threads, per_school);
   if (!estimate) return std::nullopt;

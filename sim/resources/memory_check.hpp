@@ -68,8 +68,8 @@ double estimated_neighbour_pairs(const Scenario& s);
 MemoryEstimate run_memory(const Scenario& s, double schools, double neighbour_pairs);
 
 /// A sweep: one shared world, `in_flight` runs at a time, `runs` runs of `values` design values each.
-MemoryEstimate sweep_memory(const Scenario& base, double schools, double neighbour_pairs, double runs,
-                            double values, int in_flight, bool per_school);
+MemoryEstimate sweep_memory(const Scenario& base, double schools, double neighbour_pairs, double runs, double values,
+                            int in_flight, bool per_school);
 
 /// Throws MemoryError if `estimate` exceeds `limit`: "<what> would need about X ... but Y
 /// are available (source). <advice>; --memory-limit SIZE overrides the limit."
@@ -97,11 +97,12 @@ namespace schoolsim {
 /// `runs` runs and `values` design values (points x parameters). nullopt if the world file's
 /// size cannot be read (building the world then reports why).
 std::optional<MemoryEstimate> sweep_memory_estimate(const Scenario& base, const std::filesystem::path& base_dir,
-                                                   double runs, double values, int threads, bool per_school);
+                                                    double runs, double values, int threads, bool per_school);
 
 /// The same, checked against the limit (`option` is the --memory-limit text). Throws MemoryError;
 /// else returns the estimate (nullopt if the number of schools is unknown).
-std::optional<MemoryEstimate> check_sweep_memory(const Scenario& base, const std::filesystem::path& base_dir, double runs,
-                                                double values, int threads, bool per_school, const std::string& option);
+std::optional<MemoryEstimate> check_sweep_memory(const Scenario& base, const std::filesystem::path& base_dir,
+                                                 double runs, double values, int threads, bool per_school,
+                                                 const std::string& option);
 
 }  // namespace schoolsim

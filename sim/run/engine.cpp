@@ -13,8 +13,8 @@
 namespace schoolsim {
 
 const char* to_string(StepPhase p) {
-  static const char* names[] = {"funding", "enrolment", "capacity", "lifecycle", "formation",
-                                "collaboration", "practice", "attainment", "inspection", "observation"};
+  static const char* names[] = {"funding",       "enrolment", "capacity",   "lifecycle",  "formation",
+                                "collaboration", "practice",  "attainment", "inspection", "observation"};
   return names[static_cast<int>(p)];
 }
 

@@ -12,7 +12,17 @@
 namespace schoolsim {
 
 enum class StepPhase : int {
-  Funding, Enrolment, Capacity, Lifecycle, Formation, Collaboration, Practice, Attainment, Inspection, Observation, Count
+  Funding,
+  Enrolment,
+  Capacity,
+  Lifecycle,
+  Formation,
+  Collaboration,
+  Practice,
+  Attainment,
+  Inspection,
+  Observation,
+  Count
 };
 const char* to_string(StepPhase p);
 

@@ -39,7 +39,7 @@ void form_initial_mats(Context& c) {
     p.first_unfunded_term = std::numeric_limits<std::int32_t>::max();
     const auto end = nl.end_within(sponsor, ap.mat_radius_km);
     for (auto e = nl.begin(sponsor); e < end && static_cast<int>(p.members.size()) < ap.max_mat_size &&
-                                      in_mats + static_cast<std::int64_t>(p.members.size()) < target;
+                                     in_mats + static_cast<std::int64_t>(p.members.size()) < target;
          ++e)
       if (st.governance[nl.index[e]] == academy) p.members.push_back(nl.index[e]);
     if (p.members.size() < 2) continue;
@@ -114,7 +114,8 @@ void apply_register_attainment(const Scenario& s, const World& w, State& st, con
       if (std::isnan(z[i])) continue;
       const double target = mean + sd * z[i];
       set_quality(s, st, i,
-                  st.mean_quality0 + (target + ap.beta_disadvantage * (w.disadvantage[i] - w.mean_disadvantage)) / ap.beta_quality);
+                  st.mean_quality0 +
+                      (target + ap.beta_disadvantage * (w.disadvantage[i] - w.mean_disadvantage)) / ap.beta_quality);
       st.effectiveness[i] = ap.beta_quality * (quality(s, st, i) - st.mean_quality0) -
                             ap.beta_disadvantage * (w.disadvantage[i] - w.mean_disadvantage);
       st.attainment[i] = st.effectiveness[i];
@@ -154,13 +155,15 @@ State initial_state(const Scenario& s, const World& w, std::uint64_t seed, std::
 
   std::vector<Stream> streams;
   streams.reserve(n);
-  for (int i = 0; i < n; ++i) streams.emplace_back(seed, replicate, 0, Process::InitSchool, static_cast<std::uint32_t>(i));
+  for (int i = 0; i < n; ++i)
+    streams.emplace_back(seed, replicate, 0, Process::InitSchool, static_cast<std::uint32_t>(i));
   for (int i = 0; i < n; ++i) {
     Stream& r = streams[i];
     st.pupils[i] = wp.initial_roll * st.places[i];
-    const double mu = std::clamp(wp.expertise_mean - wp.expertise_disadvantage_slope * (w.disadvantage[i] - w.mean_disadvantage) +
-                                     wp.expertise_school_sd * r.normal(),
-                                 0.05, 0.95);
+    const double mu =
+        std::clamp(wp.expertise_mean - wp.expertise_disadvantage_slope * (w.disadvantage[i] - w.mean_disadvantage) +
+                       wp.expertise_school_sd * r.normal(),
+                   0.05, 0.95);
     const double k = wp.expertise_concentration;
     for (int d = 0; d < kDomains; ++d) st.expertise(i, d) = r.beta(k * mu, k * (1.0 - mu));
     st.openness[i] = r.beta(wp.openness_alpha, wp.openness_beta);

@@ -19,13 +19,18 @@ const std::vector<MetricInfo>& scope_metric_info() {
       {"attainment_mean", "pupil_sd", "mean school attainment", &ScopeMetrics::attainment_mean},
       {"attainment_mean_pw", "pupil_sd", "pupil-weighted mean school attainment", &ScopeMetrics::attainment_mean_pw},
       {"attainment_sd", "pupil_sd", "between-school standard deviation of attainment", &ScopeMetrics::attainment_sd},
-      {"attainment_sd_pw", "pupil_sd", "pupil-weighted between-school SD of attainment", &ScopeMetrics::attainment_sd_pw},
-      {"attainment_p90_p10", "pupil_sd", "90th minus 10th percentile of school attainment", &ScopeMetrics::attainment_p90_p10},
+      {"attainment_sd_pw", "pupil_sd", "pupil-weighted between-school SD of attainment",
+       &ScopeMetrics::attainment_sd_pw},
+      {"attainment_p90_p10", "pupil_sd", "90th minus 10th percentile of school attainment",
+       &ScopeMetrics::attainment_p90_p10},
       {"der_polarisation", "pupil_sd", "Duclos-Esteban-Ray polarisation (alpha 0.5)", &ScopeMetrics::der_polarisation},
-      {"er_polarisation", "pupil_sd", "Esteban-Ray polarisation over attainment quintiles (alpha 1.3)", &ScopeMetrics::er_polarisation},
-      {"disadvantage_gap", "pupil_sd", "attainment of least minus most disadvantaged quintile", &ScopeMetrics::disadvantage_gap},
+      {"er_polarisation", "pupil_sd", "Esteban-Ray polarisation over attainment quintiles (alpha 1.3)",
+       &ScopeMetrics::er_polarisation},
+      {"disadvantage_gap", "pupil_sd", "attainment of least minus most disadvantaged quintile",
+       &ScopeMetrics::disadvantage_gap},
       // For whom: pupils, not schools (each school weighted by roll x FSM share, resp. roll x (1 - share)).
-      {"attainment_disadvantaged", "pupil_sd", "mean attainment of disadvantaged (FSM) pupils, from their schools' attainment",
+      {"attainment_disadvantaged", "pupil_sd",
+       "mean attainment of disadvantaged (FSM) pupils, from their schools' attainment",
        &ScopeMetrics::attainment_disadvantaged},
       {"attainment_others", "pupil_sd", "mean attainment of pupils not disadvantaged, from their schools' attainment",
        &ScopeMetrics::attainment_others},
@@ -166,8 +171,7 @@ std::vector<OutputRegion> output_regions(const Scenario& s, const World& w) {
 }
 
 void split_order_by_phase(const World& w, const metrics::Ordered& everyone,
-                          std::span<const std::int32_t> position_in_phase,
-                          std::array<metrics::Ordered, kPhases>& out) {
+                          std::span<const std::int32_t> position_in_phase, std::array<metrics::Ordered, kPhases>& out) {
   for (int ph = 0; ph < kPhases; ++ph) {
     const auto size = w.phase_members[static_cast<std::size_t>(ph)].size();
     out[ph].keyed.clear(), out[ph].sorted.clear();
@@ -250,7 +254,8 @@ void Recorder::report(const run::Snapshot& snapshot) {
   if (by_area_) {
     // Each area is an independent serial computation into its own slot: same results for any threads.
     std::vector<ScopeMetrics> areas(area_scopes_.size());
-    tbb::parallel_for(std::size_t{0}, areas.size(), [&](std::size_t k) { areas[k] = scope_metrics(w, st, area_scopes_[k]); });
+    tbb::parallel_for(std::size_t{0}, areas.size(),
+                      [&](std::size_t k) { areas[k] = scope_metrics(w, st, area_scopes_[k]); });
     const auto las = static_cast<std::ptrdiff_t>(w.n_las);
     by_la.insert(by_la.end(), areas.begin(), areas.begin() + las);
     by_region.insert(by_region.end(), areas.begin() + las, areas.end());

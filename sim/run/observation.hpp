@@ -92,14 +92,13 @@ class Recorder : public run::Reporter {
   bool per_school_;
   bool by_area_;
   std::vector<OutputRegion> regions_;
-  std::vector<Scope> area_scopes_;      ///< the LAs, then the regions
-  Scope everyone_;                        ///< all schools
-  std::array<Scope, kPhases> by_phase_;   ///< each phase
-  std::vector<std::int32_t> position_in_phase_;         ///< [school]: its place in by_phase_[phase].ids
-  metrics::Ordered everyone_order_;                     ///< this term's (attainment, id) order
+  std::vector<Scope> area_scopes_;                     ///< the LAs, then the regions
+  Scope everyone_;                                     ///< all schools
+  std::array<Scope, kPhases> by_phase_;                ///< each phase
+  std::vector<std::int32_t> position_in_phase_;        ///< [school]: its place in by_phase_[phase].ids
+  metrics::Ordered everyone_order_;                    ///< this term's (attainment, id) order
   std::array<metrics::Ordered, kPhases> phase_order_;  ///< read off everyone_order_
 };
-
 
 /// Metrics over the schools of `scope` (MODEL.md section 9).
 ScopeMetrics scope_metrics(const World& w, const State& st, const Scope& scope);
@@ -109,8 +108,7 @@ ScopeMetrics scope_metrics(const World& w, const State& st, const Scope& scope, 
 /// The order of each phase's scope (positions in w.phase_members) read off everyone's order
 /// (positions are ids): the result of metrics::order on each phase's attainments.
 void split_order_by_phase(const World& w, const metrics::Ordered& everyone,
-                          std::span<const std::int32_t> position_in_phase,
-                          std::array<metrics::Ordered, kPhases>& out);
+                          std::span<const std::int32_t> position_in_phase, std::array<metrics::Ordered, kPhases>& out);
 SystemMetrics system_metrics(const World& w, const State& st);
 
 }  // namespace schoolsim

@@ -63,9 +63,10 @@ std::string describe(const ProgrammeEvent& e, const Scenario& s) {
   const std::string money = pounds(e.spent) + " of " + pounds(p.budget) + " spent";
   switch (e.kind) {
     case ProgrammeEventKind::BudgetExhausted:
-      return name + " ran out of budget in term " + std::to_string(e.term) + " (term " + std::to_string(e.term - p.start + 1) +
-             " of its " + std::to_string(last - p.start + 1) + " funded terms; " + money + "): " +
-             std::to_string(e.partnerships) + " funded partnerships lose their grants";
+      return name + " ran out of budget in term " + std::to_string(e.term) + " (term " +
+             std::to_string(e.term - p.start + 1) + " of its " + std::to_string(last - p.start + 1) +
+             " funded terms; " + money + "): " + std::to_string(e.partnerships) +
+             " funded partnerships lose their grants";
     case ProgrammeEventKind::ClosedEarly:
       return name + " closed early in term " + std::to_string(e.term) + ", " + std::to_string(p.end - e.term + 1) +
              " terms before its planned end (term " + std::to_string(p.end) + "): " + std::to_string(e.partnerships) +

@@ -20,7 +20,7 @@ struct ProgrammeEvent {
                       ///< nothing to fund: the first term of its funded period with no grant paid
   int programme = 0;  ///< index into Scenario::programmes
   ProgrammeEventKind kind = ProgrammeEventKind::BudgetExhausted;
-  double spent = 0;   ///< GBP spent by the programme up to the event's observation
+  double spent = 0;      ///< GBP spent by the programme up to the event's observation
   int partnerships = 0;  ///< closed: funded partnerships that lost their grants; otherwise funded ones then
 };
 

@@ -6,7 +6,8 @@
 
 namespace schoolsim::run {
 
-ProgressReporter::ProgressReporter(int terms) : terms_(terms), live_(isatty(STDERR_FILENO) != 0), start_(Clock::now()) {}
+ProgressReporter::ProgressReporter(int terms)
+    : terms_(terms), live_(isatty(STDERR_FILENO) != 0), start_(Clock::now()) {}
 
 void ProgressReporter::report(const Snapshot& snapshot) {
   const int done = snapshot.term;

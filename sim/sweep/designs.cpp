@@ -31,7 +31,8 @@ std::vector<std::size_t> permutation(std::size_t n, std::uint64_t seed, std::uin
   std::vector<std::size_t> p(n);
   std::iota(p.begin(), p.end(), std::size_t{0});
   for (std::size_t i = n; i > 1; --i) {
-    const auto j = static_cast<std::size_t>(uniform(seed, stream, a, static_cast<std::uint32_t>(i - 1)) * static_cast<double>(i));
+    const auto j =
+        static_cast<std::size_t>(uniform(seed, stream, a, static_cast<std::uint32_t>(i - 1)) * static_cast<double>(i));
     std::swap(p[i - 1], p[std::min(j, i - 1)]);
   }
   return p;
@@ -72,7 +73,8 @@ UnitDesign latin_hypercube(std::size_t n, std::size_t k, std::uint64_t seed) {
   for (std::size_t j = 0; j < k; ++j) {
     const auto perm = permutation(n, seed, kStreamLhsPermutation, static_cast<std::uint32_t>(j));
     for (std::size_t p = 0; p < n; ++p) {
-      const double offset = uniform(seed, kStreamLhsOffset, static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(p));
+      const double offset =
+          uniform(seed, kStreamLhsOffset, static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(p));
       d.u[p * k + j] = (static_cast<double>(perm[p]) + offset) / static_cast<double>(n);
     }
   }
@@ -125,7 +127,8 @@ UnitDesign morris(std::size_t r, std::size_t k, int levels, std::uint64_t seed) 
   for (std::size_t t = 0; t < r; ++t) {
     std::vector<int> level(k);
     for (std::size_t i = 0; i < k; ++i)
-      level[i] = static_cast<int>(uniform(seed, kStreamMorrisStart, static_cast<std::uint32_t>(t), static_cast<std::uint32_t>(i)) * levels);
+      level[i] = static_cast<int>(
+          uniform(seed, kStreamMorrisStart, static_cast<std::uint32_t>(t), static_cast<std::uint32_t>(i)) * levels);
     const auto order = permutation(k, seed, kStreamMorrisOrder, static_cast<std::uint32_t>(t));
     for (std::size_t s = 0; s <= k; ++s) {
       if (s > 0) {

@@ -14,10 +14,10 @@ struct UnitDesign {
   std::size_t k = 0;
   std::size_t n_points = 0;
   std::vector<double> u;
-  std::vector<std::int8_t> saltelli_block;    ///< 0 = A, 1 = B, 2 + i = AB_i
-  std::vector<std::int32_t> saltelli_index;   ///< base sample 0..n-1
+  std::vector<std::int8_t> saltelli_block;   ///< 0 = A, 1 = B, 2 + i = AB_i
+  std::vector<std::int32_t> saltelli_index;  ///< base sample 0..n-1
   std::vector<std::int32_t> morris_trajectory;
-  std::vector<std::int32_t> morris_step;      ///< 0..k; step s moves exactly one parameter
+  std::vector<std::int32_t> morris_step;  ///< 0..k; step s moves exactly one parameter
   double at(std::size_t point, std::size_t i) const { return u[point * k + i]; }
 };
 

@@ -85,7 +85,6 @@ std::string hex(std::uint64_t v) {
   return buf;
 }
 
-
 /// Writes `bytes` to `path` via a temporary file and rename; fsyncs when `durable`.
 void write_atomically(const fs::path& path, const std::string& bytes, bool durable) {
   fs::path tmp = path;
@@ -134,7 +133,10 @@ void require_regular_or_absent(const fs::path& path) {
   std::error_code ec;
   const fs::file_status status = fs::symlink_status(path, ec);
   if (!fs::exists(status) || fs::is_regular_file(status)) return;
-  const char* kind = fs::is_symlink(status) ? "a symbolic link" : fs::is_directory(status) ? "a folder" : fs::is_fifo(status) ? "a pipe" : "a device or socket";
+  const char* kind = fs::is_symlink(status)     ? "a symbolic link"
+                     : fs::is_directory(status) ? "a folder"
+                     : fs::is_fifo(status)      ? "a pipe"
+                                                : "a device or socket";
   throw SweepInputError(path.string() + ": is " + kind + ", not a regular file; the parts folder " +
                         path.parent_path().string() + " is damaged: use --force to discard it and start over");
 }
@@ -227,7 +229,8 @@ std::string encode_record(const RunSchema& schema, std::uint64_t fingerprint, co
   return out;
 }
 
-RunRecord decode_record(const RunSchema& schema, std::uint64_t fingerprint, std::int64_t run_id, std::string_view bytes) {
+RunRecord decode_record(const RunSchema& schema, std::uint64_t fingerprint, std::int64_t run_id,
+                        std::string_view bytes) {
   if (bytes.size() < sizeof kMagic + kTrailer) throw PartError(bytes.empty() ? "empty" : "truncated");
   if (std::memcmp(bytes.data() + bytes.size() - sizeof kEndMagic, kEndMagic, sizeof kEndMagic) != 0)
     throw PartError("truncated (no end marker)");
@@ -254,7 +257,8 @@ RunRecord decode_record(const RunSchema& schema, std::uint64_t fingerprint, std:
   rec.error.resize(static_cast<std::size_t>(r.get<std::uint64_t>() & 0xFFFFFFFFu));
   r.raw(rec.error.data(), rec.error.size());
   const auto n_columns = r.get<std::uint64_t>();
-  if (rec.status == 0 ? n_columns != schema.variables.size() : n_columns != 0) throw PartError("wrong number of variables");
+  if (rec.status == 0 ? n_columns != schema.variables.size() : n_columns != 0)
+    throw PartError("wrong number of variables");
   for (std::size_t i = 0; i < n_columns; ++i) {
     const auto& var = schema.variables[i];
     const auto type = static_cast<ElementType>(r.get<std::uint8_t>());
@@ -310,13 +314,15 @@ fs::path RunJournal::folder_for(const fs::path& output) {
   return p;
 }
 
-RunJournal::RunJournal(fs::path folder, Mode mode, std::uint64_t fingerprint, std::int64_t runs, const WorldDigest& world)
+RunJournal::RunJournal(fs::path folder, Mode mode, std::uint64_t fingerprint, std::int64_t runs,
+                       const WorldDigest& world)
     : folder_(std::move(folder)), fingerprint_(fingerprint), runs_(runs), offset_(static_cast<std::size_t>(runs), 0) {
   std::error_code ec;
   if (mode == Mode::Create) {
     if (!fs::create_directory(folder_, ec)) {
       if (ec) throw io::OutputError("cannot create the parts folder '" + folder_.string() + "': " + ec.message());
-      throw SweepInputError(folder_.string() + " exists (an interrupted sweep?): use --resume to continue it or --force to start over");
+      throw SweepInputError(folder_.string() +
+                            " exists (an interrupted sweep?): use --resume to continue it or --force to start over");
     }
   } else if (!fs::is_directory(folder_, ec)) {
     throw SweepInputError(folder_.string() + ": no parts folder to resume");
@@ -386,7 +392,8 @@ RunJournal::FolderLocks RunJournal::lock_for_removal(const fs::path& folder) {
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       const std::string message = in_use_message(lock.parent_path(), fd);
       ::close(fd);
-      throw SweepInputError(message + ": --force only replaces a finished or interrupted sweep, never a running one "
+      throw SweepInputError(message +
+                            ": --force only replaces a finished or interrupted sweep, never a running one "
                             "(wait for it to finish, or stop it first)");
     }
     held.add(fd);
@@ -424,7 +431,8 @@ void RunJournal::scan(const RunSchema& schema, const std::function<void(const Ru
       throw io::OutputError("cannot read '" + path().string() + "'");
     try {
       const RunRecord rec = decode_record(schema, fingerprint_, -1, bytes);
-      if (rec.run_id < 0 || rec.run_id >= runs_) throw PartError("names run " + std::to_string(rec.run_id) + ", not in this sweep");
+      if (rec.run_id < 0 || rec.run_id >= runs_)
+        throw PartError("names run " + std::to_string(rec.run_id) + ", not in this sweep");
       offset_[static_cast<std::size_t>(rec.run_id)] = at + 1;
       found(rec);
     } catch (const PartError& e) {

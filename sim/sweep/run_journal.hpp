@@ -33,7 +33,8 @@ std::string encode_record(const RunSchema& schema, std::uint64_t fingerprint, co
 
 /// Decodes and verifies a record (magic, version, size, checksum, fingerprint, run id when
 /// `run_id` >= 0, shapes against `schema`); throws PartError saying what is wrong.
-RunRecord decode_record(const RunSchema& schema, std::uint64_t fingerprint, std::int64_t run_id, std::string_view bytes);
+RunRecord decode_record(const RunSchema& schema, std::uint64_t fingerprint, std::int64_t run_id,
+                        std::string_view bytes);
 
 class RunJournal {
  public:
@@ -82,9 +83,9 @@ class RunJournal {
   std::uint64_t fingerprint_;
   std::int64_t runs_;
   int lock_fd_ = -1;
-  int fd_ = -1;                       ///< the journal, open for reading and appending
-  std::uint64_t end_ = 0;             ///< bytes of whole records
-  std::vector<std::uint64_t> offset_; ///< frame offset of each run's record + 1 (0: none)
+  int fd_ = -1;                        ///< the journal, open for reading and appending
+  std::uint64_t end_ = 0;              ///< bytes of whole records
+  std::vector<std::uint64_t> offset_;  ///< frame offset of each run's record + 1 (0: none)
   mutable std::mutex mutex_;
 };
 

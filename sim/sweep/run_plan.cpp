@@ -46,8 +46,9 @@ SweepPlan::SweepPlan(const SweepSpec& spec) : spec_(&spec), points_(spec.points(
       break;
     case DesignType::Lhs: unit = latin_hypercube(n, k, spec.seed); break;
     case DesignType::Sobol:
-      unit = spec.design.saltelli ? saltelli(static_cast<std::size_t>(spec.design.n), k, spec.seed, spec.design.scramble)
-                                  : sobol_points(n, k, spec.seed, spec.design.scramble);
+      unit = spec.design.saltelli
+                 ? saltelli(static_cast<std::size_t>(spec.design.n), k, spec.seed, spec.design.scramble)
+                 : sobol_points(n, k, spec.seed, spec.design.scramble);
       break;
     case DesignType::Morris:
       unit = morris(static_cast<std::size_t>(spec.design.trajectories), k, spec.design.levels, spec.seed);

@@ -48,13 +48,14 @@ RunSchema make_run_schema(int n_schools, int terms, bool per_school, bool events
     add(std::string(m.name) + "_by_phase", {"term", "phase"}, ElementType::F64,
         attrs(m.units, std::string(m.long_name) + ", by phase"), T * kPhases);
     if (L == 0) continue;
-    add(std::string(m.name) + "_by_la", {"term", "local_authority"}, ElementType::F64, attrs(m.units, std::string(m.long_name) + ", by LA"),
-        T * L);
+    add(std::string(m.name) + "_by_la", {"term", "local_authority"}, ElementType::F64,
+        attrs(m.units, std::string(m.long_name) + ", by LA"), T * L);
     if (G > 0)
       add(std::string(m.name) + "_by_region", {"term", "region"}, ElementType::F64,
           attrs(m.units, std::string(m.long_name) + ", by region"), T * G);
   }
-  add("grade_share", {"term", "grade"}, ElementType::F64, attrs("1", "share of schools per inspection grade"), T * kGrades);
+  add("grade_share", {"term", "grade"}, ElementType::F64, attrs("1", "share of schools per inspection grade"),
+      T * kGrades);
   add("grade_share_by_phase", {"term", "phase", "grade"}, ElementType::F64,
       attrs("1", "share of schools per inspection grade, by phase"), T * kPhases * kGrades);
   add("partnerships_active", {"term", "partnership_type"}, ElementType::F64, attrs("1", "active partnerships by type"),
@@ -62,22 +63,27 @@ RunSchema make_run_schema(int n_schools, int terms, bool per_school, bool events
   add("cross_quartile_share", {"term"}, ElementType::F64,
       attrs("1", "share of active partnerships linking different attainment quartiles"), T);
   add("mean_trust", {"term"}, ElementType::F64, attrs("1", "mean pair trust within active partnerships"), T);
-  add("pupils_moved", {"term"}, ElementType::F64, attrs("pupils", "pupils placed at a school other than their origin school"), T);
+  add("pupils_moved", {"term"}, ElementType::F64,
+      attrs("pupils", "pupils placed at a school other than their origin school"), T);
   add("money_spent", {"term"}, ElementType::F64, attrs("GBP", "programme money spent, cumulative"), T);
-  add("partnerships_brokered", {"term"}, ElementType::F64, attrs("1", "partnerships formed this term through a broker"), T);
+  add("partnerships_brokered", {"term"}, ElementType::F64, attrs("1", "partnerships formed this term through a broker"),
+      T);
   if (P > 0) {
     add("programme_budget", {"programme"}, ElementType::F64, attrs("GBP", "programme budget"), P);
-    add("programme_spending", {"term", "programme"}, ElementType::F64, attrs("GBP", "programme grants paid in the term"),
-        T * P);
+    add("programme_spending", {"term", "programme"}, ElementType::F64,
+        attrs("GBP", "programme grants paid in the term"), T * P);
   }
   if (per_school) {
-    add("school_attainment", {"term", "school"}, ElementType::F32, attrs("pupil_sd", "measured school attainment"), T * N, true);
-    add("school_capacity", {"term", "school"}, ElementType::F32, attrs("1", "spare capacity for improvement work"), T * N, true);
-    add("school_pupils", {"term", "school"}, ElementType::I32, attrs("pupils", "pupils on roll (rounded)"), T * N, true);
-    add("school_grade", {"term", "school"}, ElementType::I8, attrs("1", "inspection grade (1 outstanding .. 4 inadequate)"),
+    add("school_attainment", {"term", "school"}, ElementType::F32, attrs("pupil_sd", "measured school attainment"),
         T * N, true);
-    add("school_partnerships", {"term", "school"}, ElementType::I16, attrs("1", "active partnerships of the school"), T * N,
+    add("school_capacity", {"term", "school"}, ElementType::F32, attrs("1", "spare capacity for improvement work"),
+        T * N, true);
+    add("school_pupils", {"term", "school"}, ElementType::I32, attrs("pupils", "pupils on roll (rounded)"), T * N,
         true);
+    add("school_grade", {"term", "school"}, ElementType::I8,
+        attrs("1", "inspection grade (1 outstanding .. 4 inadequate)"), T * N, true);
+    add("school_partnerships", {"term", "school"}, ElementType::I16, attrs("1", "active partnerships of the school"),
+        T * N, true);
     add("school_expertise", {"term", "school", "domain"}, ElementType::F32, attrs("1", "expertise by domain"),
         T * N * kDomains, true);
   }
@@ -85,18 +91,21 @@ RunSchema make_run_schema(int n_schools, int terms, bool per_school, bool events
 }
 
 RunRecord record_run(const RunSchema& schema, std::int64_t run_id, const Recorder& r, const State& final_state) {
-  if (r.observed_terms() != schema.n_terms) throw std::logic_error("record_run: the run observed a different number of terms");
+  if (r.observed_terms() != schema.n_terms)
+    throw std::logic_error("record_run: the run observed a different number of terms");
   RunRecord rec;
   rec.run_id = run_id;
   const int T = schema.n_terms;
   for (const auto& m : scope_metric_info()) {
     rec.columns.emplace_back(series(T, 1, [&](int t, int) { return r.overall[static_cast<std::size_t>(t)].*m.field; }));
-    rec.columns.emplace_back(
-        series(T, kPhases, [&](int t, int ph) { return r.phases[static_cast<std::size_t>(t)][static_cast<std::size_t>(ph)].*m.field; }));
+    rec.columns.emplace_back(series(T, kPhases, [&](int t, int ph) {
+      return r.phases[static_cast<std::size_t>(t)][static_cast<std::size_t>(ph)].*m.field;
+    }));
     if (schema.n_las == 0) continue;
     if (!r.by_area()) throw std::logic_error("record_run: the run did not record metrics by area");
     const int L = schema.n_las, G = static_cast<int>(schema.regions.size());
-    rec.columns.emplace_back(series(T, L, [&](int t, int la) { return r.by_la[static_cast<std::size_t>(t * L + la)].*m.field; }));
+    rec.columns.emplace_back(
+        series(T, L, [&](int t, int la) { return r.by_la[static_cast<std::size_t>(t * L + la)].*m.field; }));
     if (G > 0)
       rec.columns.emplace_back(
           series(T, G, [&](int t, int g) { return r.by_region[static_cast<std::size_t>(t * G + g)].*m.field; }));
@@ -108,22 +117,27 @@ RunRecord record_run(const RunSchema& schema, std::int64_t run_id, const Recorde
   for (int t = 0; t < T; ++t)
     for (int ph = 0; ph < kPhases; ++ph)
       for (int g = 0; g < kGrades; ++g)
-        by_phase.push_back(r.phases[static_cast<std::size_t>(t)][static_cast<std::size_t>(ph)].grade_share[static_cast<std::size_t>(g)]);
+        by_phase.push_back(r.phases[static_cast<std::size_t>(t)][static_cast<std::size_t>(ph)]
+                               .grade_share[static_cast<std::size_t>(g)]);
   rec.columns.emplace_back(std::move(by_phase));
   rec.columns.emplace_back(series(T, kPartnershipTypes, [&](int t, int k) {
     return r.system[static_cast<std::size_t>(t)].partnerships_active[static_cast<std::size_t>(k)];
   }));
-  rec.columns.emplace_back(series(T, 1, [&](int t, int) { return r.system[static_cast<std::size_t>(t)].cross_quartile_share; }));
+  rec.columns.emplace_back(
+      series(T, 1, [&](int t, int) { return r.system[static_cast<std::size_t>(t)].cross_quartile_share; }));
   rec.columns.emplace_back(series(T, 1, [&](int t, int) { return r.system[static_cast<std::size_t>(t)].mean_trust; }));
-  rec.columns.emplace_back(series(T, 1, [&](int t, int) { return r.system[static_cast<std::size_t>(t)].pupils_moved; }));
+  rec.columns.emplace_back(
+      series(T, 1, [&](int t, int) { return r.system[static_cast<std::size_t>(t)].pupils_moved; }));
   rec.columns.emplace_back(series(T, 1, [&](int t, int) { return r.system[static_cast<std::size_t>(t)].money_spent; }));
-  rec.columns.emplace_back(series(T, 1, [&](int t, int) { return r.system[static_cast<std::size_t>(t)].partnerships_brokered; }));
+  rec.columns.emplace_back(
+      series(T, 1, [&](int t, int) { return r.system[static_cast<std::size_t>(t)].partnerships_brokered; }));
   if (!schema.programmes.empty()) {
     const int P = static_cast<int>(schema.programmes.size());
     if (r.programmes.programmes() != P)
-      throw SweepInputError("a run of the sweep has " + std::to_string(r.programmes.programmes()) +
-                            " programmes, the sweep's base scenario " + std::to_string(P) +
-                            ": every run of a sweep needs the same programmes (change their settings, not their number)");
+      throw SweepInputError(
+          "a run of the sweep has " + std::to_string(r.programmes.programmes()) +
+          " programmes, the sweep's base scenario " + std::to_string(P) +
+          ": every run of a sweep needs the same programmes (change their settings, not their number)");
     rec.columns.emplace_back(r.programmes.budgets);
     rec.columns.emplace_back(series(T, P, [&](int t, int k) { return r.programmes.spent_in(t, k); }));
   }

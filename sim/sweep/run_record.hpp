@@ -22,7 +22,7 @@ struct VariableSchema {
   std::vector<std::string> dims;  ///< without the leading `run`
   ElementType type = ElementType::F64;
   io::Attributes attrs;
-  std::size_t size = 0;   ///< values per run
+  std::size_t size = 0;  ///< values per run
   bool per_school = false;
 };
 
@@ -31,8 +31,8 @@ struct RunSchema {
   int n_terms = 0;  ///< observed terms (terms + 1)
   bool per_school = false;
   bool events = false;
-  int n_las = 0;                     ///< > 0: metrics by LA (and by region) are recorded
-  std::vector<std::string> regions;  ///< names along `region`
+  int n_las = 0;                        ///< > 0: metrics by LA (and by region) are recorded
+  std::vector<std::string> regions;     ///< names along `region`
   std::vector<std::string> programmes;  ///< names along `programme` (budget and spending per run)
   std::vector<VariableSchema> variables;
 };
@@ -45,9 +45,9 @@ using Column = std::variant<std::vector<std::int8_t>, std::vector<std::int16_t>,
 
 struct RunRecord {
   std::int64_t run_id = -1;
-  std::int8_t status = 0;      ///< 0 ok, 1 failed
-  std::string error;           ///< why it failed
-  std::vector<Column> columns; ///< one per schema variable; empty for a failed run
+  std::int8_t status = 0;       ///< 0 ok, 1 failed
+  std::string error;            ///< why it failed
+  std::vector<Column> columns;  ///< one per schema variable; empty for a failed run
   std::vector<Event> events;
 };
 

@@ -18,24 +18,24 @@ namespace schoolsim::sweep {
 namespace {
 
 namespace fs = std::filesystem;
-using io::AttributeValue;
 using io::Attributes;
+using io::AttributeValue;
 using io::H5Inspect;
 using io::NcWriter;
 using io::VariableInfo;
 
 constexpr std::size_t kCopyBytes = std::size_t{8} << 20;  // copy mode: rows read at once
-constexpr std::size_t kEventChunk = 16384;                 // events per chunk, as in sweep files
+constexpr std::size_t kEventChunk = 16384;                // events per chunk, as in sweep files
 
 /// What the merge keeps of a shard after reading its metadata once.
 struct Shard {
   fs::path path;
-  std::string relative;                 ///< from the master's folder
+  std::string relative;  ///< from the master's folder
   std::string fingerprint;
   std::int64_t index = 0, count = 0, runs_in_sweep = 0, failed = 0;
-  std::vector<std::int64_t> runs;       ///< global run id of each row
-  std::vector<std::int64_t> event_at;   ///< first event of each row, plus the total at the end
-  std::size_t members = 0;              ///< size of its `member` dimension
+  std::vector<std::int64_t> runs;               ///< global run id of each row
+  std::vector<std::int64_t> event_at;           ///< first event of each row, plus the total at the end
+  std::size_t members = 0;                      ///< size of its `member` dimension
   std::map<std::string, AttributeValue> fills;  ///< `_FillValue` attributes by variable
 };
 
@@ -67,8 +67,9 @@ Shard read_shard(const fs::path& path, const fs::path& out) {
   const auto index = integer(f, "shard_index"), count = integer(f, "shard_count"), runs = integer(f, "sweep_runs");
   if (s.fingerprint.empty() || !runs) throw bad("is not a schoolsim sweep file");
   if (!index || !count)
-    throw bad("is not a shard (no shard_index/shard_count attributes): merge joins the files of `schoolsim sweep "
-              "--shard K/N` or of an MPI sweep");
+    throw bad(
+        "is not a shard (no shard_index/shard_count attributes): merge joins the files of `schoolsim sweep "
+        "--shard K/N` or of an MPI sweep");
   s.index = *index, s.count = *count, s.runs_in_sweep = *runs;
   s.failed = integer(f, "sweep_failed_runs").value_or(0);
   if (f.find("run") == nullptr) throw bad("has no `run` dimension");
@@ -207,7 +208,8 @@ MergeOutcome merge_shards(const std::vector<fs::path>& paths, const fs::path& ou
     std::vector<std::int64_t> absent;
     for (std::int64_t k = 0, i = 0; k < first.count; ++k) {
       while (static_cast<std::size_t>(i) < shards.size() && shards[static_cast<std::size_t>(i)].index < k) ++i;
-      if (static_cast<std::size_t>(i) == shards.size() || shards[static_cast<std::size_t>(i)].index != k) absent.push_back(k);
+      if (static_cast<std::size_t>(i) == shards.size() || shards[static_cast<std::size_t>(i)].index != k)
+        absent.push_back(k);
     }
     std::string message = "cannot join the shards: ";
     message += e.what();
@@ -311,7 +313,8 @@ MergeOutcome merge_shards(const std::vector<fs::path>& paths, const fs::path& ou
         std::vector<std::string> values(static_cast<std::size_t>(R));
         for (std::size_t k = 0; k < shards.size(); ++k) {
           const auto part = files.get(k).read_strings(v.name);
-          for (std::size_t row = 0; row < part.size(); ++row) values[static_cast<std::size_t>(shards[k].runs[row])] = part[row];
+          for (std::size_t row = 0; row < part.size(); ++row)
+            values[static_cast<std::size_t>(shards[k].runs[row])] = part[row];
         }
         f.write_strings(v.name, v.dims, values, attrs);
       } else {
@@ -320,7 +323,8 @@ MergeOutcome merge_shards(const std::vector<fs::path>& paths, const fs::path& ou
           std::vector<T> values(static_cast<std::size_t>(R));
           for (std::size_t k = 0; k < shards.size(); ++k) {
             const auto part = files.get(k).read<T>(v.name);
-            for (std::size_t row = 0; row < part.size(); ++row) values[static_cast<std::size_t>(shards[k].runs[row])] = part[row];
+            for (std::size_t row = 0; row < part.size(); ++row)
+              values[static_cast<std::size_t>(shards[k].runs[row])] = part[row];
           }
           f.write<T>(v.name, v.dims, values, attrs);
         });
@@ -355,7 +359,8 @@ MergeOutcome merge_shards(const std::vector<fs::path>& paths, const fs::path& ou
           m.start = {b.at};
           m.source_start = {b.row};
           m.count = {b.length};
-          for (const std::size_t n : sr) m.source_shape.push_back(n), m.start.push_back(0), m.source_start.push_back(0), m.count.push_back(n);
+          for (const std::size_t n : sr)
+            m.source_shape.push_back(n), m.start.push_back(0), m.source_start.push_back(0), m.count.push_back(n);
           mappings.push_back(std::move(m));
         }
         f.define_virtual<T>(v.name, v.dims, attrs, mappings, fill_for<T>(v.name, fill_attr));

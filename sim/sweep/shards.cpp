@@ -8,9 +8,7 @@ namespace schoolsim::sweep {
 
 ShardSpec parse_shard(const std::string& text) {
   const auto slash = text.find('/');
-  const auto bad = [&](const std::string& why) {
-    return std::invalid_argument("--shard '" + text + "': " + why);
-  };
+  const auto bad = [&](const std::string& why) { return std::invalid_argument("--shard '" + text + "': " + why); };
   if (slash == std::string::npos) throw bad("expected K/N, e.g. 0/4 for the first of four parts");
   const auto number = [&](std::size_t from, std::size_t to, const char* what) {
     long long v = 0;

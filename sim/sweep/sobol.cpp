@@ -22,45 +22,45 @@ struct Primitive {
 // shipped with SciPy (scipy/stats/_sobol_direction_numbers.npz) and against the published
 // first points in tests/unit/sweep/test_designs.cpp.
 constexpr std::array<Primitive, SobolSequence::kMaxDimensions - 1> kJoeKuo = {{
-    {1, 0, {1}},                                  // d=2
-    {2, 1, {1, 3}},                               // d=3
-    {3, 1, {1, 3, 1}},                            // d=4
-    {3, 2, {1, 1, 1}},                            // d=5
-    {4, 1, {1, 1, 3, 3}},                         // d=6
-    {4, 4, {1, 3, 5, 13}},                        // d=7
-    {5, 2, {1, 1, 5, 5, 17}},                     // d=8
-    {5, 4, {1, 1, 5, 5, 5}},                      // d=9
-    {5, 7, {1, 1, 7, 11, 19}},                    // d=10
-    {5, 11, {1, 1, 5, 1, 1}},                     // d=11
-    {5, 13, {1, 1, 1, 3, 11}},                    // d=12
-    {5, 14, {1, 3, 5, 5, 31}},                    // d=13
-    {6, 1, {1, 3, 3, 9, 7, 49}},                  // d=14
-    {6, 13, {1, 1, 1, 15, 21, 21}},               // d=15
-    {6, 16, {1, 3, 1, 13, 27, 49}},               // d=16
-    {6, 19, {1, 1, 1, 15, 7, 5}},                 // d=17
-    {6, 22, {1, 3, 1, 15, 13, 25}},               // d=18
-    {6, 25, {1, 1, 5, 5, 19, 61}},                // d=19
-    {7, 1, {1, 3, 7, 11, 23, 15, 103}},           // d=20
-    {7, 4, {1, 3, 7, 13, 13, 15, 69}},            // d=21
-    {7, 7, {1, 1, 3, 13, 7, 35, 63}},             // d=22
-    {7, 8, {1, 3, 5, 9, 1, 25, 53}},              // d=23
-    {7, 14, {1, 3, 1, 13, 9, 35, 107}},           // d=24
-    {7, 19, {1, 3, 1, 5, 27, 61, 31}},            // d=25
-    {7, 21, {1, 1, 5, 11, 19, 41, 61}},           // d=26
-    {7, 28, {1, 3, 5, 3, 3, 13, 69}},             // d=27
-    {7, 31, {1, 1, 7, 13, 1, 19, 1}},             // d=28
-    {7, 32, {1, 3, 7, 5, 13, 19, 59}},            // d=29
-    {7, 37, {1, 1, 3, 9, 25, 29, 41}},            // d=30
-    {7, 41, {1, 3, 5, 13, 23, 1, 55}},            // d=31
-    {7, 42, {1, 3, 7, 3, 13, 59, 17}},            // d=32
-    {7, 50, {1, 3, 1, 3, 5, 53, 69}},             // d=33
-    {7, 55, {1, 1, 5, 5, 23, 33, 13}},            // d=34
-    {7, 56, {1, 1, 7, 7, 1, 61, 123}},            // d=35
-    {7, 59, {1, 1, 7, 9, 13, 61, 49}},            // d=36
-    {7, 62, {1, 3, 3, 5, 3, 55, 33}},             // d=37
-    {8, 14, {1, 3, 1, 15, 31, 13, 49, 245}},      // d=38
-    {8, 21, {1, 3, 5, 15, 31, 59, 63, 97}},       // d=39
-    {8, 22, {1, 3, 1, 11, 11, 11, 77, 249}},      // d=40
+    {1, 0, {1}},                              // d=2
+    {2, 1, {1, 3}},                           // d=3
+    {3, 1, {1, 3, 1}},                        // d=4
+    {3, 2, {1, 1, 1}},                        // d=5
+    {4, 1, {1, 1, 3, 3}},                     // d=6
+    {4, 4, {1, 3, 5, 13}},                    // d=7
+    {5, 2, {1, 1, 5, 5, 17}},                 // d=8
+    {5, 4, {1, 1, 5, 5, 5}},                  // d=9
+    {5, 7, {1, 1, 7, 11, 19}},                // d=10
+    {5, 11, {1, 1, 5, 1, 1}},                 // d=11
+    {5, 13, {1, 1, 1, 3, 11}},                // d=12
+    {5, 14, {1, 3, 5, 5, 31}},                // d=13
+    {6, 1, {1, 3, 3, 9, 7, 49}},              // d=14
+    {6, 13, {1, 1, 1, 15, 21, 21}},           // d=15
+    {6, 16, {1, 3, 1, 13, 27, 49}},           // d=16
+    {6, 19, {1, 1, 1, 15, 7, 5}},             // d=17
+    {6, 22, {1, 3, 1, 15, 13, 25}},           // d=18
+    {6, 25, {1, 1, 5, 5, 19, 61}},            // d=19
+    {7, 1, {1, 3, 7, 11, 23, 15, 103}},       // d=20
+    {7, 4, {1, 3, 7, 13, 13, 15, 69}},        // d=21
+    {7, 7, {1, 1, 3, 13, 7, 35, 63}},         // d=22
+    {7, 8, {1, 3, 5, 9, 1, 25, 53}},          // d=23
+    {7, 14, {1, 3, 1, 13, 9, 35, 107}},       // d=24
+    {7, 19, {1, 3, 1, 5, 27, 61, 31}},        // d=25
+    {7, 21, {1, 1, 5, 11, 19, 41, 61}},       // d=26
+    {7, 28, {1, 3, 5, 3, 3, 13, 69}},         // d=27
+    {7, 31, {1, 1, 7, 13, 1, 19, 1}},         // d=28
+    {7, 32, {1, 3, 7, 5, 13, 19, 59}},        // d=29
+    {7, 37, {1, 1, 3, 9, 25, 29, 41}},        // d=30
+    {7, 41, {1, 3, 5, 13, 23, 1, 55}},        // d=31
+    {7, 42, {1, 3, 7, 3, 13, 59, 17}},        // d=32
+    {7, 50, {1, 3, 1, 3, 5, 53, 69}},         // d=33
+    {7, 55, {1, 1, 5, 5, 23, 33, 13}},        // d=34
+    {7, 56, {1, 1, 7, 7, 1, 61, 123}},        // d=35
+    {7, 59, {1, 1, 7, 9, 13, 61, 49}},        // d=36
+    {7, 62, {1, 3, 3, 5, 3, 55, 33}},         // d=37
+    {8, 14, {1, 3, 1, 15, 31, 13, 49, 245}},  // d=38
+    {8, 21, {1, 3, 5, 15, 31, 59, 63, 97}},   // d=39
+    {8, 22, {1, 3, 1, 11, 11, 11, 77, 249}},  // d=40
 }};
 
 constexpr int kBits = 32;
@@ -76,11 +76,10 @@ std::uint32_t random_word(std::uint64_t seed, std::uint32_t stream, std::uint32_
 
 }  // namespace
 
-SobolSequence::SobolSequence(int dimensions, bool scramble, std::uint64_t seed)
-    : dimensions_(dimensions) {
+SobolSequence::SobolSequence(int dimensions, bool scramble, std::uint64_t seed) : dimensions_(dimensions) {
   if (dimensions < 1 || dimensions > kMaxDimensions) {
-    throw std::invalid_argument("Sobol points need 1 to " + std::to_string(kMaxDimensions) +
-                                " dimensions, not " + std::to_string(dimensions));
+    throw std::invalid_argument("Sobol points need 1 to " + std::to_string(kMaxDimensions) + " dimensions, not " +
+                                std::to_string(dimensions));
   }
   direction_.assign(static_cast<std::size_t>(dimensions) * kBits, 0);
   shift_.assign(static_cast<std::size_t>(dimensions), 0);
@@ -90,7 +89,8 @@ SobolSequence::SobolSequence(int dimensions, bool scramble, std::uint64_t seed)
       for (int k = 0; k < kBits; ++k) v[k] = 1u << (kBits - 1 - k);
     } else {
       const Primitive& p = kJoeKuo[static_cast<std::size_t>(d - 1)];
-      for (int k = 0; k < p.s; ++k) v[k] = static_cast<std::uint32_t>(p.m[static_cast<std::size_t>(k)]) << (kBits - 1 - k);
+      for (int k = 0; k < p.s; ++k)
+        v[k] = static_cast<std::uint32_t>(p.m[static_cast<std::size_t>(k)]) << (kBits - 1 - k);
       for (int k = p.s; k < kBits; ++k) {
         v[k] = v[k - p.s] ^ (v[k - p.s] >> p.s);
         for (int l = 1; l < p.s; ++l)
@@ -119,7 +119,8 @@ SobolSequence::SobolSequence(int dimensions, bool scramble, std::uint64_t seed)
 
 void SobolSequence::point(std::uint64_t index, std::span<double> out) const {
   if (index >> kBits) throw std::invalid_argument("Sobol point index beyond 2^32");
-  if (out.size() != static_cast<std::size_t>(dimensions_)) throw std::invalid_argument("Sobol point: wrong output size");
+  if (out.size() != static_cast<std::size_t>(dimensions_))
+    throw std::invalid_argument("Sobol point: wrong output size");
   const std::uint64_t gray = index ^ (index >> 1);
   for (int d = 0; d < dimensions_; ++d) {
     std::uint32_t x = shift_[static_cast<std::size_t>(d)];

@@ -24,8 +24,8 @@ namespace {
 using io::Attributes;
 using io::NcWriter;
 
-constexpr std::size_t kRunChunkBytes = std::size_t{64} << 10;   // system metrics: runs per chunk
-constexpr std::size_t kEventChunk = 16384;                         // events per chunk
+constexpr std::size_t kRunChunkBytes = std::size_t{64} << 10;    // system metrics: runs per chunk
+constexpr std::size_t kEventChunk = 16384;                       // events per chunk
 constexpr std::size_t kSchoolChunkBytes = std::size_t{1} << 20;  // per-school: one run, split by school
 
 Attributes attrs(const std::string& units, const std::string& long_name) {
@@ -108,7 +108,8 @@ void write_static(NcWriter& f, const World& w) {
   f.write("school_la", {"school"}, w.la, attrs("1", "local authority index"));
   f.write("school_x", {"school"}, w.x, attrs("km", "easting of the school"));
   f.write("school_y", {"school"}, w.y, attrs("km", "northing of the school"));
-  f.write("school_disadvantage", {"school"}, w.disadvantage, attrs("1", "share of pupils eligible for free school meals"));
+  f.write("school_disadvantage", {"school"}, w.disadvantage,
+          attrs("1", "share of pupils eligible for free school meals"));
 }
 
 void write_run_variables(NcWriter& f, const SweepSpec& spec, const SweepPlan& plan, const std::vector<RunSummary>& runs,
@@ -152,7 +153,8 @@ void write_run_variables(NcWriter& f, const SweepSpec& spec, const SweepPlan& pl
         f.write(p.variable, {"run"}, v, a);
       } else {
         std::vector<std::int64_t> v(R);
-        std::transform(values.begin(), values.end(), v.begin(), [](double x) { return static_cast<std::int64_t>(std::llround(x)); });
+        std::transform(values.begin(), values.end(), v.begin(),
+                       [](double x) { return static_cast<std::int64_t>(std::llround(x)); });
         f.write(p.variable, {"run"}, v, a);
       }
     }
@@ -197,13 +199,17 @@ std::vector<EventVariable> event_variables() {
   return {
       {"event_run", ElementType::I32, attrs("1", "run of the event")},
       {"event_term", ElementType::I32, attrs("term", "term of the event")},
-      {"event_kind", ElementType::I8, {{"units", "1"}, {"long_name", "event kind"}, {"flag_meanings", "formed ended joined"}}},
+      {"event_kind",
+       ElementType::I8,
+       {{"units", "1"}, {"long_name", "event kind"}, {"flag_meanings", "formed ended joined"}}},
       {"event_partnership", ElementType::I32, attrs("1", "partnership id")},
-      {"event_type", ElementType::I8,
+      {"event_type",
+       ElementType::I8,
        {{"units", "1"}, {"long_name", "partnership type"}, {"flag_meanings", "pair network federation mat"}}},
       {"event_broker", ElementType::I32, attrs("1", "broker: LA index, -1 none, -2 national broker")},
       {"event_programme", ElementType::I16, attrs("1", "programme index, -1 none")},
-      {"event_reason", ElementType::I8,
+      {"event_reason",
+       ElementType::I8,
        {{"units", "1"},
         {"long_name", "reason a partnership ended"},
         {"flag_meanings", "not_ended funding_ended hazard graduated joined_mat"}}},
@@ -276,7 +282,8 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
   f.set_global("sweep_yaml", resolved_sweep_yaml(spec));
   f.set_global("seed", static_cast<std::int64_t>(spec.seed));
   // "replicates": replicates of one scenario, no parameter variables (analysis/README.md).
-  f.set_global("sweep_design", spec.parameters.empty() ? std::string("replicates") : std::string(to_string(spec.design.type)));
+  f.set_global("sweep_design",
+               spec.parameters.empty() ? std::string("replicates") : std::string(to_string(spec.design.type)));
   f.set_global("sweep_seed", static_cast<std::int64_t>(spec.seed));
   f.set_global("sweep_replicates", spec.replicates);
   f.set_global("sweep_points", plan.points());
@@ -298,8 +305,7 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
   std::iota(terms.begin(), terms.end(), 0);
   std::iota(schools.begin(), schools.end(), 0);
   std::iota(member_ids.begin(), member_ids.end(), 0);
-  f.add_dimension("run", run_ids,
-                  {{"standard_name", "realization"}, {"long_name", "run"}, {"units", "1"}});
+  f.add_dimension("run", run_ids, {{"standard_name", "realization"}, {"long_name", "run"}, {"units", "1"}});
   f.add_dimension("term", terms, {{"units", "term"}, {"long_name", "school term (0 = initial state; 3 terms a year)"}});
   f.add_dimension("school", schools, attrs("1", "school id"));
   f.add_dimension("phase", std::vector<std::string>{"primary", "secondary"}, {{"long_name", "phase of education"}});
@@ -307,7 +313,8 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
   f.add_dimension("grade", grades, attrs("1", "inspection grade (1 outstanding .. 4 inadequate)"));
   f.add_dimension("partnership_type", std::vector<std::string>{"pair", "network", "federation", "mat"},
                   {{"long_name", "partnership type"}});
-  f.add_dimension("domain", std::vector<std::string>{"teaching", "leadership", "data"}, {{"long_name", "expertise domain"}});
+  f.add_dimension("domain", std::vector<std::string>{"teaching", "leadership", "data"},
+                  {{"long_name", "expertise domain"}});
   f.add_dimension("member", member_ids, attrs("1", "member position"));
   if (!schema.programmes.empty())
     f.add_dimension("programme", schema.programmes, {{"long_name", "programme (name, in scenario order)"}});

@@ -27,7 +27,7 @@ struct RunSummary {
 };
 
 struct SweepFileInfo {
-  std::string history;      ///< the command line (CF `history`)
+  std::string history;  ///< the command line (CF `history`)
   std::uint64_t fingerprint = 0;
   /// The runs the file holds, ascending: a shard (docs/cluster.md). Empty: every run.
   std::vector<std::int64_t> run_ids;
@@ -37,8 +37,8 @@ struct SweepFileInfo {
 
 /// Writes `path` (temporary name, renamed when complete): every run, or the runs of
 /// `info.run_ids` (a shard, whose `run` coordinate holds those global run ids). `runs` is
-/// indexed by run id. `read(run_id)` returns each run's record, called once per run in run order; `keep_going()` is asked before each run and a
-/// false answer abandons the file (returns false, nothing written). Throws io::OutputError.
+/// indexed by run id. `read(run_id)` returns each run's record, called once per run in run order; `keep_going()` is
+/// asked before each run and a false answer abandons the file (returns false, nothing written). Throws io::OutputError.
 bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const SweepSpec& spec, const SweepPlan& plan,
                       const World& world, const RunSchema& schema, const std::vector<RunSummary>& runs,
                       const std::function<RunRecord(std::int64_t)>& read, const std::function<bool()>& keep_going,

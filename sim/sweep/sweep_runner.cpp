@@ -57,14 +57,17 @@ void check_sweep_output(const fs::path& out) {
   if (out.empty()) throw SweepInputError("no output file given (use -o OUT.h5)");
   const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw SweepInputError(out.string() + ": the folder " + dir.string() + " does not exist");
-  if (::access(dir.c_str(), W_OK) != 0) throw SweepInputError(out.string() + ": the folder " + dir.string() + " is not writable");
+  if (!fs::is_directory(dir, ec))
+    throw SweepInputError(out.string() + ": the folder " + dir.string() + " does not exist");
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw SweepInputError(out.string() + ": the folder " + dir.string() + " is not writable");
   if (fs::is_directory(out, ec)) throw SweepInputError(out.string() + ": is a folder, not a file name");
   // "<out>.parts" and "<out>.tmp-<pid>" must fit in a file name (else 'File name too long',
   // exit 1, after the runs); a device, pipe or socket is never replaced, even with --force.
   if (out.filename().string().size() + 16 > NAME_MAX)
-    throw SweepInputError(out.string() + ": the file name is too long (" + std::to_string(out.filename().string().size()) +
-                          " bytes; at most " + std::to_string(NAME_MAX - 16) + ")");
+    throw SweepInputError(out.string() + ": the file name is too long (" +
+                          std::to_string(out.filename().string().size()) + " bytes; at most " +
+                          std::to_string(NAME_MAX - 16) + ")");
   const fs::file_status status = fs::symlink_status(out, ec);
   if (fs::exists(status) && !fs::is_regular_file(status) && !fs::is_symlink(status))
     throw SweepInputError(out.string() + ": is not a regular file (a device, pipe or socket); choose a file name");
@@ -114,11 +117,14 @@ PreparedSweep::PreparedSweep(const SweepSpec& spec, const std::function<void(con
       continue;
     }
     const auto r = required_neighbour_radius(s);
-    for (int ph = 0; ph < kPhases; ++ph) radius[static_cast<std::size_t>(ph)] = std::max(radius[static_cast<std::size_t>(ph)], r[static_cast<std::size_t>(ph)]);
+    for (int ph = 0; ph < kPhases; ++ph)
+      radius[static_cast<std::size_t>(ph)] =
+          std::max(radius[static_cast<std::size_t>(ph)], r[static_cast<std::size_t>(ph)]);
   }
   if (!point_errors_.empty())
     note(std::to_string(point_errors_.size()) + " of " + std::to_string(plan.points()) +
-         " design points are invalid; their runs are recorded as failed (first: " + point_errors_.begin()->second + ")");
+         " design points are invalid; their runs are recorded as failed (first: " + point_errors_.begin()->second +
+         ")");
   world_ = build_world(spec_.base_scenario, spec_.base_path.parent_path(), radius);
   if (!spec_.base_scenario.world.file.empty()) {
     const std::size_t known = spec_.notes.size();
@@ -134,7 +140,8 @@ std::optional<RunRecord> PreparedSweep::run(std::int64_t id, const std::function
   const RunPlan run = plan_->run(id);
   if (const auto bad = point_errors_.find(run.point); bad != point_errors_.end()) return failed_run(id, bad->second);
   try {
-    const run::RunDescription description{plan_->run_scenario(run), run.seed, static_cast<std::uint32_t>(run.replicate)};
+    const run::RunDescription description{plan_->run_scenario(run), run.seed,
+                                          static_cast<std::uint32_t>(run.replicate)};
     // Regions come from the base scenario: text and lists are never swept.
     Recorder recorder(world_, description.scenario.run.terms, description.scenario.output.per_school, true,
                       output_regions(spec_.base_scenario, world_));
@@ -199,8 +206,9 @@ SweepOutcome run_sweep(const SweepSpec& spec_in, const SweepOptions& options, Sw
     throw SweepInputError(parts_path.string() +
                           " exists (an interrupted sweep?): use --resume to continue it or --force to start over");
   if (parts_exist && !options.force && fs::exists(parts_path / "rank-0", ec))
-    throw SweepInputError(parts_path.string() +
-                          " holds the journals of an MPI sweep: continue it under mpirun (docs/cluster.md), or use --force");
+    throw SweepInputError(
+        parts_path.string() +
+        " holds the journals of an MPI sweep: continue it under mpirun (docs/cluster.md), or use --force");
 
   const PreparedSweep prepared(spec_in, note);
   const SweepSpec& spec = prepared.spec();
@@ -227,7 +235,8 @@ SweepOutcome run_sweep(const SweepSpec& spec_in, const SweepOptions& options, Sw
   journal.scan(
       schema,
       [&](const RunRecord& rec) {
-        if (rec.run_id >= block.begin && rec.run_id < block.end) summary[static_cast<std::size_t>(rec.run_id)] = summarise(rec);
+        if (rec.run_id >= block.begin && rec.run_id < block.end)
+          summary[static_cast<std::size_t>(rec.run_id)] = summarise(rec);
       },
       [&](const std::string& problem) {
         note(problem);
@@ -295,8 +304,8 @@ SweepOutcome run_sweep(const SweepSpec& spec_in, const SweepOptions& options, Sw
   };
   SweepFileInfo info{options.history, fingerprint, {}, options.shard};
   if (options.shard) info.run_ids = ids;
-  const bool merged = write_sweep_file(out, options.force, spec, plan, prepared.world(), schema, summary, read,
-                                       [&] { return !stopping(); }, info);
+  const bool merged = write_sweep_file(
+      out, options.force, spec, plan, prepared.world(), schema, summary, read, [&] { return !stopping(); }, info);
   if (!merged) {
     outcome.result = SweepOutcome::Result::Interrupted;
     return outcome;

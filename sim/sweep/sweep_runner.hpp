@@ -41,10 +41,10 @@ struct SweepOptions {
 /// Live counters for a progress display (read from another thread).
 struct SweepCounters {
   std::atomic<std::int64_t> total{0};
-  std::atomic<std::int64_t> reused{0};   ///< runs whose valid record was found (resume)
-  std::atomic<std::int64_t> ran{0};      ///< runs finished by this process (ok or failed)
-  std::atomic<std::int64_t> failed{0};   ///< failed runs, reused ones included
-  std::atomic<int> stage{0};             ///< 0 preparing, 1 running, 2 merging, 3 done
+  std::atomic<std::int64_t> reused{0};      ///< runs whose valid record was found (resume)
+  std::atomic<std::int64_t> ran{0};         ///< runs finished by this process (ok or failed)
+  std::atomic<std::int64_t> failed{0};      ///< failed runs, reused ones included
+  std::atomic<int> stage{0};                ///< 0 preparing, 1 running, 2 merging, 3 done
   std::atomic<std::int64_t> started_ns{0};  ///< steady_clock time the runs started
 };
 
@@ -52,7 +52,7 @@ struct SweepOutcome {
   enum class Result { Complete, AlreadyComplete, Interrupted };
   Result result = Result::Complete;
   std::int64_t runs = 0, reused = 0, ran = 0, failed = 0, invalid_parts = 0;  ///< invalid_parts: records skipped
-  double seconds = 0;  ///< wall time of the runs (not the merge)
+  double seconds = 0;                                                         ///< wall time of the runs (not the merge)
   std::filesystem::path parts;
 };
 

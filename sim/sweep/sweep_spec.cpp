@@ -123,7 +123,9 @@ bool integer_option(const YAML::Node& n, const std::string& key, long long lo, l
     return false;
   }
   if (too_long || v < lo || v > hi) {
-    p.add(n.Mark(), key, "value " + config::shortened(n.Scalar()) + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    p.add(n.Mark(), key,
+          "value " + config::shortened(n.Scalar()) + " is out of range [" + std::to_string(lo) + ", " +
+              std::to_string(hi) + "]");
     return false;
   }
   out = v;
@@ -274,16 +276,20 @@ bool resolve_parameter(const std::string& key, const Scenario& base, SweptParame
   if (error = config::parse_key_path(key, path); !error.empty()) return false;
   if (path.entry()) {
     config::EntryKey entry;
-    if (error = config::resolve_entry(path, base, entry, "the base scenario (after 'set:')"); !error.empty()) return false;
+    if (error = config::resolve_entry(path, base, entry, "the base scenario (after 'set:')"); !error.empty())
+      return false;
     out.variable = variable_name(entry.canonical);
     const std::size_t i = entry.index;
     return std::visit(
         [&](const auto* param) {
           using Item = typename std::decay_t<decltype(*param)>::RootType;
           const auto item = [i](Scenario& s) -> Item& {
-            if constexpr (std::is_same_v<Item, Programme>) return s.programmes[i];
-            else if constexpr (std::is_same_v<Item, FundingChange>) return s.funding.changes[i];
-            else return s.practice.labour_changes[i];
+            if constexpr (std::is_same_v<Item, Programme>)
+              return s.programmes[i];
+            else if constexpr (std::is_same_v<Item, FundingChange>)
+              return s.funding.changes[i];
+            else
+              return s.practice.labour_changes[i];
           };
           return numeric_parameter(*param, key, item, out, error);
         },
@@ -299,7 +305,8 @@ bool resolve_parameter(const std::string& key, const Scenario& base, SweptParame
     error = why;
     return false;
   }
-  return numeric_parameter(*found, key, [](Scenario& s) -> Scenario& { return s; }, out, error);
+  return numeric_parameter(
+      *found, key, [](Scenario& s) -> Scenario& { return s; }, out, error);
 }
 
 std::string range_text(double lo, double hi) {
@@ -322,8 +329,9 @@ bool parameter_value(const YAML::Node& n, const SweptParameter& p, double table_
     return false;
   }
   if (out < table_min || out > table_max) {
-    problems.add(n.Mark(), key, "value " + config::shortened(n.Scalar()) + " is out of range " + range_text(table_min, table_max) +
-                                    " of " + p.key);
+    problems.add(n.Mark(), key,
+                 "value " + config::shortened(n.Scalar()) + " is out of range " + range_text(table_min, table_max) +
+                     " of " + p.key);
     return false;
   }
   return true;
@@ -331,7 +339,8 @@ bool parameter_value(const YAML::Node& n, const SweptParameter& p, double table_
 
 /// Parses `parameters:` (every design but list).
 void parse_parameters(const YAML::Node& node, const Scenario& base, DesignType design, SweepSpec& spec, Problems& p) {
-  if (!node.IsMap()) return p.add(node.Mark(), "parameters", "expected a mapping of parameter keys to ranges, got " + describe(node));
+  if (!node.IsMap())
+    return p.add(node.Mark(), "parameters", "expected a mapping of parameter keys to ranges, got " + describe(node));
   std::set<std::string> seen;
   for (const auto& kv : node) {
     if (!kv.first.IsScalar()) {
@@ -359,7 +368,8 @@ void parse_parameters(const YAML::Node& node, const Scenario& base, DesignType d
     const double table_min = param.min, table_max = param.max;
     const YAML::Node& range = kv.second;
     if (!range.IsMap()) {
-      p.add(range.Mark(), shown, "expected a mapping such as {min: 1, max: 5} or {values: [1, 2, 4]}, got " + describe(range));
+      p.add(range.Mark(), shown,
+            "expected a mapping such as {min: 1, max: 5} or {values: [1, 2, 4]}, got " + describe(range));
       continue;
     }
     bool has_min = false, has_max = false, ok = true;
@@ -367,8 +377,10 @@ void parse_parameters(const YAML::Node& node, const Scenario& base, DesignType d
     YAML::Mark levels_mark;
     for_each_key(range, shown, {"min", "max", "levels", "values"}, p,
                  [&](const std::string& name, const std::string& sub, const YAML::Node& k, const YAML::Node& v) {
-                   if (name == "min") ok &= has_min = parameter_value(v, param, table_min, table_max, sub, p, param.min);
-                   if (name == "max") ok &= has_max = parameter_value(v, param, table_min, table_max, sub, p, param.max);
+                   if (name == "min")
+                     ok &= has_min = parameter_value(v, param, table_min, table_max, sub, p, param.min);
+                   if (name == "max")
+                     ok &= has_max = parameter_value(v, param, table_min, table_max, sub, p, param.max);
                    if (name == "levels") {
                      levels_mark = k.Mark();
                      if (design != DesignType::Grid) {
@@ -380,7 +392,8 @@ void parse_parameters(const YAML::Node& node, const Scenario& base, DesignType d
                    }
                    if (name == "values") {
                      if (design != DesignType::Grid) {
-                       p.add(k.Mark(), sub, "explicit values are for grid designs (use a list design for explicit points)");
+                       p.add(k.Mark(), sub,
+                             "explicit values are for grid designs (use a list design for explicit points)");
                        ok = false;
                        return;
                      }
@@ -415,12 +428,17 @@ void parse_parameters(const YAML::Node& node, const Scenario& base, DesignType d
       param.levels = 0;
     } else {
       if (!has_min || !has_max) {
-        p.add(range.Mark(), shown, std::string("missing ") + (has_min ? "max" : has_max ? "min" : "min and max") +
-                                       (design == DesignType::Grid ? " (or give values)" : ""));
+        p.add(range.Mark(), shown,
+              std::string("missing ") +
+                  (has_min   ? "max"
+                   : has_max ? "min"
+                             : "min and max") +
+                  (design == DesignType::Grid ? " (or give values)" : ""));
         continue;
       }
       if (!(param.min < param.max)) {
-        p.add(range.Mark(), shown, "min (" + format_number(param.min) + ") must be below max (" + format_number(param.max) + ")");
+        p.add(range.Mark(), shown,
+              "min (" + format_number(param.min) + ") must be below max (" + format_number(param.max) + ")");
         continue;
       }
       param.levels = static_cast<int>(levels);
@@ -432,16 +450,17 @@ void parse_parameters(const YAML::Node& node, const Scenario& base, DesignType d
           rounded.push_back(std::round(param.min + (param.max - param.min) * l / (param.levels - 1)));
         if (std::adjacent_find(rounded.begin(), rounded.end()) != rounded.end()) {
           p.add(levels ? levels_mark : range.Mark(), shown,
-                std::to_string(param.levels) + " levels of an integer parameter over " + range_text(param.min, param.max) +
-                    " repeat values after rounding; use at most " + format_number(param.max - param.min + 1) +
-                    " levels or explicit values");
+                std::to_string(param.levels) + " levels of an integer parameter over " +
+                    range_text(param.min, param.max) + " repeat values after rounding; use at most " +
+                    format_number(param.max - param.min + 1) + " levels or explicit values");
           continue;
         }
       }
       if (design == DesignType::Morris && param.integer() &&
           morris_delta(spec.design.levels) * (param.max - param.min) < 1.0) {
-        p.add(range.Mark(), shown, "the Morris step (" + format_number(morris_delta(spec.design.levels)) +
-                                       " of the range) moves this integer parameter by less than 1; widen the range");
+        p.add(range.Mark(), shown,
+              "the Morris step (" + format_number(morris_delta(spec.design.levels)) +
+                  " of the range) moves this integer parameter by less than 1; widen the range");
         continue;
       }
     }
@@ -452,7 +471,8 @@ void parse_parameters(const YAML::Node& node, const Scenario& base, DesignType d
 /// Parses `design.points` of a list design; the parameters are the keys of the points.
 void parse_points(const YAML::Node& node, const Scenario& base, SweepSpec& spec, Problems& p) {
   if (!node.IsSequence() || node.size() == 0)
-    return p.add(node.Mark(), "design.points", "expected a non-empty list of points (mappings of parameter keys to values), got " + describe(node));
+    return p.add(node.Mark(), "design.points",
+                 "expected a non-empty list of points (mappings of parameter keys to values), got " + describe(node));
   std::map<std::string, std::size_t> column;
   for (std::size_t i = 0; i < node.size(); ++i) {
     const YAML::Node& point = node[i];
@@ -497,7 +517,8 @@ void parse_points(const YAML::Node& node, const Scenario& base, SweepSpec& spec,
       if (parameter_value(kv.second, param, param.min, param.max, sub, p, x)) values[col->second] = x;
     }
     for (const auto& [key, c] : column)
-      if (!seen.count(key)) p.add(point.Mark(), shown, "missing parameter " + key + " (every point sets the same parameters)");
+      if (!seen.count(key))
+        p.add(point.Mark(), shown, "missing parameter " + key + " (every point sets the same parameters)");
     spec.design.points.push_back(values);
   }
   if (!p.empty()) return;
@@ -518,8 +539,9 @@ void parse_design(const YAML::Node& node, SweepSpec& spec, Problems& p, YAML::No
   for (const auto& [name, t] : types) names.push_back(name);
   auto set_type = [&](const YAML::Node& n, const std::string& key) {
     if (!n.IsScalar() || !types.count(n.Scalar())) {
-      p.add(n.Mark(), key, "expected one of grid, list, lhs, sobol, morris, got " + describe(n) +
-                               (n.IsScalar() ? suggestion(n.Scalar(), names) : ""));
+      p.add(n.Mark(), key,
+            "expected one of grid, list, lhs, sobol, morris, got " + describe(n) +
+                (n.IsScalar() ? suggestion(n.Scalar(), names) : ""));
       return false;
     }
     spec.design.type = types.at(n.Scalar());
@@ -545,28 +567,34 @@ void parse_design(const YAML::Node& node, SweepSpec& spec, Problems& p, YAML::No
   if (t == DesignType::Morris) known.insert(known.end(), {"trajectories", "levels"});
   bool has_n = false, has_r = false, has_points = false;
   if (options) {
-    for_each_key(options, "design", known, p, [&](const std::string& name, const std::string& key, const YAML::Node&, const YAML::Node& v) {
-      std::int64_t x = 0;
-      if (name == "levels" && integer_option(v, key, 2, 100000, x, p)) {
-        if (t == DesignType::Morris && x % 2 != 0)
-          p.add(v.Mark(), key, "Morris designs need an even number of levels");
-        spec.design.levels = static_cast<int>(x);
-      }
-      if (name == "n" && integer_option(v, key, 1, kMaxRuns, x, p)) spec.design.n = x, has_n = true;
-      if (name == "trajectories" && integer_option(v, key, 1, kMaxRuns, x, p)) spec.design.trajectories = x, has_r = true;
-      if (name == "scramble" && !read_bool(v, spec.design.scramble)) p.add(v.Mark(), key, "expected true or false, got " + describe(v));
-      if (name == "saltelli" && !read_bool(v, spec.design.saltelli)) p.add(v.Mark(), key, "expected true or false, got " + describe(v));
-      if (name == "points") points = v, has_points = true;
-    });
+    for_each_key(options, "design", known, p,
+                 [&](const std::string& name, const std::string& key, const YAML::Node&, const YAML::Node& v) {
+                   std::int64_t x = 0;
+                   if (name == "levels" && integer_option(v, key, 2, 100000, x, p)) {
+                     if (t == DesignType::Morris && x % 2 != 0)
+                       p.add(v.Mark(), key, "Morris designs need an even number of levels");
+                     spec.design.levels = static_cast<int>(x);
+                   }
+                   if (name == "n" && integer_option(v, key, 1, kMaxRuns, x, p)) spec.design.n = x, has_n = true;
+                   if (name == "trajectories" && integer_option(v, key, 1, kMaxRuns, x, p))
+                     spec.design.trajectories = x, has_r = true;
+                   if (name == "scramble" && !read_bool(v, spec.design.scramble))
+                     p.add(v.Mark(), key, "expected true or false, got " + describe(v));
+                   if (name == "saltelli" && !read_bool(v, spec.design.saltelli))
+                     p.add(v.Mark(), key, "expected true or false, got " + describe(v));
+                   if (name == "points") points = v, has_points = true;
+                 });
   }
   const YAML::Mark mark = node.Mark();
   if ((t == DesignType::Lhs || t == DesignType::Sobol) && !has_n && p.empty())
-    p.add(mark, "design", std::string("a ") + to_string(t) + " design needs n (the number of " +
-                              (t == DesignType::Sobol ? "base points" : "points") + "), e.g. {type: " + to_string(t) + ", n: 64}");
+    p.add(mark, "design",
+          std::string("a ") + to_string(t) + " design needs n (the number of " +
+              (t == DesignType::Sobol ? "base points" : "points") + "), e.g. {type: " + to_string(t) + ", n: 64}");
   if (t == DesignType::Morris && !has_r && p.empty())
     p.add(mark, "design", "a morris design needs trajectories, e.g. {type: morris, trajectories: 10, levels: 4}");
   if (t == DesignType::List && !has_points && p.empty())
-    p.add(mark, "design", "a list design needs points, e.g. points: [{brokering.slots_per_term: 2}, {brokering.slots_per_term: 5}]");
+    p.add(mark, "design",
+          "a list design needs points, e.g. points: [{brokering.slots_per_term: 2}, {brokering.slots_per_term: 5}]");
 }
 
 std::string read_text(const fs::path& path) {
@@ -597,7 +625,8 @@ void refuse_sets_of_swept_parameters(const SweepSpec& spec, const std::vector<As
   for (const auto& a : assignments)
     if (swept(a.key))
       p.add(a.mark, "set." + a.key,
-            "sets a parameter the sweep varies (" + where + "." + a.key + "); its value would be ignored: remove one of them");
+            "sets a parameter the sweep varies (" + where + "." + a.key +
+                "); its value would be ignored: remove one of them");
   for (const auto& text : cli_sets) {
     const std::string key = trimmed(text.substr(0, text.find('=')));
     if (swept(key))
@@ -619,13 +648,14 @@ SweepSpec load(const std::string& text, const std::string& source, const fs::pat
     p.throw_if_any();
   }
   if (!doc.IsMap()) {
-    p.add(doc.Mark(), "", "expected a mapping with base, parameters, design, replicates and seed, got " + describe(doc));
+    p.add(doc.Mark(), "",
+          "expected a mapping with base, parameters, design, replicates and seed, got " + describe(doc));
     p.throw_if_any();
   }
   // Present keys (a default YAML::Node converts to true, so presence is tracked apart).
   std::map<std::string, YAML::Node> given;
-  for_each_key(doc, "", {"name", "description", "base", "set", "parameters", "design", "replicates", "seed", "output"}, p,
-               [&](const std::string& name, const std::string& key, const YAML::Node&, const YAML::Node& v) {
+  for_each_key(doc, "", {"name", "description", "base", "set", "parameters", "design", "replicates", "seed", "output"},
+               p, [&](const std::string& name, const std::string& key, const YAML::Node&, const YAML::Node& v) {
                  if (name == "name" || name == "description") {
                    if (!v.IsScalar()) return p.add(v.Mark(), key, "expected text, got " + describe(v));
                    const std::string why = config::control_character_problem(v.Scalar(), name == "description");
@@ -656,7 +686,8 @@ SweepSpec load(const std::string& text, const std::string& source, const fs::pat
       spec.base_path = folder / spec.base;
       const std::string base_problem = io::regular_file_problem(spec.base_path);
       if (base_problem == "no such file")
-        p.add(base.Mark(), "base", "scenario file '" + spec.base + "' not found (looked for " + spec.base_path.string() + ")");
+        p.add(base.Mark(), "base",
+              "scenario file '" + spec.base + "' not found (looked for " + spec.base_path.string() + ")");
       else if (!base_problem.empty())
         p.add(base.Mark(), "base", spec.base_path.string() + ": " + base_problem);
     }
@@ -711,15 +742,19 @@ SweepSpec load(const std::string& text, const std::string& source, const fs::pat
 
   if (has("seed")) {
     std::int64_t s = 0;
-    if (integer_option(seed, "seed", 0, static_cast<long long>(kMaxSeed), s, p)) spec.seed = static_cast<std::uint64_t>(s);
+    if (integer_option(seed, "seed", 0, static_cast<long long>(kMaxSeed), s, p))
+      spec.seed = static_cast<std::uint64_t>(s);
   } else {
     spec.seed = static_cast<std::uint64_t>(spec.base_scenario.run.seed);
   }
 
   const DesignType t = spec.design.type;
   if (t == DesignType::List) {
-    if (has("parameters")) p.add(parameters.Mark(), "parameters", "a list design takes its parameters from design.points; remove 'parameters'");
-    else parse_points(points, spec.base_scenario, spec, p);
+    if (has("parameters"))
+      p.add(parameters.Mark(), "parameters",
+            "a list design takes its parameters from design.points; remove 'parameters'");
+    else
+      parse_points(points, spec.base_scenario, spec, p);
   } else if (has("parameters")) {
     parse_parameters(parameters, spec.base_scenario, t, spec, p);
   }
@@ -730,21 +765,25 @@ SweepSpec load(const std::string& text, const std::string& source, const fs::pat
   const std::size_t k = spec.parameters.size();
   const YAML::Mark where = design.Mark();
   if (k == 0 && t != DesignType::Grid && t != DesignType::List)
-    p.add(has("parameters") ? parameters.Mark() : doc.Mark(), "parameters", std::string("a ") + to_string(t) + " design needs at least one parameter");
+    p.add(has("parameters") ? parameters.Mark() : doc.Mark(), "parameters",
+          std::string("a ") + to_string(t) + " design needs at least one parameter");
   if (t == DesignType::Sobol) {
     const std::size_t dims = spec.design.saltelli ? 2 * k : k;
     if (dims > static_cast<std::size_t>(SobolSequence::kMaxDimensions))
-      p.add(where, "design", "Sobol points are available for up to " + std::to_string(SobolSequence::kMaxDimensions) +
-                                 " dimensions; " + std::to_string(k) + " parameters need " + std::to_string(dims) +
-                                 (spec.design.saltelli ? " (2 per parameter for the Saltelli design)" : ""));
+      p.add(where, "design",
+            "Sobol points are available for up to " + std::to_string(SobolSequence::kMaxDimensions) + " dimensions; " +
+                std::to_string(k) + " parameters need " + std::to_string(dims) +
+                (spec.design.saltelli ? " (2 per parameter for the Saltelli design)" : ""));
     const std::int64_t n = spec.design.n;
     if ((n & (n - 1)) != 0)
-      spec.notes.push_back("design.n = " + std::to_string(n) + " is not a power of two: Sobol points are best balanced in powers of two");
+      spec.notes.push_back("design.n = " + std::to_string(n) +
+                           " is not a power of two: Sobol points are best balanced in powers of two");
   }
   p.throw_if_any();
   if (spec.points() > kMaxRuns || spec.runs() > kMaxRuns)
-    p.add(where, "design", "the sweep would have " + std::to_string(spec.points()) + " points x " +
-                               std::to_string(spec.replicates) + " replicates, more than " + std::to_string(kMaxRuns) + " runs");
+    p.add(where, "design",
+          "the sweep would have " + std::to_string(spec.points()) + " points x " + std::to_string(spec.replicates) +
+              " replicates, more than " + std::to_string(kMaxRuns) + " runs");
   p.throw_if_any();
 
   // Per-school trajectories: the base scenario asks for them; the sweep limits their size
@@ -753,7 +792,8 @@ SweepSpec load(const std::string& text, const std::string& source, const fs::pat
   try {
     if (b.world.file.empty()) decide_per_school(spec, b.world.n_primary + b.world.n_secondary);
   } catch (const ConfigError& e) {
-    for (const auto& problem : e.problems()) p.add(has("output") ? output.Mark() : doc.Mark(), "output.per_school", problem);
+    for (const auto& problem : e.problems())
+      p.add(has("output") ? output.Mark() : doc.Mark(), "output.per_school", problem);
   }
   p.throw_if_any();
   return spec;
@@ -803,8 +843,8 @@ void decide_per_school(SweepSpec& spec, std::int64_t n_schools) {
                        std::to_string(spec.per_school_limit) + "; raise the limit or set per_school: false"});
   if (over) {
     spec.notes.push_back("per-school trajectories are off: " + std::to_string(school_terms) + " school-terms over " +
-                         std::to_string(spec.runs()) + " runs exceed the sweep's output.per_school_limit = " +
-                         std::to_string(spec.per_school_limit) +
+                         std::to_string(spec.runs()) +
+                         " runs exceed the sweep's output.per_school_limit = " + std::to_string(spec.per_school_limit) +
                          " (set output: {per_school: true, per_school_limit: N} to keep them)");
     return;
   }
@@ -875,7 +915,8 @@ std::string resolved_sweep_yaml(const SweepSpec& spec) {
         for (double v : p.values) out << number(p, v);
         out << YAML::EndSeq;
       } else {
-        out << YAML::Key << "min" << YAML::Value << number(p, p.min) << YAML::Key << "max" << YAML::Value << number(p, p.max);
+        out << YAML::Key << "min" << YAML::Value << number(p, p.min) << YAML::Key << "max" << YAML::Value
+            << number(p, p.max);
         if (spec.design.type == DesignType::Grid) out << YAML::Key << "levels" << YAML::Value << p.levels;
       }
       out << YAML::EndMap << YAML::Block;
@@ -911,7 +952,9 @@ std::string resolved_sweep_yaml(const SweepSpec& spec) {
   out << YAML::Key << "seed" << YAML::Value << spec.seed;
   out << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "per_school" << YAML::Value
-      << (spec.per_school == PerSchool::Auto ? "auto" : spec.per_school == PerSchool::On ? "true" : "false");
+      << (spec.per_school == PerSchool::Auto ? "auto"
+          : spec.per_school == PerSchool::On ? "true"
+                                             : "false");
   out << YAML::Key << "per_school_limit" << YAML::Value << spec.per_school_limit;
   out << YAML::EndMap;
   out << YAML::EndMap;

@@ -38,17 +38,17 @@ enum class PerSchool : std::int8_t { Auto, On, Off };
 
 struct DesignSpec {
   DesignType type = DesignType::Grid;
-  int levels = 0;                  ///< grid: default levels of a range (3); morris: p (4)
-  std::int64_t n = 0;              ///< lhs: points; sobol: base points
-  std::int64_t trajectories = 0;   ///< morris: r
-  bool scramble = true;            ///< sobol
-  bool saltelli = true;            ///< sobol: Saltelli A, B, AB_k cross design
+  int levels = 0;                           ///< grid: default levels of a range (3); morris: p (4)
+  std::int64_t n = 0;                       ///< lhs: points; sobol: base points
+  std::int64_t trajectories = 0;            ///< morris: r
+  bool scramble = true;                     ///< sobol
+  bool saltelli = true;                     ///< sobol: Saltelli A, B, AB_k cross design
   std::vector<std::vector<double>> points;  ///< list: one value per parameter per point
 };
 
 struct SweepSpec {
-  std::filesystem::path file;       ///< the sweep file ("" when loaded from text)
-  std::string source;               ///< its name in messages
+  std::filesystem::path file;  ///< the sweep file ("" when loaded from text)
+  std::string source;          ///< its name in messages
   std::string name, description;
   std::string base;                 ///< base scenario path as written
   std::filesystem::path base_path;  ///< resolved against the sweep file's folder
@@ -57,13 +57,13 @@ struct SweepSpec {
   std::vector<SweptParameter> parameters;
   DesignSpec design;
   std::int64_t replicates = 1;
-  std::uint64_t seed = 0;           ///< sweep seed (default: the base scenario's run.seed)
+  std::uint64_t seed = 0;  ///< sweep seed (default: the base scenario's run.seed)
   PerSchool per_school = PerSchool::Auto;
   std::int64_t per_school_limit = 50'000'000;  ///< school-terms over all runs
-  bool write_per_school = false;    ///< the decision: per-school trajectories in the sweep file
-  std::vector<std::string> notes;   ///< warnings for the user (e.g. per-school output turned off)
+  bool write_per_school = false;               ///< the decision: per-school trajectories in the sweep file
+  std::vector<std::string> notes;              ///< warnings for the user (e.g. per-school output turned off)
 
-  std::int64_t points() const;      ///< design points
+  std::int64_t points() const;  ///< design points
   std::int64_t runs() const { return points() * replicates; }
 };
 

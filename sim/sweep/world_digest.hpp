@@ -15,7 +15,7 @@
 namespace schoolsim::sweep {
 
 struct WorldDigest {
-  std::string source;  ///< the world file, or empty for a synthetic world
+  std::string source;                                            ///< the world file, or empty for a synthetic world
   std::vector<std::pair<std::string, std::uint64_t>> variables;  ///< (name, FNV-1a of its size and values)
 
   /// One number for the sweep fingerprint.

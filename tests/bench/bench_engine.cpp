@@ -63,8 +63,8 @@ void BM_Run(benchmark::State& state) {
     });
   }
   const double school_terms = static_cast<double>(w.n) * s.run.terms;
-  state.counters["ns_per_school_term"] =
-      benchmark::Counter(school_terms * 1e-9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_school_term"] = benchmark::Counter(
+      school_terms * 1e-9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   // Seconds per run spent in each phase of the step.
   for (std::size_t k = 0; k < total.size(); ++k)
     state.counters[std::string("s_") + to_string(static_cast<StepPhase>(k))] =
@@ -109,5 +109,12 @@ BENCHMARK(BM_Run)
     ->UseRealTime()
     ->Iterations(1)
     ->Name("BM_RunLarge");
-BENCHMARK(BM_WorldBuild)->Arg(2000)->Arg(20214)->Arg(200000)->Arg(1000000)->ArgNames({"schools"})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_WorldBuild)
+    ->Arg(2000)
+    ->Arg(20214)
+    ->Arg(200000)
+    ->Arg(1000000)
+    ->ArgNames({"schools"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_WriteRunFile)->Arg(2000)->Arg(20214)->ArgNames({"schools"})->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -21,15 +21,17 @@ void BM_RegisterImport(benchmark::State& state) {
     auto result = school_register::import_register(text, "generated.csv", {});
     benchmark::DoNotOptimize(result.world.x.data());
   }
-  state.counters["rows_per_s"] = benchmark::Counter(static_cast<double>(state.range(0)), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["rows_per_s"] =
+      benchmark::Counter(static_cast<double>(state.range(0)), benchmark::Counter::kIsIterationInvariantRate);
   state.counters["MB"] = static_cast<double>(text.size()) / 1e6;
 }
 BENCHMARK(BM_RegisterImport)->ArgName("rows")->Arg(25000)->Unit(benchmark::kMillisecond);
 
 void BM_WorldFileWrite(benchmark::State& state) {
-  const auto result = school_register::import_register(test::make_register(static_cast<int>(state.range(0))),
-                                                       "generated.csv", {});
-  const auto path = std::filesystem::temp_directory_path() / ("schoolsim_bench_world_" + std::to_string(getpid()) + ".h5");
+  const auto result =
+      school_register::import_register(test::make_register(static_cast<int>(state.range(0))), "generated.csv", {});
+  const auto path =
+      std::filesystem::temp_directory_path() / ("schoolsim_bench_world_" + std::to_string(getpid()) + ".h5");
   for (auto _ : state) write_world_file(path, true, result.world);
   std::filesystem::remove(path);
 }

@@ -62,8 +62,8 @@ void BM_Sweep(benchmark::State& state) {
     });
     if (ok != prepared.runs()) state.SkipWithError("a run of the benchmark sweep failed");
   }
-  state.counters["runs_per_second"] = benchmark::Counter(static_cast<double>(prepared.runs()),
-                                                         benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["runs_per_second"] =
+      benchmark::Counter(static_cast<double>(prepared.runs()), benchmark::Counter::kIsIterationInvariantRate);
 }
 
 }  // namespace

@@ -27,11 +27,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     again = sweep::resolved_sweep_yaml(sweep::load_sweep_text(resolved, "resolved.yaml", folder));
   } catch (const config::ConfigError& e) {
-    std::fprintf(stderr, "resolved sweep YAML does not load back:\n%s\n--- resolved:\n%s\n", e.what(), resolved.c_str());
+    std::fprintf(stderr, "resolved sweep YAML does not load back:\n%s\n--- resolved:\n%s\n", e.what(),
+                 resolved.c_str());
     std::abort();
   }
   if (again != resolved) {
-    std::fprintf(stderr, "resolved sweep YAML does not round-trip:\n%s\n--- again:\n%s\n", resolved.c_str(), again.c_str());
+    std::fprintf(stderr, "resolved sweep YAML does not round-trip:\n%s\n--- again:\n%s\n", resolved.c_str(),
+                 again.c_str());
     std::abort();
   }
   return 0;

@@ -9,11 +9,12 @@
 
 int main() {
   using namespace schoolsim;
-  const Scenario s = config::load_scenario_text("world: {n_primary: 80, n_secondary: 20, n_las: 2, seed: 3}\nrun: {terms: 3, seed: 5}\n",
-                                                "consumer");
+  const Scenario s = config::load_scenario_text(
+      "world: {n_primary: 80, n_secondary: 20, n_las: 2, seed: 3}\nrun: {terms: 3, seed: 5}\n", "consumer");
   const World w = build_synthetic_world(s.world, required_neighbour_radius(s));
   Engine engine(s, w, static_cast<std::uint64_t>(s.run.seed), 0);
   for (int t = 0; t < s.run.terms; ++t) engine.step();
-  std::printf("%s\nstate hash %016llx\n", version_string().c_str(), static_cast<unsigned long long>(state_hash(w, engine.state())));
+  std::printf("%s\nstate hash %016llx\n", version_string().c_str(),
+              static_cast<unsigned long long>(state_hash(w, engine.state())));
   return 0;
 }

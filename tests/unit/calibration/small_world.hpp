@@ -16,8 +16,8 @@ inline std::filesystem::path scenario_dir() { return source_dir() / "scenarios";
 /// A few hundred schools in 4 LAs on a 60 x 40 km plane (dense enough for choice and broker
 /// radii), with the city-challenge region replaced by LA 0.
 inline std::vector<std::string> reduced_world() {
-  return {"world.n_primary=400", "world.n_secondary=100", "world.n_las=4", "world.width_km=60",
-          "world.height_km=40", "world.regions.greater_manchester=[0]"};
+  return {"world.n_primary=400", "world.n_secondary=100", "world.n_las=4",
+          "world.width_km=60",   "world.height_km=40",    "world.regions.greater_manchester=[0]"};
 }
 
 inline std::vector<std::string> with(std::vector<std::string> base, const std::vector<std::string>& more) {

@@ -62,8 +62,9 @@ TEST(CalibrationSearch, RecoversKnownParametersFromGeneratedTargets) {
   options.budget = 40;
   options.replicates = replicates;
   WorldCache worlds;
-  const FitResult r = fit(problem, {parse_param_range("brokering.support_quantile=0.15:0.45"),
-                                    parse_param_range("academisation.initial_mat_share=0.1:0.9")},
+  const FitResult r = fit(problem,
+                          {parse_param_range("brokering.support_quantile=0.15:0.45"),
+                           parse_param_range("academisation.initial_mat_share=0.1:0.9")},
                           options, worlds);
   ASSERT_EQ(r.evaluations.size(), 40u);
   const auto& best = r.evaluations[r.best];

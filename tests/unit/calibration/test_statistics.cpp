@@ -98,8 +98,8 @@ TEST(CalibrationStatistics, OwnSchoolShareIsTheIntakeLeftAtItsOrigin) {
     auto lib = library(with(reduced_world(), {"competition.lambda_distance=" + std::to_string(lambda_distance)}));
     const auto s = lib.get("baseline");
     WorldCache worlds;
-    const Trace tr = trace_run(s, worlds.get(*s), static_cast<std::uint32_t>(s->run.replicate) + replicate,
-                               RunNeeds{1, {}, false});
+    const Trace tr =
+        trace_run(s, worlds.get(*s), static_cast<std::uint32_t>(s->run.replicate) + replicate, RunNeeds{1, {}, false});
     return tr.own_school_share.at(1);
   };
   const auto four = share(4), eight = share(8);
@@ -108,7 +108,8 @@ TEST(CalibrationStatistics, OwnSchoolShareIsTheIntakeLeftAtItsOrigin) {
     EXPECT_LT(four[ph], eight[ph]);
     EXPECT_LE(eight[ph], 1.0);
   }
-  const auto targets = load_targets_text("targets:\n  - {id: own_school_share, value: 0.6, tolerance: 0.05}\n", "t.yaml");
+  const auto targets =
+      load_targets_text("targets:\n  - {id: own_school_share, value: 0.6, tolerance: 0.05}\n", "t.yaml");
   const CheckReport r = check(targets, reduced_world(), 2);
   EXPECT_DOUBLE_EQ(result(r, "own_school_share").value, (four[0] + share(4, 1)[0]) / 2);  // mean over replicates
 }

@@ -44,8 +44,8 @@ TEST(Targets, ShippedFileHasEveryImplementedTarget) {
                             [&](const TargetSpec& t) { return t.id == id; }))
         << id;
   // The England world of the file becomes world overrides.
-  EXPECT_EQ(f.world_overrides, (std::vector<std::string>{"world.n_primary=16764", "world.n_secondary=3450",
-                                                         "world.n_las=153"}));
+  EXPECT_EQ(f.world_overrides,
+            (std::vector<std::string>{"world.n_primary=16764", "world.n_secondary=3450", "world.n_las=153"}));
 }
 
 TEST(Targets, ShippedRulesAreParsedAsDefined) {
@@ -111,26 +111,35 @@ TEST(Targets, SubsetsAndChangedValuesAreAccepted) {
 }
 
 TEST(Targets, ProblemsNameFileLineAndKey) {
-  EXPECT_NE(error_of("targets:\n  - id: supply_demand_ratoi\n    value: 2\n    tolerance: 1\n")
-                .find("t.yaml:2:9: targets[0].id: unknown target 'supply_demand_ratoi' (did you mean 'supply_demand_ratio'?)"),
+  EXPECT_NE(
+      error_of("targets:\n  - id: supply_demand_ratoi\n    value: 2\n    tolerance: 1\n")
+          .find(
+              "t.yaml:2:9: targets[0].id: unknown target 'supply_demand_ratoi' (did you mean 'supply_demand_ratio'?)"),
+      std::string::npos);
+  EXPECT_NE(error_of("targets:\n  - id: supply_demand_ratio\n    valeu: 2\n")
+                .find("t.yaml:3:5: targets[0].valeu: unknown key"),
             std::string::npos);
-  EXPECT_NE(error_of("targets:\n  - id: supply_demand_ratio\n    valeu: 2\n").find("t.yaml:3:5: targets[0].valeu: unknown key"),
-            std::string::npos);
-  EXPECT_NE(error_of("targets:\n  - id: supply_demand_ratio\n    tolerance: 1\n").find("targets[0] (supply_demand_ratio).value: missing"),
+  EXPECT_NE(error_of("targets:\n  - id: supply_demand_ratio\n    tolerance: 1\n")
+                .find("targets[0] (supply_demand_ratio).value: missing"),
             std::string::npos);
   EXPECT_NE(error_of("targets:\n  - id: supply_demand_ratio\n    value: 2\n").find("a numeric value needs a tolerance"),
             std::string::npos);
-  EXPECT_NE(error_of("targets:\n  - id: partnership_size\n    value: lots\n").find("t.yaml:3:12: targets[0] (partnership_size).value"),
+  EXPECT_NE(error_of("targets:\n  - id: partnership_size\n    value: lots\n")
+                .find("t.yaml:3:12: targets[0] (partnership_size).value"),
             std::string::npos);
-  EXPECT_NE(error_of("targets:\n  - id: supply_demand_ratio\n    value: 2\n    tolerance: -1\n").find("tolerance: expected a number >= 0"),
+  EXPECT_NE(error_of("targets:\n  - id: supply_demand_ratio\n    value: 2\n    tolerance: -1\n")
+                .find("tolerance: expected a number >= 0"),
             std::string::npos);
-  EXPECT_NE(error_of("targets:\n  - {id: supply_demand_ratio, value: 2, tolerance: 1}\n  - {id: supply_demand_ratio, value: 2, tolerance: 1}\n")
-                .find("duplicate target 'supply_demand_ratio'"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(
+          "targets:\n  - {id: supply_demand_ratio, value: 2, tolerance: 1}\n  - {id: supply_demand_ratio, value: 2, tolerance: 1}\n")
+          .find("duplicate target 'supply_demand_ratio'"),
+      std::string::npos);
   EXPECT_NE(error_of("world:\n  n_primry: 10\ntargets:\n  - {id: supply_demand_ratio, value: 2, tolerance: 1}\n")
                 .find("t.yaml:2:3: world.n_primry: unknown key"),
             std::string::npos);
-  EXPECT_NE(error_of("targets:\n  - {id: funding_cliff, value: rarely}\n").find("expected 'between A and B'"), std::string::npos);
+  EXPECT_NE(error_of("targets:\n  - {id: funding_cliff, value: rarely}\n").find("expected 'between A and B'"),
+            std::string::npos);
   EXPECT_NE(error_of("targets:\n  - {id: funding_cliff, value: between 0.1 and 0.9, scenarios: {scenaro: x}}\n")
                 .find("scenarios.scenaro: unknown role"),
             std::string::npos);

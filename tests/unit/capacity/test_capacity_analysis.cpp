@@ -16,8 +16,15 @@ struct Fixture {
   Scenario s = test::small_scenario();
   World w = test::tiny_world(
       {
-          {0, 0, 0, 0}, {3, 0, 0, 0}, {0, 4, 0, 1}, {8, 0, 0, 0}, {20, 0, 0, 0}, {5, 0, 0, 0},  // primaries 0..5
-          {0, 0, 1, 0}, {1, 0, 1, 0}, {2, 0, 1, 0},                                            // secondaries 6..8
+          {0, 0, 0, 0},
+          {3, 0, 0, 0},
+          {0, 4, 0, 1},
+          {8, 0, 0, 0},
+          {20, 0, 0, 0},
+          {5, 0, 0, 0},  // primaries 0..5
+          {0, 0, 1, 0},
+          {1, 0, 1, 0},
+          {2, 0, 1, 0},  // secondaries 6..8
       },
       2, 20.0);
   State st = initial_state(s, w, 42, 0);
@@ -39,7 +46,7 @@ TEST(CapacityAnalysis, ListsSupportersWithinTheRadiusInTheSameLa) {
   EXPECT_EQ(r.schools_in_need[0].school, 0);
   EXPECT_EQ(r.schools_in_need[0].supporters, (std::vector<std::int32_t>{1, 5}));  // 2 is in LA 1
   EXPECT_EQ(r.schools_in_need[0].distance, (std::vector<double>{3.0, 5.0}));
-  EXPECT_TRUE(r.schools_in_need[1].supporters.empty());  // school 4: nobody within 10 km
+  EXPECT_TRUE(r.schools_in_need[1].supporters.empty());                        // school 4: nobody within 10 km
   EXPECT_EQ(r.schools_in_need[2].supporters, (std::vector<std::int32_t>{8}));  // 7 gives its maximum
   EXPECT_EQ(r.pairs(), 3);
 

@@ -54,7 +54,8 @@ TEST(KeyPaths, SetChangesExactlyTheNamedFieldByIndexAndByName) {
     EXPECT_EQ(diff[0].first, "    budget: 2.0e+06") << key;
     EXPECT_EQ(diff[0].second, "    budget: 1.0e+07") << key;
   }
-  const Scenario changed = config::load_scenario_text(kTwoProgrammes, "test.yaml", {"funding.changes[0].multiplier=0.8"});
+  const Scenario changed =
+      config::load_scenario_text(kTwoProgrammes, "test.yaml", {"funding.changes[0].multiplier=0.8"});
   const auto diff = differing_lines(original, changed);
   ASSERT_EQ(diff.size(), 1u);
   EXPECT_EQ(diff[0].second, "      multiplier: 0.8");
@@ -71,12 +72,14 @@ TEST(KeyPaths, ErrorsNameTheKeyPathTheEntriesAndTheClosestName) {
                       "'city_challenge'?); names: city_challenge, pathfinder"),
             std::string::npos)
       << error_of({"programmes[city_chalenge].end=5"});
-  EXPECT_NE(error_of({"programmes[0].budgt=1"}).find("unknown key 'budgt' of programmes entries (did you mean 'budget'?)"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of({"programmes[0].budgt=1"}).find("unknown key 'budgt' of programmes entries (did you mean 'budget'?)"),
+      std::string::npos);
   EXPECT_NE(error_of({"programmes[0].budget=-1"}).find("programmes[0].budget: value -1 is out of range [0, "),
             std::string::npos)
       << error_of({"programmes[0].budget=-1"});
-  EXPECT_NE(error_of({"funding.changes[first].term=2"}).find("funding.changes entries have no names"), std::string::npos);
+  EXPECT_NE(error_of({"funding.changes[first].term=2"}).find("funding.changes entries have no names"),
+            std::string::npos);
   EXPECT_NE(error_of({"brokering[0].w_gap=2"}).find("'brokering' is not a list"), std::string::npos);
   EXPECT_NE(error_of({"programmes[0.budget=2"}).find("no ']' closes the '[' after 'programmes'"), std::string::npos);
   // Cross-field validation still runs on the changed entry.
@@ -130,7 +133,8 @@ std::string sweep_problems(const std::string& text) {
 
 TEST(KeyPaths, SweepsSetAndVaryEntriesByName) {
   const auto spec = sweep::load_sweep_text(
-      kSweepHead + "parameters:\n  programmes[city_challenge].end: {values: [4, 6]}\ndesign: grid\n", "test.yaml", kFolder);
+      kSweepHead + "parameters:\n  programmes[city_challenge].end: {values: [4, 6]}\ndesign: grid\n", "test.yaml",
+      kFolder);
   EXPECT_EQ(spec.base_scenario.programmes[1].budget, 3.0e5) << "set: by name";
   ASSERT_EQ(spec.parameters.size(), 1u);
   EXPECT_EQ(spec.parameters[0].key, "programmes[city_challenge].end");
@@ -154,11 +158,14 @@ TEST(KeyPaths, SweepEntryErrorsPointAtTheSweepFile) {
       << bad_index;
   // One entry by two spellings is one parameter.
   const std::string twice = sweep_problems(
-      kSweepHead + "parameters:\n  programmes[0].end: {values: [3, 4]}\n  programmes[city_challenge].end: {values: [5, 6]}\n"
-                   "design: grid\n");
+      kSweepHead +
+      "parameters:\n  programmes[0].end: {values: [3, 4]}\n  programmes[city_challenge].end: {values: [5, 6]}\n"
+      "design: grid\n");
   EXPECT_NE(twice.find("duplicate parameter (the same as parameters.programmes[0].end)"), std::string::npos) << twice;
-  const std::string set_and_swept = sweep_problems(kSweepHead + "  programmes[0].start: 2\nparameters:\n"
-                                                   "  programmes[city_challenge].start: {values: [1, 2]}\ndesign: grid\n");
+  const std::string set_and_swept =
+      sweep_problems(kSweepHead +
+                     "  programmes[0].start: 2\nparameters:\n"
+                     "  programmes[city_challenge].start: {values: [1, 2]}\ndesign: grid\n");
   EXPECT_NE(set_and_swept.find("sets a parameter the sweep varies"), std::string::npos) << set_and_swept;
 }
 

@@ -53,7 +53,8 @@ TEST(ScenarioYaml, OverridesNestedAndListValues) {
 
 TEST(ScenarioYaml, UnknownKeyNamesLineColumnAndSuggestion) {
   const std::string e = error_of("name: x\nbrokering:\n  w_gapp: 1\n");
-  EXPECT_NE(e.find("test.yaml:3:3: brokering.w_gapp: unknown key (did you mean 'brokering.w_gap'?)"), std::string::npos) << e;
+  EXPECT_NE(e.find("test.yaml:3:3: brokering.w_gapp: unknown key (did you mean 'brokering.w_gap'?)"), std::string::npos)
+      << e;
 }
 
 TEST(ScenarioYaml, KeyInWrongGroupSuggestsTheRightGroup) {
@@ -63,14 +64,16 @@ TEST(ScenarioYaml, KeyInWrongGroupSuggestsTheRightGroup) {
 
 TEST(ScenarioYaml, WrongTypeIsReported) {
   const std::string e = error_of("brokering:\n  slots_per_term: lots\n");
-  EXPECT_NE(e.find("test.yaml:2:19: brokering.slots_per_term: expected an integer, got 'lots'"), std::string::npos) << e;
+  EXPECT_NE(e.find("test.yaml:2:19: brokering.slots_per_term: expected an integer, got 'lots'"), std::string::npos)
+      << e;
   EXPECT_NE(error_of("brokering:\n  enabled: 3\n").find("expected true or false"), std::string::npos);
   EXPECT_NE(error_of("brokering: 5\n").find("expected a mapping"), std::string::npos);
 }
 
 TEST(ScenarioYaml, OutOfRangeValueIsReported) {
   const std::string e = error_of("brokering:\n  broker_radius_km: -5\n");
-  EXPECT_NE(e.find("test.yaml:2:21: brokering.broker_radius_km: value -5 is out of range [0, 1000]"), std::string::npos) << e;
+  EXPECT_NE(e.find("test.yaml:2:21: brokering.broker_radius_km: value -5 is out of range [0, 1000]"), std::string::npos)
+      << e;
 }
 
 TEST(ScenarioYaml, MalformedYamlIsReportedWithLine) {
@@ -99,8 +102,9 @@ TEST(ScenarioYaml, SetOverridesApplyAfterTheFile) {
 }
 
 TEST(ScenarioYaml, BadSetIsReported) {
-  EXPECT_NE(error_of("", {"run.termz=3"}).find("--set 'run.termz=3': run.termz: unknown key (did you mean 'run.terms'?)"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("", {"run.termz=3"}).find("--set 'run.termz=3': run.termz: unknown key (did you mean 'run.terms'?)"),
+      std::string::npos);
   EXPECT_NE(error_of("", {"noequals"}).find("expected KEY.PATH=VALUE"), std::string::npos);
   EXPECT_NE(error_of("", {"run.terms=abc"}).find("expected an integer"), std::string::npos);
 }

@@ -15,9 +15,7 @@ namespace {
 
 // Schools 0-3 primary on a line 1 km apart, 4 secondary next to 0, 5 primary 50 km away;
 // lists cover 2.5 km: 0-1, 0-2, 1-2, 1-3, 2-3 are neighbours; 0-3, 0-4, 0-5 are not.
-World line_world() {
-  return test::tiny_world({{0, 0}, {1, 0}, {2, 0}, {3, 0}, {0, 0.5, 1}, {50, 0}}, 1, 2.5);
-}
+World line_world() { return test::tiny_world({{0, 0}, {1, 0}, {2, 0}, {3, 0}, {0, 0.5, 1}, {50, 0}}, 1, 2.5); }
 
 TEST(TrustStore, FindsNeighbourPairsInTheListsAndOthersNot) {
   const World w = line_world();
@@ -38,9 +36,9 @@ TEST(TrustStore, OneValuePerPairWhicheverSideAndWhicheverStore) {
   TrustStore t(w);
   EXPECT_EQ(t.value(w, 0, 1, 0.25), 0.25) << "nothing stored: the baseline";
   EXPECT_EQ(t.size(), 0u);
-  t.set(w, 1, 0, 0.7);   // listed
-  t.set(w, 3, 0, 0.4);   // unlisted (too far)
-  t.set(w, 4, 0, 0.9);   // unlisted (other phase)
+  t.set(w, 1, 0, 0.7);  // listed
+  t.set(w, 3, 0, 0.4);  // unlisted (too far)
+  t.set(w, 4, 0, 0.9);  // unlisted (other phase)
   EXPECT_EQ(t.value(w, 0, 1, 0.25), 0.7);
   EXPECT_EQ(t.value(w, 1, 0, 0.25), 0.7);
   EXPECT_EQ(t.value(w, 0, 3, 0.25), 0.4);

@@ -7,7 +7,8 @@
 #include "sim/core/version.hpp"
 
 TEST(Version, IsSemantic) {
-  EXPECT_TRUE(std::regex_match(std::string(schoolsim::kVersion), std::regex(R"(\d+\.\d+\.\d+)"))) << schoolsim::kVersion;
+  EXPECT_TRUE(std::regex_match(std::string(schoolsim::kVersion), std::regex(R"(\d+\.\d+\.\d+)")))
+      << schoolsim::kVersion;
 }
 
 TEST(Version, StringNamesVersionAndCommit) {
@@ -19,5 +20,6 @@ TEST(Version, StringNamesVersionAndCommit) {
 TEST(Version, BannerSaysWhetherMpiIsBuiltIn) {
   const std::string banner = schoolsim::version_banner();
   EXPECT_EQ(banner.rfind(schoolsim::version_string() + "\n", 0), 0u) << banner;
-  EXPECT_NE(banner.find(schoolsim::kWithMpi ? "MPI sweep driver: yes (" : "MPI sweep driver: no"), std::string::npos) << banner;
+  EXPECT_NE(banner.find(schoolsim::kWithMpi ? "MPI sweep driver: yes (" : "MPI sweep driver: no"), std::string::npos)
+      << banner;
 }

@@ -30,10 +30,7 @@ Panel toy(const std::vector<std::vector<double>>& y, std::vector<int> first, std
 
 TEST(EvaluationDesigns, HandComputedValues) {
   // Terms 0..3; school 0 treated from term 2; schools 1-3 never; pre = 1 (term 1), outcome term 3.
-  const Panel p = toy({{0.0, 0.0, 0.0, 0.0},
-                       {0.0, 0.1, 0.5, -0.2},
-                       {0.3, 0.2, 0.6, -0.1},
-                       {0.6, 0.3, 0.4, 0.0}},
+  const Panel p = toy({{0.0, 0.0, 0.0, 0.0}, {0.0, 0.1, 0.5, -0.2}, {0.3, 0.2, 0.6, -0.1}, {0.6, 0.3, 0.4, 0.0}},
                       {2, kNeverTreated, kNeverTreated, kNeverTreated}, {0.1, 0.1, 0.5, 0.1});
   const DesignOptions o{1, 1, 1};
   ASSERT_EQ(treated_units(p, o).size(), 1u);

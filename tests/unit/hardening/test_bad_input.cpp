@@ -97,7 +97,8 @@ TEST(BadInput, MillionElementListIsOneProblem) {
   for (int k = 0; k < 1'000'000; ++k) yaml += "0,";
   yaml += "0]\n";
   const std::string e = config_error([&] { config::load_scenario_text(yaml, "long.yaml"); });
-  EXPECT_TRUE(contains(e, "long.yaml:2:17: inspection.grade_shares: expected a list of 4 reals, got a list")) << e.substr(0, 500);
+  EXPECT_TRUE(contains(e, "long.yaml:2:17: inspection.grade_shares: expected a list of 4 reals, got a list"))
+      << e.substr(0, 500);
 }
 
 TEST(BadInput, BinaryScenarioAndSweepFilesAreNamedAsSuch) {
@@ -107,8 +108,10 @@ TEST(BadInput, BinaryScenarioAndSweepFilesAreNamedAsSuch) {
     std::ofstream f(file, std::ios::binary);
     for (int k = 0; k < 4096; ++k) f.put(static_cast<char>(k % 256));
   }
-  EXPECT_EQ(config_error([&] { config::load_scenario_file(file); }), file.string() + ": not a YAML text file (binary data)");
-  EXPECT_EQ(config_error([&] { sweep::load_sweep_file(file); }), file.string() + ": not a YAML text file (binary data)");
+  EXPECT_EQ(config_error([&] { config::load_scenario_file(file); }),
+            file.string() + ": not a YAML text file (binary data)");
+  EXPECT_EQ(config_error([&] { sweep::load_sweep_file(file); }),
+            file.string() + ": not a YAML text file (binary data)");
   fs::remove_all(folder);
 }
 
@@ -149,9 +152,7 @@ TEST(BadInput, WorldFileWithExtremeValuesIsRefused) {
       {"x", "school_x/school_y beyond 100000 km", [](WorldFileData& d) { d.x[1] = 1e308; }},
       {"places", "school_places above 1000000", [](WorldFileData& d) { d.places[0] = 1e308, d.pupils[0] = 1; }},
       {"phase", "school_phase must be 0 or 1", [](WorldFileData& d) { d.phase[2] = 7; }},
-      {"empty", "it has no schools", [](WorldFileData& d) {
-         d = WorldFileData{};
-       }},
+      {"empty", "it has no schools", [](WorldFileData& d) { d = WorldFileData{}; }},
   };
   for (const auto& c : cases) {
     WorldFileData d = imported.world;
@@ -172,8 +173,8 @@ TEST(BadInput, WorldFileWithExtremeValuesIsRefused) {
     std::ifstream in(folder / "ok.h5", std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
   }();
-  for (const auto& [name, content] : std::vector<std::pair<std::string, std::string>>{
-           {"text.h5", "URN,LA\n1,2\n"}, {"zero.h5", ""}}) {
+  for (const auto& [name, content] :
+       std::vector<std::pair<std::string, std::string>>{{"text.h5", "URN,LA\n1,2\n"}, {"zero.h5", ""}}) {
     std::ofstream(folder / name, std::ios::binary) << content;
     EXPECT_THROW(read_world_file(folder / name), WorldFileError) << name;
   }

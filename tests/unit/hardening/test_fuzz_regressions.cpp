@@ -61,7 +61,8 @@ void replay(const std::string& target, Load&& load) {
 }
 
 TEST(FuzzRegressions, ScenarioYamlInputs) {
-  replay<config::ConfigError>("scenario_yaml", [](const std::string& t) { config::load_scenario_text(t, "fuzz.yaml"); });
+  replay<config::ConfigError>("scenario_yaml",
+                              [](const std::string& t) { config::load_scenario_text(t, "fuzz.yaml"); });
 }
 
 TEST(FuzzRegressions, SetOverrideInputs) {
@@ -79,7 +80,8 @@ TEST(FuzzRegressions, SetOverrideInputs) {
 }
 
 TEST(FuzzRegressions, SweepSpecInputs) {
-  replay<config::ConfigError>("sweep_spec", [](const std::string& t) { sweep::load_sweep_text(t, "fuzz.yaml", kSweeps); });
+  replay<config::ConfigError>("sweep_spec",
+                              [](const std::string& t) { sweep::load_sweep_text(t, "fuzz.yaml", kSweeps); });
 }
 
 TEST(FuzzRegressions, RegisterCsvInputs) {

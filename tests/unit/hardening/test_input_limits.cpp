@@ -101,8 +101,9 @@ TEST(InputLimits, CsvMarksRecordsThatEndTheTextWithoutALineBreak) {
 
 TEST(InputLimits, ControlCharactersAreNamed) {
   EXPECT_EQ(config::control_character_problem("plain text, with ünïcode"), "");
-  EXPECT_EQ(config::control_character_problem(std::string("ab\0c", 4)),
-            "contains a control character (NUL, U+0000) at character 3; text values may not contain control characters");
+  EXPECT_EQ(
+      config::control_character_problem(std::string("ab\0c", 4)),
+      "contains a control character (NUL, U+0000) at character 3; text values may not contain control characters");
   EXPECT_TRUE(contains(config::control_character_problem("a\x7f"), "(DEL, U+007F) at character 2"));
   EXPECT_TRUE(contains(config::control_character_problem("two\nlines"), "(line feed, U+000A)"));
   EXPECT_EQ(config::control_character_problem("two\nlines\tand a tab", true), "");
@@ -137,8 +138,7 @@ TEST(InputLimits, ScenarioListsAreLimitedByCount) {
 }
 
 TEST(InputLimits, ControlCharacterInATargetIsRefused) {
-  const std::string text =
-      "targets:\n  - id: supporters_nearby\n    value: 2\n    tolerance: 1\n    note: \"a\\0b\"\n";
+  const std::string text = "targets:\n  - id: supporters_nearby\n    value: 2\n    tolerance: 1\n    note: \"a\\0b\"\n";
   EXPECT_TRUE(contains(config_error([&] { calibration::load_targets_text(text, "t.yaml"); }),
                        "t.yaml:5:11: targets[0] (supporters_nearby).note: contains a control character (NUL, U+0000)"));
   const std::string id = "targets:\n  - id: \"a\\eb\"\n    value: 2\n";

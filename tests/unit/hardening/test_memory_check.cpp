@@ -53,7 +53,7 @@ TEST(MemoryCheck, RefusalNamesTheEstimateTheLimitAndTheAdvice) {
   e.parts = {{"program", 50e6}, {"neighbour lists", 4.8e9}, {"per-school output", 1.1e9}};
   EXPECT_EQ(e.text(), "6.0 GB: neighbour lists 4.8 GB, per-school output 1.1 GB, program 50 MB");
   check_memory(e, MemoryLimit{7e9, "test"}, "this run", "advice");  // fits
-  check_memory(e, std::nullopt, "this run", "advice");               // limit unknown: no check
+  check_memory(e, std::nullopt, "this run", "advice");              // limit unknown: no check
   try {
     check_memory(e, MemoryLimit{4e9, "MemAvailable in /proc/meminfo"}, "this run", "Turn off per-school output");
     FAIL() << "expected a MemoryError";
@@ -66,7 +66,8 @@ TEST(MemoryCheck, RefusalNamesTheEstimateTheLimitAndTheAdvice) {
 }
 
 TEST(MemoryCheck, RunIsCheckedBeforeAndAfterTheWorldIsBuilt) {
-  const Scenario s = config::load_scenario_text("", "x", {"world.n_primary=800", "world.n_secondary=200", "run.terms=3"});
+  const Scenario s =
+      config::load_scenario_text("", "x", {"world.n_primary=800", "world.n_secondary=200", "run.terms=3"});
   const World w = build_world(s, ".");
   // Clustered schools have more neighbours than evenly spread ones: a limit between the two
   // estimates passes the check before the world is built and fails the exact one after.

@@ -64,7 +64,8 @@ std::string contents(const fs::path& p) {
     f.commit();
   } catch (const io::OutputError& e) {
     const std::string what = e.what();
-    std::exit(what.find("File too large") != std::string::npos && what.find(path.string()) != std::string::npos ? 3 : 5);
+    std::exit(what.find("File too large") != std::string::npos && what.find(path.string()) != std::string::npos ? 3
+                                                                                                                : 5);
   }
   std::exit(4);  // exit(), not _Exit(): the normal exit path must not crash after a failure
 }

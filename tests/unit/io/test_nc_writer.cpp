@@ -42,12 +42,8 @@ class H5 {
   herr_t (*closer_)(hid_t);
 };
 
-H5 open_file(const fs::path& path) {
-  return H5(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-}
-H5 open_dataset(hid_t file, const std::string& name) {
-  return H5(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
-}
+H5 open_file(const fs::path& path) { return H5(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose); }
+H5 open_dataset(hid_t file, const std::string& name) { return H5(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose); }
 
 std::vector<hsize_t> shape_of(hid_t dataset, std::vector<hsize_t>* max_shape = nullptr) {
   H5 space(H5Dget_space(dataset), H5Sclose);
@@ -125,23 +121,20 @@ void write_sample(const fs::path& path, bool overwrite) {
 
   writer.write<std::int8_t>("school_phase", {"school"}, std::vector<std::int8_t>{0, 0, 1, 1},
                             {{"flag_meanings", std::string("primary secondary")}});
-  writer.write<double>("school_x", {"school"}, std::vector<double>{0.5, 1.5, 2.5, 3.5},
-                       {{"units", std::string("km")}});
+  writer.write<double>("school_x", {"school"}, std::vector<double>{0.5, 1.5, 2.5, 3.5}, {{"units", std::string("km")}});
   std::vector<float> attainment(12);
   for (std::size_t i = 0; i < attainment.size(); ++i) attainment[i] = 0.125f * float(i);
   writer.write<float>("school_attainment", {"term", "school"}, attainment,
                       {{"units", std::string("pupil_sd")}, {"_FillValue", std::nan("")}});
-  writer.write<std::int16_t>("school_partnerships", {"term", "school"},
-                             std::vector<std::int16_t>(12, 2));
+  writer.write<std::int16_t>("school_partnerships", {"term", "school"}, std::vector<std::int16_t>(12, 2));
   writer.write<std::int64_t>("pupils_moved", {"term"}, std::vector<std::int64_t>{0, 5, 9},
                              {{"units", std::string("pupils")}});
-  writer.write<double>("grade_share_by_phase", {"term", "phase", "grade"},
-                       std::vector<double>(24, 0.25), {{"units", std::string("1")}});
+  writer.write<double>("grade_share_by_phase", {"term", "phase", "grade"}, std::vector<double>(24, 0.25),
+                       {{"units", std::string("1")}});
   writer.write<std::int32_t>("event_members", {"event", "member"}, std::vector<std::int32_t>{},
                              {{"_FillValue", std::int64_t{-1}}});
   writer.write<std::int8_t>("event_kind", {"event"}, std::vector<std::int8_t>{});
-  writer.write<double>("money_total", {}, std::vector<double>{1.5e6},
-                       {{"units", std::string("GBP")}});
+  writer.write<double>("money_total", {}, std::vector<double>{1.5e6}, {{"units", std::string("GBP")}});
   writer.commit();
 }
 
@@ -150,8 +143,8 @@ class NcWriter : public ::testing::Test {
  protected:
   void SetUp() override {
     const char* base = std::getenv("SCHOOLSIM_TEST_TMP");
-    folder_ = (base != nullptr && *base != '\0' ? fs::path(base) : fs::temp_directory_path()) /
-              "nc_writer" / ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    folder_ = (base != nullptr && *base != '\0' ? fs::path(base) : fs::temp_directory_path()) / "nc_writer" /
+              ::testing::UnitTest::GetInstance()->current_test_info()->name();
     fs::remove_all(folder_);
     fs::create_directories(folder_);
   }
@@ -188,8 +181,7 @@ TEST_F(NcWriter, RoundTripsEveryNumericType) {
   }
   H5 file = open_file(path);
   ASSERT_GE(file.get(), 0);
-  EXPECT_EQ(read_all<std::int32_t>(file, "x", H5T_NATIVE_INT32),
-            (std::vector<std::int32_t>{10, 20, 30}));
+  EXPECT_EQ(read_all<std::int32_t>(file, "x", H5T_NATIVE_INT32), (std::vector<std::int32_t>{10, 20, 30}));
   EXPECT_EQ(read_all<std::int8_t>(file, "i8", H5T_NATIVE_INT8), i8);
   EXPECT_EQ(read_all<std::int16_t>(file, "i16", H5T_NATIVE_INT16), i16);
   EXPECT_EQ(read_all<std::int32_t>(file, "i32", H5T_NATIVE_INT32), i32);
@@ -224,14 +216,12 @@ TEST_F(NcWriter, DatasetsAreChunkedWithShuffleDeflateAndFletcher32) {
   H5 dcpl(H5Dget_create_plist(dataset), H5Pclose);
   ASSERT_EQ(H5Pget_layout(dcpl), H5D_CHUNKED);
   ASSERT_EQ(H5Pget_nfilters(dcpl), 3);
-  const std::array<H5Z_filter_t, 3> expected{H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE,
-                                             H5Z_FILTER_FLETCHER32};
+  const std::array<H5Z_filter_t, 3> expected{H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE, H5Z_FILTER_FLETCHER32};
   for (unsigned i = 0; i < expected.size(); ++i) {
     unsigned flags = 0;
     std::size_t count = 1;
     unsigned values[1] = {0};
-    const H5Z_filter_t filter =
-        H5Pget_filter2(dcpl, i, &flags, &count, values, 0, nullptr, nullptr);
+    const H5Z_filter_t filter = H5Pget_filter2(dcpl, i, &flags, &count, values, 0, nullptr, nullptr);
     EXPECT_EQ(filter, expected[i]) << "filter " << i;
     if (filter == H5Z_FILTER_DEFLATE) {
       EXPECT_EQ(values[0], 4u);
@@ -380,12 +370,9 @@ TEST_F(NcWriter, FillValueHasTheDataType) {
   {
     io::NcWriter writer(path, false);
     writer.add_dimension("x", std::vector<std::int32_t>{0, 1});
-    writer.write<std::int8_t>("grade", {"x"}, std::vector<std::int8_t>{1, -1},
-                              {{"_FillValue", std::int64_t{-1}}});
-    writer.write<float>("attainment", {"x"}, std::vector<float>{0.5f, 1.0f},
-                        {{"_FillValue", -999.0}});
-    writer.write<std::int16_t>("programme", {"x"}, std::vector<std::int16_t>{3, -1},
-                               {{"_FillValue", -1.0}});
+    writer.write<std::int8_t>("grade", {"x"}, std::vector<std::int8_t>{1, -1}, {{"_FillValue", std::int64_t{-1}}});
+    writer.write<float>("attainment", {"x"}, std::vector<float>{0.5f, 1.0f}, {{"_FillValue", -999.0}});
+    writer.write<std::int16_t>("programme", {"x"}, std::vector<std::int16_t>{3, -1}, {{"_FillValue", -1.0}});
     writer.commit();
   }
   H5 file = open_file(path);
@@ -412,12 +399,9 @@ TEST_F(NcWriter, RejectsFillValueThatDoesNotFit) {
   io::NcWriter writer(folder_ / "badfill.h5", false);
   writer.add_dimension("x", std::vector<std::int32_t>{0});
   const std::vector<std::int8_t> one{1};
-  EXPECT_THROW(writer.write<std::int8_t>("a", {"x"}, one, {{"_FillValue", std::int64_t{300}}}),
-               std::invalid_argument);
-  EXPECT_THROW(writer.write<std::int8_t>("b", {"x"}, one, {{"_FillValue", 0.5}}),
-               std::invalid_argument);
-  EXPECT_THROW(writer.write<std::int8_t>("c", {"x"}, one, {{"_FillValue", std::string("-1")}}),
-               std::invalid_argument);
+  EXPECT_THROW(writer.write<std::int8_t>("a", {"x"}, one, {{"_FillValue", std::int64_t{300}}}), std::invalid_argument);
+  EXPECT_THROW(writer.write<std::int8_t>("b", {"x"}, one, {{"_FillValue", 0.5}}), std::invalid_argument);
+  EXPECT_THROW(writer.write<std::int8_t>("c", {"x"}, one, {{"_FillValue", std::string("-1")}}), std::invalid_argument);
   EXPECT_THROW(writer.write<float>("d", {"x"}, std::vector<float>{1.0f}, {{"_FillValue", 1e300}}),
                std::invalid_argument);
 }
@@ -465,8 +449,7 @@ TEST_F(NcWriter, OverwritesWithForce) {
   write_sample(path, true);
   H5 file = open_file(path);
   ASSERT_GE(file.get(), 0);
-  EXPECT_EQ(read_all<std::int32_t>(file, "term", H5T_NATIVE_INT32),
-            (std::vector<std::int32_t>{0, 1, 2}));
+  EXPECT_EQ(read_all<std::int32_t>(file, "term", H5T_NATIVE_INT32), (std::vector<std::int32_t>{0, 1, 2}));
 }
 
 TEST_F(NcWriter, WritesUnderTemporaryNameUntilCommit) {
@@ -553,18 +536,15 @@ TEST_F(NcWriter, SizeMismatchThrows) {
   io::NcWriter writer(path, false);
   writer.add_dimension("term", std::vector<std::int32_t>{0, 1, 2});
   writer.add_dimension("school", std::vector<std::int32_t>{0, 1});
-  EXPECT_THROW(writer.write<float>("v", {"term", "school"}, std::vector<float>(5)),
-               std::invalid_argument);
+  EXPECT_THROW(writer.write<float>("v", {"term", "school"}, std::vector<float>(5)), std::invalid_argument);
   EXPECT_THROW(writer.write<float>("v", {"term"}, std::vector<float>{}), std::invalid_argument);
   EXPECT_THROW(writer.write<float>("v", {}, std::vector<float>(2)), std::invalid_argument);
   EXPECT_THROW(writer.write<float>("v", {"nope"}, std::vector<float>(1)), std::invalid_argument);
   EXPECT_THROW(writer.write<float>("term", {"term"}, std::vector<float>(3)), std::invalid_argument);
-  EXPECT_THROW(writer.write<float>("v", {"term"}, std::vector<float>(3), {{"CLASS", 1.0}}),
-               std::invalid_argument);
+  EXPECT_THROW(writer.write<float>("v", {"term"}, std::vector<float>(3), {{"CLASS", 1.0}}), std::invalid_argument);
   // A rejected call leaves nothing behind: the name is still free.
   writer.write<float>("v", {"term", "school"}, std::vector<float>(6, 1.0f));
-  EXPECT_THROW(writer.write<float>("v", {"term", "school"}, std::vector<float>(6)),
-               std::invalid_argument);
+  EXPECT_THROW(writer.write<float>("v", {"term", "school"}, std::vector<float>(6)), std::invalid_argument);
   writer.commit();
   H5 file = open_file(path);
   EXPECT_EQ(read_all<float>(file, "v", H5T_NATIVE_FLOAT), std::vector<float>(6, 1.0f));
@@ -627,13 +607,11 @@ TEST_F(NcWriter, NcdumpShowsNamedDimensions) {
   ASSERT_EQ(::pclose(pipe), 0) << header;
   for (const char* expected :
        {"term = 3 ;", "school = 4 ;", "phase = 2 ;", "grade = 4 ;", "member = 3 ;",
-        "event = UNLIMITED ; // (0 currently)", "string phase(phase) ;",
-        "float school_attainment(term, school) ;",
+        "event = UNLIMITED ; // (0 currently)", "string phase(phase) ;", "float school_attainment(term, school) ;",
         "double grade_share_by_phase(term, phase, grade) ;", "int event_members(event, member) ;",
-        ":seed = 1234567890123LL ;", ":Conventions = \"CF-1.8\" ;",
-        "school_attainment:units = \"pupil_sd\" ;", "event_members:_FillValue = -1 ;"}) {
-    EXPECT_NE(header.find(expected), std::string::npos) << "missing '" << expected << "' in\n"
-                                                        << header;
+        ":seed = 1234567890123LL ;", ":Conventions = \"CF-1.8\" ;", "school_attainment:units = \"pupil_sd\" ;",
+        "event_members:_FillValue = -1 ;"}) {
+    EXPECT_NE(header.find(expected), std::string::npos) << "missing '" << expected << "' in\n" << header;
   }
   EXPECT_EQ(header.find("phony_dim"), std::string::npos) << header;
 }
@@ -642,8 +620,7 @@ TEST_F(NcWriter, NcdumpShowsNamedDimensions) {
 // with SCHOOLSIM_NC_SAMPLE_OUT set and checks the file with xarray, netCDF4 and h5py.
 TEST_F(NcWriter, WritesSampleFile) {
   const char* requested = std::getenv("SCHOOLSIM_NC_SAMPLE_OUT");
-  const fs::path path =
-      requested != nullptr && *requested != '\0' ? fs::path(requested) : folder_ / "sample.h5";
+  const fs::path path = requested != nullptr && *requested != '\0' ? fs::path(requested) : folder_ / "sample.h5";
   write_sample(path, true);
   H5 file = open_file(path);
   EXPECT_GE(file.get(), 0);

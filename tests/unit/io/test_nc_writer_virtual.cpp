@@ -54,10 +54,10 @@ TEST(NcWriterVirtual, JoinsBlocksOfOtherFilesAndReadsThemBack) {
     std::iota(rows.begin(), rows.end(), 0);
     m.add_dimension("row", rows);
     m.add_dimension("col", std::vector<std::int32_t>{0, 1, 2});
-    m.define_virtual<double>("x", {"row", "col"}, {{"units", "1"}, {"long_name", "joined"}},
-                             {block("parts/a.h5", 3, 0, 0, 2), block("parts/b.h5", 2, 2, 0, 2),
-                              block("parts/a.h5", 3, 4, 2, 1)},
-                             std::nan(""));
+    m.define_virtual<double>(
+        "x", {"row", "col"}, {{"units", "1"}, {"long_name", "joined"}},
+        {block("parts/a.h5", 3, 0, 0, 2), block("parts/b.h5", 2, 2, 0, 2), block("parts/a.h5", 3, 4, 2, 1)},
+        std::nan(""));
     m.commit();
   }
   // Read from elsewhere: the relative sources are found beside the master.

@@ -91,8 +91,10 @@ struct LoadCase {
 LoadCase capacity_with(PartnershipType type, bool support) {
   Sim with = six_schools(), without = six_schools();
   auto cw = with.ctx(1), co = without.ctx(1);
-  if (support) test::add_partnership(cw, type, {0, 1}, true);
-  else test::add_partnership(cw, type, {0, 1, 2}, false);
+  if (support)
+    test::add_partnership(cw, type, {0, 1}, true);
+  else
+    test::add_partnership(cw, type, {0, 1, 2}, false);
   update_capacity(cw), update_capacity(co);
   return {with.st.capacity, without.st.capacity};
 }

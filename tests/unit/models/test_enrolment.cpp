@@ -46,7 +46,8 @@ TEST(Enrolment, MoreAttainmentWeightMovesPupilsTowardHighAttainers) {
   // Rolls at 60% of places: no school is full, so the choice shares alone decide.
   const Sim base(small_scenario({"world.initial_roll=0.6"}));
   std::vector<int> primary = base.w.phase_members[0];
-  std::sort(primary.begin(), primary.end(), [&](int a, int b) { return base.st.attainment[a] > base.st.attainment[b]; });
+  std::sort(primary.begin(), primary.end(),
+            [&](int a, int b) { return base.st.attainment[a] > base.st.attainment[b]; });
   const std::vector<int> top(primary.begin(), primary.begin() + static_cast<std::ptrdiff_t>(primary.size() / 5));
   auto top_roll = [&](double lambda) {
     Sim sim = base;

@@ -23,7 +23,8 @@ using test::Sim;
 std::vector<std::pair<int, int>> pairs_since(const State& st, std::size_t from) {
   std::vector<std::pair<int, int>> out;
   for (std::size_t id = from; id < st.partnerships.size(); ++id)
-    if (st.partnerships[id].members.size() == 2) out.emplace_back(st.partnerships[id].members[0], st.partnerships[id].members[1]);
+    if (st.partnerships[id].members.size() == 2)
+      out.emplace_back(st.partnerships[id].members[0], st.partnerships[id].members[1]);
   return out;
 }
 
@@ -139,9 +140,10 @@ TEST(Formation, MaxGiveIsRespectedWhenSeveralBrokersChooseOneSupporter) {
 // Receiver 0 at the origin; 1 is nearest but has no spare capacity, 2 is in another LA, 5 is
 // a secondary school; 3 (1 km, low trust) and 4 (3 km, high trust) are eligible.
 Sim strategy_world(BrokerStrategy strategy, std::uint64_t seed = 42) {
-  Sim sim(trust_scored(strategy),
-          test::tiny_world({{0, 0, 0, 0}, {0.5, 0, 0, 0}, {0.8, 0, 0, 1}, {1, 0, 0, 0}, {3, 0, 0, 0}, {0.7, 0, 1, 0}}, 2),
-          seed);
+  Sim sim(
+      trust_scored(strategy),
+      test::tiny_world({{0, 0, 0, 0}, {0.5, 0, 0, 0}, {0.8, 0, 0, 1}, {1, 0, 0, 0}, {3, 0, 0, 0}, {0.7, 0, 1, 0}}, 2),
+      seed);
   test::flatten(sim.st);
   sim.st.grade[0] = 3;
   sim.st.capacity[1] = 0.1;
@@ -432,8 +434,9 @@ TEST(Formation, SelfOrganisedSearchFailsWhenThePartnersNetworkIsFull) {
 // Families and MATs
 
 TEST(Formation, FamiliesFormAtProgrammeStartWithFamilySizeMembers) {
-  Sim sim(test::small_scenario({}, "world:\n  regions:\n    r: [0, 1]\nprogrammes:\n"
-                                   "  - {name: p, region: r, start: 2, end: 10, families: true, family_size: 6}\n"));
+  Sim sim(test::small_scenario({},
+                               "world:\n  regions:\n    r: [0, 1]\nprogrammes:\n"
+                               "  - {name: p, region: r, start: 2, end: 10, families: true, family_size: 6}\n"));
   auto c1 = sim.ctx(1);
   form_families(c1);
   EXPECT_TRUE(sim.st.partnerships.empty()) << "before the programme starts";
@@ -470,7 +473,8 @@ TEST(Formation, FamiliesFormAtProgrammeStartWithFamilySizeMembers) {
     ASSERT_GE(region_schools[ph], 6);
     EXPECT_EQ(families[ph], region_schools[ph] / 6);
   }
-  for (int i = 0; i < sim.w.n; ++i) EXPECT_EQ(family_of[i] >= 0, sim.w.la[i] <= 1) << "every region school has a family";
+  for (int i = 0; i < sim.w.n; ++i)
+    EXPECT_EQ(family_of[i] >= 0, sim.w.la[i] <= 1) << "every region school has a family";
   const auto count = sim.st.partnerships.size();
   auto c3 = sim.ctx(3);
   form_families(c3);

@@ -56,7 +56,8 @@ TEST(Funding, MoneySpentNeverExceedsBudget) {
 
 TEST(Funding, MoneySpentNeverExceedsBudgetOverARun) {
   const double budget = 15 * 20000.0 + 5000.0;
-  Sim sim(test::small_scenario({}, "programmes:\n  - {name: p, start: 2, end: 12, budget: 305000, grant_per_term: 20000}\n"));
+  Sim sim(test::small_scenario(
+      {}, "programmes:\n  - {name: p, start: 2, end: 12, budget: 305000, grant_per_term: 20000}\n"));
   ASSERT_EQ(sim.s.programmes[0].budget, budget);
   for (int t = 1; t <= 12; ++t) {
     sim.step();

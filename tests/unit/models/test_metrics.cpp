@@ -197,8 +197,7 @@ TEST(Metrics, DerScalesAsFormulaImplies) {
   for (double& v : doubled) v *= 2.0;
   const double alpha = 0.5;
   expect_rel(m::der_polarisation(doubled, alpha), der_brute_force(doubled, alpha), 1e-12);
-  expect_rel(m::der_polarisation(doubled, alpha),
-             std::pow(2.0, 1.0 - alpha) * m::der_polarisation(y, alpha), 1e-12);
+  expect_rel(m::der_polarisation(doubled, alpha), std::pow(2.0, 1.0 - alpha) * m::der_polarisation(y, alpha), 1e-12);
 }
 
 TEST(Metrics, DerDegenerateInputIsZero) {

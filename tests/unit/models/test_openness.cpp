@@ -17,9 +17,10 @@ namespace {
 std::array<int, 5> active_at_end(const std::vector<std::string>& openness, std::uint64_t seed) {
   std::vector<std::string> overrides = {"run.terms=30", "self_organised.enabled=true", "brokering.enabled=true"};
   overrides.insert(overrides.end(), openness.begin(), openness.end());
-  Sim sim(small_scenario(overrides,
-                         "programmes:\n  - {name: p, start: 2, end: 8, budget: 1.0e9, families: true, family_size: 6}\n"),
-          seed);
+  Sim sim(
+      small_scenario(overrides,
+                     "programmes:\n  - {name: p, start: 2, end: 8, budget: 1.0e9, families: true, family_size: 6}\n"),
+      seed);
   for (int t = 0; t < 30; ++t) sim.step();
   std::array<int, 5> n{};
   for (const auto& p : sim.st.partnerships) {

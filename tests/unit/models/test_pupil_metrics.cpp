@@ -23,8 +23,7 @@ struct FiveSchools {
 
 World five_school_world() {
   std::vector<SchoolSpec> schools;
-  for (int i = 0; i < 5; ++i)
-    schools.push_back({10.0 * i, 10.0, i < 3 ? 0 : 1, i % 2, FiveSchools::d[i], 600});
+  for (int i = 0; i < 5; ++i) schools.push_back({10.0 * i, 10.0, i < 3 ? 0 : 1, i % 2, FiveSchools::d[i], 600});
   return test::tiny_world(schools, 2);
 }
 
@@ -33,7 +32,7 @@ TEST(PupilMetrics, DisadvantagedAndOtherPupilsOnFiveSchoolsEqualTheHandComputati
       d(FiveSchools::d, FiveSchools::d + 5);
   // Disadvantaged pupils per school: 25, 100, 37.5, 300, 0 (462.5 in all);
   // the others: 75, 100, 262.5, 100, 500 (1037.5).
-  const double dis = (25 * 0.5 + 100 * -0.25 + 37.5 * 1.0 + 300 * -1.0 + 0 * 0.75) / 462.5;   // -275 / 462.5
+  const double dis = (25 * 0.5 + 100 * -0.25 + 37.5 * 1.0 + 300 * -1.0 + 0 * 0.75) / 462.5;      // -275 / 462.5
   const double oth = (75 * 0.5 + 100 * -0.25 + 262.5 * 1.0 + 100 * -1.0 + 500 * 0.75) / 1037.5;  // 550 / 1037.5
   const metrics::PupilGroupMeans m = metrics::disadvantaged_pupil_means(y, n, d);
   EXPECT_EQ(m.disadvantaged, -275.0 / 462.5);

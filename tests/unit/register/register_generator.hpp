@@ -21,37 +21,145 @@
 namespace schoolsim::test {
 
 inline const std::vector<std::string>& gias_columns() {
-  static const std::vector<std::string> columns = {
-      "URN", "LA (code)", "LA (name)", "EstablishmentNumber", "EstablishmentName", "TypeOfEstablishment (code)",
-      "TypeOfEstablishment (name)", "EstablishmentTypeGroup (code)", "EstablishmentTypeGroup (name)",
-      "EstablishmentStatus (code)", "EstablishmentStatus (name)", "ReasonEstablishmentOpened (code)",
-      "ReasonEstablishmentOpened (name)", "OpenDate", "ReasonEstablishmentClosed (code)",
-      "ReasonEstablishmentClosed (name)", "CloseDate", "PhaseOfEducation (code)", "PhaseOfEducation (name)",
-      "StatutoryLowAge", "StatutoryHighAge", "Boarders (code)", "Boarders (name)", "NurseryProvision (name)",
-      "OfficialSixthForm (code)", "OfficialSixthForm (name)", "Gender (code)", "Gender (name)",
-      "ReligiousCharacter (code)", "ReligiousCharacter (name)", "ReligiousEthos (name)", "Diocese (code)",
-      "Diocese (name)", "AdmissionsPolicy (code)", "AdmissionsPolicy (name)", "SchoolCapacity",
-      "SpecialClasses (code)", "SpecialClasses (name)", "CensusDate", "NumberOfPupils", "NumberOfBoys",
-      "NumberOfGirls", "PercentageFSM", "TrustSchoolFlag (code)", "TrustSchoolFlag (name)", "Trusts (code)",
-      "Trusts (name)", "SchoolSponsorFlag (name)", "SchoolSponsors (name)", "FederationFlag (name)",
-      "Federations (code)", "Federations (name)", "UKPRN", "FEHEIdentifier", "FurtherEducationType (name)",
-      "OfstedLastInsp", "OfstedSpecialMeasures (code)", "OfstedSpecialMeasures (name)", "LastChangedDate",
-      "Street", "Locality", "Address3", "Town", "County (name)", "Postcode", "SchoolWebsite", "TelephoneNum",
-      "HeadTitle (name)", "HeadFirstName", "HeadLastName", "HeadPreferredJobTitle", "BSOInspectorateName (name)",
-      "InspectorateReport", "DateOfLastInspectionVisit", "NextInspectionVisit", "TeenMoth (name)",
-      "TeenMothPlaces", "CCF (name)", "SENPRU (name)", "EBD (name)", "PlacesPRU", "FTProv (name)",
-      "EdByOther (name)", "Section41Approved (name)", "SEN1 (name)", "SEN2 (name)", "SEN3 (name)", "SEN4 (name)",
-      "SEN5 (name)", "SEN6 (name)", "SEN7 (name)", "SEN8 (name)", "SEN9 (name)", "SEN10 (name)", "SEN11 (name)",
-      "SEN12 (name)", "SEN13 (name)", "TypeOfResourcedProvision (name)", "ResourcedProvisionOnRoll",
-      "ResourcedProvisionCapacity", "SenUnitOnRoll", "SenUnitCapacity", "GOR (code)", "GOR (name)",
-      "DistrictAdministrative (code)", "DistrictAdministrative (name)", "AdministrativeWard (code)",
-      "AdministrativeWard (name)", "ParliamentaryConstituency (code)", "ParliamentaryConstituency (name)",
-      "UrbanRural (code)", "UrbanRural (name)", "GSSLACode (name)", "Easting", "Northing", "MSOA (name)",
-      "LSOA (name)", "InspectorateName (name)", "SENStat", "SENNoStat", "BoardingEstablishment (name)",
-      "PropsName", "PreviousLA (code)", "PreviousLA (name)", "PreviousEstablishmentNumber",
-      "OfstedRating (name)", "Country (name)", "UPRN", "SiteName", "QABName (code)", "QABName (name)",
-      "EstablishmentAccredited (code)", "EstablishmentAccredited (name)", "QABReport", "CHNumber",
-      "MSOA (code)", "LSOA (code)", "FSM", "AccreditationExpiryDate"};
+  static const std::vector<std::string> columns = {"URN",
+                                                   "LA (code)",
+                                                   "LA (name)",
+                                                   "EstablishmentNumber",
+                                                   "EstablishmentName",
+                                                   "TypeOfEstablishment (code)",
+                                                   "TypeOfEstablishment (name)",
+                                                   "EstablishmentTypeGroup (code)",
+                                                   "EstablishmentTypeGroup (name)",
+                                                   "EstablishmentStatus (code)",
+                                                   "EstablishmentStatus (name)",
+                                                   "ReasonEstablishmentOpened (code)",
+                                                   "ReasonEstablishmentOpened (name)",
+                                                   "OpenDate",
+                                                   "ReasonEstablishmentClosed (code)",
+                                                   "ReasonEstablishmentClosed (name)",
+                                                   "CloseDate",
+                                                   "PhaseOfEducation (code)",
+                                                   "PhaseOfEducation (name)",
+                                                   "StatutoryLowAge",
+                                                   "StatutoryHighAge",
+                                                   "Boarders (code)",
+                                                   "Boarders (name)",
+                                                   "NurseryProvision (name)",
+                                                   "OfficialSixthForm (code)",
+                                                   "OfficialSixthForm (name)",
+                                                   "Gender (code)",
+                                                   "Gender (name)",
+                                                   "ReligiousCharacter (code)",
+                                                   "ReligiousCharacter (name)",
+                                                   "ReligiousEthos (name)",
+                                                   "Diocese (code)",
+                                                   "Diocese (name)",
+                                                   "AdmissionsPolicy (code)",
+                                                   "AdmissionsPolicy (name)",
+                                                   "SchoolCapacity",
+                                                   "SpecialClasses (code)",
+                                                   "SpecialClasses (name)",
+                                                   "CensusDate",
+                                                   "NumberOfPupils",
+                                                   "NumberOfBoys",
+                                                   "NumberOfGirls",
+                                                   "PercentageFSM",
+                                                   "TrustSchoolFlag (code)",
+                                                   "TrustSchoolFlag (name)",
+                                                   "Trusts (code)",
+                                                   "Trusts (name)",
+                                                   "SchoolSponsorFlag (name)",
+                                                   "SchoolSponsors (name)",
+                                                   "FederationFlag (name)",
+                                                   "Federations (code)",
+                                                   "Federations (name)",
+                                                   "UKPRN",
+                                                   "FEHEIdentifier",
+                                                   "FurtherEducationType (name)",
+                                                   "OfstedLastInsp",
+                                                   "OfstedSpecialMeasures (code)",
+                                                   "OfstedSpecialMeasures (name)",
+                                                   "LastChangedDate",
+                                                   "Street",
+                                                   "Locality",
+                                                   "Address3",
+                                                   "Town",
+                                                   "County (name)",
+                                                   "Postcode",
+                                                   "SchoolWebsite",
+                                                   "TelephoneNum",
+                                                   "HeadTitle (name)",
+                                                   "HeadFirstName",
+                                                   "HeadLastName",
+                                                   "HeadPreferredJobTitle",
+                                                   "BSOInspectorateName (name)",
+                                                   "InspectorateReport",
+                                                   "DateOfLastInspectionVisit",
+                                                   "NextInspectionVisit",
+                                                   "TeenMoth (name)",
+                                                   "TeenMothPlaces",
+                                                   "CCF (name)",
+                                                   "SENPRU (name)",
+                                                   "EBD (name)",
+                                                   "PlacesPRU",
+                                                   "FTProv (name)",
+                                                   "EdByOther (name)",
+                                                   "Section41Approved (name)",
+                                                   "SEN1 (name)",
+                                                   "SEN2 (name)",
+                                                   "SEN3 (name)",
+                                                   "SEN4 (name)",
+                                                   "SEN5 (name)",
+                                                   "SEN6 (name)",
+                                                   "SEN7 (name)",
+                                                   "SEN8 (name)",
+                                                   "SEN9 (name)",
+                                                   "SEN10 (name)",
+                                                   "SEN11 (name)",
+                                                   "SEN12 (name)",
+                                                   "SEN13 (name)",
+                                                   "TypeOfResourcedProvision (name)",
+                                                   "ResourcedProvisionOnRoll",
+                                                   "ResourcedProvisionCapacity",
+                                                   "SenUnitOnRoll",
+                                                   "SenUnitCapacity",
+                                                   "GOR (code)",
+                                                   "GOR (name)",
+                                                   "DistrictAdministrative (code)",
+                                                   "DistrictAdministrative (name)",
+                                                   "AdministrativeWard (code)",
+                                                   "AdministrativeWard (name)",
+                                                   "ParliamentaryConstituency (code)",
+                                                   "ParliamentaryConstituency (name)",
+                                                   "UrbanRural (code)",
+                                                   "UrbanRural (name)",
+                                                   "GSSLACode (name)",
+                                                   "Easting",
+                                                   "Northing",
+                                                   "MSOA (name)",
+                                                   "LSOA (name)",
+                                                   "InspectorateName (name)",
+                                                   "SENStat",
+                                                   "SENNoStat",
+                                                   "BoardingEstablishment (name)",
+                                                   "PropsName",
+                                                   "PreviousLA (code)",
+                                                   "PreviousLA (name)",
+                                                   "PreviousEstablishmentNumber",
+                                                   "OfstedRating (name)",
+                                                   "Country (name)",
+                                                   "UPRN",
+                                                   "SiteName",
+                                                   "QABName (code)",
+                                                   "QABName (name)",
+                                                   "EstablishmentAccredited (code)",
+                                                   "EstablishmentAccredited (name)",
+                                                   "QABReport",
+                                                   "CHNumber",
+                                                   "MSOA (code)",
+                                                   "LSOA (code)",
+                                                   "FSM",
+                                                   "AccreditationExpiryDate"};
   return columns;
 }
 
@@ -63,9 +171,12 @@ struct RegisterComposition {
 inline RegisterComposition register_composition(int rows) {
   RegisterComposition c;
   for (int k = 0; k < rows; ++k) {
-    if (k % 10 == 9) ++c.not_open;
-    else if (k % 25 == 3) ++c.type_group;
-    else if (k % 20 == 17 || k % 20 == 18) ++c.other_phase;
+    if (k % 10 == 9)
+      ++c.not_open;
+    else if (k % 25 == 3)
+      ++c.type_group;
+    else if (k % 20 == 17 || k % 20 == 18)
+      ++c.other_phase;
     else {
       ((k % 20 >= 14 && k % 20 <= 16) || k % 20 == 19 ? c.secondary : c.primary)++;
       if (k % 50 == 7) ++c.no_coordinates;
@@ -122,15 +233,20 @@ inline std::string make_register(int rows, int n_las = 150) {
     *urn = std::to_string(100000 + k);
     *la = std::to_string(300 + l);
     *la_name = "Authority " + std::to_string(300 + l);
-    *name = k % 7 == 0 ? "\"St Anne's, St Joseph's School " + std::to_string(k) + "\""
+    *name = k % 7 == 0    ? "\"St Anne's, St Joseph's School " + std::to_string(k) + "\""
             : k % 11 == 0 ? "Ecole \xE9l\xE9mentaire " + std::to_string(k)
                           : "School " + std::to_string(k);
     *status = k % 10 == 9 ? "Closed" : "Open";
     *group = k % 25 == 3 ? "Independent schools" : k % 3 == 0 ? "Academies" : "Local authority maintained schools";
     const int p = k % 20;
-    *phase = p == 17 ? "Nursery" : p == 18 ? "Not applicable" : p == 19 ? "All-through" : p >= 14 ? "Secondary" : "Primary";
+    *phase = p == 17   ? "Nursery"
+             : p == 18 ? "Not applicable"
+             : p == 19 ? "All-through"
+             : p >= 14 ? "Secondary"
+                       : "Primary";
     if (k % 50 != 7) {
-      const double cx = 100000 + 450000.0 * ((l * 37) % n_las) / n_las, cy = 50000 + 900000.0 * ((l * 61) % n_las) / n_las;
+      const double cx = 100000 + 450000.0 * ((l * 37) % n_las) / n_las,
+                   cy = 50000 + 900000.0 * ((l * 61) % n_las) / n_las;
       *east = std::to_string(static_cast<int>(cx + 8000 * (next() - 0.5)));
       *north = std::to_string(static_cast<int>(cy + 8000 * (next() - 0.5)));
     }
@@ -140,7 +256,8 @@ inline std::string make_register(int rows, int n_las = 150) {
     *pupils = k % 45 == 6 ? "" : std::to_string(static_cast<int>(cap * (0.7 + 0.35 * next())));
     *fsm = k % 30 == 8 ? "" : std::to_string(static_cast<int>(400 * next()) / 10.0).substr(0, 4);
     *ofsted = ratings[k % 8];
-    if (*group == "Academies") *trusts = "Trust " + std::to_string(k % 900), *flag = "Supported by a multi-academy trust";
+    if (*group == "Academies")
+      *trusts = "Trust " + std::to_string(k % 900), *flag = "Supported by a multi-academy trust";
     *region = regions[l % 5];
     for (std::size_t c = 0; c < f.size(); ++c) {
       if (c) out += ',';

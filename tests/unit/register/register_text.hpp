@@ -15,11 +15,22 @@ struct RegRow {
 };
 
 inline const std::vector<std::string>& reg_columns() {
-  static const std::vector<std::string> c = {"URN", "LA (code)", "LA (name)", "EstablishmentName",
-                                             "EstablishmentTypeGroup (name)", "EstablishmentStatus (name)",
-                                             "PhaseOfEducation (name)", "Easting", "Northing", "NumberOfPupils",
-                                             "SchoolCapacity", "PercentageFSM", "OfstedRating (name)", "Trusts (name)",
-                                             "TrustSchoolFlag (name)", "GOR (name)"};
+  static const std::vector<std::string> c = {"URN",
+                                             "LA (code)",
+                                             "LA (name)",
+                                             "EstablishmentName",
+                                             "EstablishmentTypeGroup (name)",
+                                             "EstablishmentStatus (name)",
+                                             "PhaseOfEducation (name)",
+                                             "Easting",
+                                             "Northing",
+                                             "NumberOfPupils",
+                                             "SchoolCapacity",
+                                             "PercentageFSM",
+                                             "OfstedRating (name)",
+                                             "Trusts (name)",
+                                             "TrustSchoolFlag (name)",
+                                             "GOR (name)"};
   return c;
 }
 
@@ -31,9 +42,8 @@ inline std::string csv_quote(const std::string& s) {
 }
 
 inline std::string reg_line(const RegRow& r) {
-  const std::vector<std::string> f = {r.urn,      r.la,       r.la_name, r.name,   r.group,  r.status,
-                                      r.phase,    r.easting,  r.northing, r.pupils, r.capacity, r.fsm,
-                                      r.ofsted,   r.trusts,   r.flag,    r.region};
+  const std::vector<std::string> f = {r.urn,      r.la,     r.la_name,  r.name, r.group,  r.status, r.phase, r.easting,
+                                      r.northing, r.pupils, r.capacity, r.fsm,  r.ofsted, r.trusts, r.flag,  r.region};
   std::string out;
   for (std::size_t k = 0; k < f.size(); ++k) {
     if (k) out += ',';

@@ -45,19 +45,19 @@ TEST(Encoding, Cp1252MatchesGlibcIconvForEveryByte) {
 }
 
 TEST(Encoding, ConvertsTheCharactersOfSchoolNames) {
-  EXPECT_EQ(cp1252_to_utf8("Sacr\xE9 C\x9Cur"), "Sacr\xC3\xA9 C\xC5\x93ur");      // é, œ
-  EXPECT_EQ(cp1252_to_utf8("St Aidan\x92s"), "St Aidan\xE2\x80\x99s");           // ’
-  EXPECT_EQ(cp1252_to_utf8("\x80 5"), "\xE2\x82\xAC 5");                          // €
+  EXPECT_EQ(cp1252_to_utf8("Sacr\xE9 C\x9Cur"), "Sacr\xC3\xA9 C\xC5\x93ur");  // é, œ
+  EXPECT_EQ(cp1252_to_utf8("St Aidan\x92s"), "St Aidan\xE2\x80\x99s");        // ’
+  EXPECT_EQ(cp1252_to_utf8("\x80 5"), "\xE2\x82\xAC 5");                      // €
   EXPECT_EQ(cp1252_to_utf8("plain ASCII, \"quoted\""), "plain ASCII, \"quoted\"");
 }
 
 TEST(Encoding, ValidatesUtf8) {
   EXPECT_TRUE(is_valid_utf8("Caf\xC3\xA9 \xE2\x80\x99 \xF0\x9F\x8F\xAB"));
   EXPECT_FALSE(is_valid_utf8("Caf\xE9"));           // a Windows-1252 é
-  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));           // overlong
-  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));       // surrogate
-  EXPECT_FALSE(is_valid_utf8("\xE2\x80"));           // truncated
-  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));   // above U+10FFFF
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));      // surrogate
+  EXPECT_FALSE(is_valid_utf8("\xE2\x80"));          // truncated
+  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
 }
 
 TEST(Encoding, AutoReadsWindows1252UnlessTheTextIsValidUtf8) {

@@ -12,8 +12,8 @@ namespace {
 
 using namespace schoolsim;
 using namespace schoolsim::school_register;
-using schoolsim::test::RegRow;
 using schoolsim::test::reg_text;
+using schoolsim::test::RegRow;
 
 RegRow school(int urn, const std::string& la = "350") {
   RegRow r;
@@ -80,18 +80,19 @@ TEST(RegisterImport, TooManyMalformedRowsRejectTheFile) {
 }
 
 TEST(RegisterImport, FillsMissingValuesFromLaOrPhaseMediansAndTheInitialRoll) {
-  auto row = [](int urn, const std::string& la, const std::string& cap, const std::string& pupils, const std::string& fsm) {
+  auto row = [](int urn, const std::string& la, const std::string& cap, const std::string& pupils,
+                const std::string& fsm) {
     RegRow r = school(urn, la);
     r.capacity = cap, r.pupils = pupils, r.fsm = fsm;
     return r;
   };
   const std::string text = reg_text({
       row(10, "350", "200", "180", "10"), row(11, "350", "300", "270", "20"), row(12, "350", "400", "360", "30"),
-      row(13, "350", "", "", ""),          // LA 350 has 3 known: its medians
+      row(13, "350", "", "", ""),                                          // LA 350 has 3 known: its medians
       row(20, "351", "1000", "900", "5"), row(21, "351", "", "", "SUPP"),  // LA 351 has 1 known: national medians
-      row(22, "351", "", "180", "5"),      // places = pupils / 0.9
-      row(23, "352", "250", "", "10"),     // pupils = 0.9 x places
-      row(24, "352", "400", "500", "10"),  // more pupils than places: places raised
+      row(22, "351", "", "180", "5"),                                      // places = pupils / 0.9
+      row(23, "352", "250", "", "10"),                                     // pupils = 0.9 x places
+      row(24, "352", "400", "500", "10"),                                  // more pupils than places: places raised
   });
   const auto [w, rep] = import_register(text, "reg.csv", ImportRules{});
   ASSERT_EQ(w.size(), 9u);
@@ -224,8 +225,9 @@ TEST(RegisterImport, RejectsInputThatIsNotACsvRegister) {
 }
 
 TEST(RegisterImport, ReadsAttainmentFilesWideAndLong) {
-  const auto wide = read_attainment("RECTYPE,URN,PTRWM_EXP\r\n1,10,55%\r\n1,11,SUPP\r\n2,,60%\r\n1,12,abc\r\n1,10,70\r\n",
-                                    "ks2.csv", default_attainment_columns(), Encoding::Auto);
+  const auto wide =
+      read_attainment("RECTYPE,URN,PTRWM_EXP\r\n1,10,55%\r\n1,11,SUPP\r\n2,,60%\r\n1,12,abc\r\n1,10,70\r\n", "ks2.csv",
+                      default_attainment_columns(), Encoding::Auto);
   EXPECT_EQ(wide.column, "PTRWM_EXP");
   ASSERT_EQ(wide.value.size(), 1u);
   EXPECT_DOUBLE_EQ(wide.value.at(10), 55);

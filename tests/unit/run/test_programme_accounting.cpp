@@ -77,9 +77,10 @@ TEST(ProgrammeAccounting, EarlyClosureAndNothingLeftToFund) {
   EXPECT_EQ(a.events[0].term, 6);
   EXPECT_EQ(a.events[0].spent, 4 * 20000.0);
   EXPECT_EQ(a.events[0].partnerships, 1);
-  EXPECT_EQ(describe(a.events[0], closed.s),
-            "programme challenge closed early in term 6, 5 terms before its planned end (term 10): 1 funded partnerships "
-            "lost their grants (80,000 of 1,000,000,000 spent)");
+  EXPECT_EQ(
+      describe(a.events[0], closed.s),
+      "programme challenge closed early in term 6, 5 terms before its planned end (term 10): 1 funded partnerships "
+      "lost their grants (80,000 of 1,000,000,000 spent)");
   // A pair funded for partnership_terms (6: terms 2..7) of a programme funded to term 12,
   // with no broker proposing more: nothing is paid from term 8.
   Sim idle(one_programme(1e9, 12), four_schools());
@@ -127,10 +128,12 @@ TEST(ProgrammeAccounting, ValidationWarnsOfProgrammesThatCannotAct) {
       {}, "programmes:\n  - {name: late, start: 40, end: 45}\n  - {name: broke, budget: 0}\n  - {name: fine}\n");
   const auto w = config::warnings(s);
   ASSERT_EQ(w.size(), 2u);
-  EXPECT_EQ(w[0], "programmes[0] (late): starts in term 40, after the run's last term (run.terms = 12): it does nothing "
-                  "in this run");
-  EXPECT_EQ(w[1], "programmes[1] (broke): has no money (budget 0.0, grant_per_term 20000.0): without a whole grant a "
-                  "programme does nothing (MODEL.md 7.1)");
+  EXPECT_EQ(w[0],
+            "programmes[0] (late): starts in term 40, after the run's last term (run.terms = 12): it does nothing "
+            "in this run");
+  EXPECT_EQ(w[1],
+            "programmes[1] (broke): has no money (budget 0.0, grant_per_term 20000.0): without a whole grant a "
+            "programme does nothing (MODEL.md 7.1)");
 }
 
 }  // namespace

@@ -129,10 +129,10 @@ TEST(Engine, IsDeterministicInTheRunSeed) {
 }
 
 TEST(Engine, ConservationAndRangesHoldOverARun) {
-  test::Sim sim(test::small_scenario({"national_broker.enabled=true", "academisation.enabled=true",
-                                      "academisation.initial_mat_share=0.3"},
-                                     "programmes:\n  - {name: p, start: 2, end: 9, budget: 400000}\n"
-                                     "  - {name: f, start: 3, end: 9, families: true}\n"));
+  test::Sim sim(test::small_scenario(
+      {"national_broker.enabled=true", "academisation.enabled=true", "academisation.initial_mat_share=0.3"},
+      "programmes:\n  - {name: p, start: 2, end: 9, budget: 400000}\n"
+      "  - {name: f, start: 3, end: 9, families: true}\n"));
   const double pupils = test::total(sim.st.pupils);
   for (int t = 1; t <= 12; ++t) {
     sim.step();

@@ -26,7 +26,9 @@ TEST(SweepDesigns, GridHasEveryCombinationFirstParameterSlowest) {
   EXPECT_EQ(std::vector<double>(g.begin() + 6, g.begin() + 9), third);
   EXPECT_EQ(std::vector<double>(g.end() - 3, g.end()), last);
   std::set<std::vector<double>> distinct;
-  for (std::size_t p = 0; p < 18; ++p) distinct.insert(std::vector<double>(g.begin() + static_cast<long>(3 * p), g.begin() + static_cast<long>(3 * p + 3)));
+  for (std::size_t p = 0; p < 18; ++p)
+    distinct.insert(
+        std::vector<double>(g.begin() + static_cast<long>(3 * p), g.begin() + static_cast<long>(3 * p + 3)));
   EXPECT_EQ(distinct.size(), 18u);
   EXPECT_TRUE(grid_points({}).empty());  // no parameters: one point with no values
 }

@@ -29,7 +29,8 @@ fs::path test_folder() {
 }
 
 template <class T>
-std::vector<T> read_all(const fs::path& path, const std::string& name, hid_t type, std::vector<hsize_t>* chunk = nullptr) {
+std::vector<T> read_all(const fs::path& path, const std::string& name, hid_t type,
+                        std::vector<hsize_t>* chunk = nullptr) {
   const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   const hid_t ds = H5Dopen2(file, name.c_str(), H5P_DEFAULT);
   const hid_t space = H5Dget_space(ds);
@@ -63,7 +64,8 @@ void write_slabbed(const fs::path& path, bool reverse) {
     const std::size_t r = reverse ? 3 - static_cast<std::size_t>(k) : static_cast<std::size_t>(k);
     const std::vector<double> row{10.0 * double(r), 10.0 * double(r) + 1, 10.0 * double(r) + 2};
     w.write_slab<double>("metric", {r, 0}, {1, 3}, row);
-    if (r != 2) w.write_slab<std::int16_t>("count", {r, 0}, {1, 3}, std::vector<std::int16_t>(3, static_cast<std::int16_t>(r)));
+    if (r != 2)
+      w.write_slab<std::int16_t>("count", {r, 0}, {1, 3}, std::vector<std::int16_t>(3, static_cast<std::int16_t>(r)));
   }
   w.write_strings("label", {"run"}, {"a", "", "ccc", "d"}, {{"long_name", std::string("labels")}});
   w.commit();
@@ -125,9 +127,9 @@ TEST(SweepSlabWriter, MisuseThrowsInvalidArgument) {
   w.add_dimension("run", std::vector<std::int32_t>{0, 1});
   w.add_dimension("term", std::vector<std::int32_t>{0, 1, 2});
   w.define<float>("x", {"run", "term"});
-  EXPECT_THROW(w.define<float>("x", {"run"}), std::invalid_argument);                 // duplicate
+  EXPECT_THROW(w.define<float>("x", {"run"}), std::invalid_argument);                      // duplicate
   EXPECT_THROW(w.define<float>("y", {"run", "term"}, {}, {3, 1}), std::invalid_argument);  // chunk > size
-  EXPECT_THROW(w.define<float>("z", {"run"}, {}, {1, 1}), std::invalid_argument);     // chunk rank
+  EXPECT_THROW(w.define<float>("z", {"run"}, {}, {1, 1}), std::invalid_argument);          // chunk rank
   EXPECT_THROW(w.write_slab<double>("x", {0, 0}, {1, 3}, std::vector<double>(3)), std::invalid_argument);  // type
   EXPECT_THROW(w.write_slab<float>("x", {1, 1}, {1, 3}, std::vector<float>(3)), std::invalid_argument);    // bounds
   EXPECT_THROW(w.write_slab<float>("x", {0, 0}, {1, 3}, std::vector<float>(2)), std::invalid_argument);    // size

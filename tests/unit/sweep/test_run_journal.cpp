@@ -100,8 +100,9 @@ struct ScanResult {
 };
 ScanResult scan(RunJournal& j, const RunSchema& schema) {
   ScanResult out;
-  j.scan(schema, [&](const RunRecord& r) { out.runs.push_back(r.run_id); },
-         [&](const std::string& p) { out.problems.push_back(p); });
+  j.scan(
+      schema, [&](const RunRecord& r) { out.runs.push_back(r.run_id); },
+      [&](const std::string& p) { out.problems.push_back(p); });
   return out;
 }
 
@@ -120,8 +121,8 @@ TEST(SweepJournal, AppendsScansAndLocks) {
     EXPECT_THROW(j.read(schema, 4), PartError);
     EXPECT_THROW(RunJournal(folder, RunJournal::Mode::Resume, 99, 10), SweepInputError);  // locked
   }
-  EXPECT_THROW(RunJournal(folder, RunJournal::Mode::Create, 99, 10), SweepInputError);   // exists
-  EXPECT_THROW(RunJournal(folder, RunJournal::Mode::Resume, 98, 10), SweepInputError);   // other sweep
+  EXPECT_THROW(RunJournal(folder, RunJournal::Mode::Create, 99, 10), SweepInputError);  // exists
+  EXPECT_THROW(RunJournal(folder, RunJournal::Mode::Resume, 98, 10), SweepInputError);  // other sweep
   EXPECT_THROW(RunJournal(folder, RunJournal::Mode::Resume, 99, 11), SweepInputError);
   RunJournal resumed(folder, RunJournal::Mode::Resume, 99, 10);
   const ScanResult found = scan(resumed, schema);
@@ -150,8 +151,8 @@ TEST(SweepJournal, ScanSkipsCorruptRecordsAndCutsATornTail) {
     std::ifstream in(journal, std::ios::binary);
     bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
-  bytes[after_two / 4] ^= 0x01;                 // corrupt the first record's data
-  bytes.resize(bytes.size() - 10);              // tear the last record
+  bytes[after_two / 4] ^= 0x01;     // corrupt the first record's data
+  bytes.resize(bytes.size() - 10);  // tear the last record
   std::ofstream(journal, std::ios::binary | std::ios::trunc) << bytes;
   {
     RunJournal j(folder, RunJournal::Mode::Resume, 5, 10);

@@ -61,7 +61,8 @@ TEST(WorldDigest, NamesEveryChangedVariableAndNothingElse) {
   roll.initial->pupils[1] += 51;
   const WorldDigest d1 = digest_world(roll, "world.h5");
   EXPECT_NE(d1.combined(), d0.combined());
-  EXPECT_EQ(d1.change_since(d0.manifest_lines()), "world file world.h5 changed since the sweep started: school_pupils differs");
+  EXPECT_EQ(d1.change_since(d0.manifest_lines()),
+            "world file world.h5 changed since the sweep started: school_pupils differs");
   World more = roll;
   more.initial->grade[0] = 2;
   more.initial->trust = {0, -1, -1};  // the register now has a trust column
@@ -91,7 +92,8 @@ TEST(SweepLocks, ForceNeverTakesTheLockOfALiveJournal) {
   {
     RunJournal running(folder, RunJournal::Mode::Create, 7, 10);
     const std::string message = message_of([&] { RunJournal::lock_for_removal(folder); });
-    EXPECT_NE(message.find("a running schoolsim sweep (pid " + std::to_string(::getpid()) + " on host "), std::string::npos)
+    EXPECT_NE(message.find("a running schoolsim sweep (pid " + std::to_string(::getpid()) + " on host "),
+              std::string::npos)
         << message;
     EXPECT_NE(message.find("--force only replaces a finished or interrupted sweep"), std::string::npos) << message;
     EXPECT_TRUE(fs::exists(folder / "runs.journal"));
@@ -106,7 +108,9 @@ TEST(SweepLocks, ForceSeesTheLocksOfMpiRankJournals) {
   const fs::path folder = test_folder() / "out.h5.parts";
   fs::create_directories(folder);
   RunJournal rank1(folder / "rank-1", RunJournal::Mode::Create, 7, 10);
-  EXPECT_NE(message_of([&] { RunJournal::lock_for_removal(folder); }).find("holds the lock of " + (folder / "rank-1").string()),
+  EXPECT_NE(message_of([&] {
+              RunJournal::lock_for_removal(folder);
+            }).find("holds the lock of " + (folder / "rank-1").string()),
             std::string::npos);
 }
 
@@ -133,7 +137,9 @@ TEST_P(NotRegular, JournalManifestOrLockIsRefusedOnResume) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Entries, NotRegular, ::testing::Values("symlink to /dev/zero", "fifo", "folder"),
-                         [](const auto& info) { return std::string(info.param == "fifo" ? "Fifo" : info.param == "folder" ? "Folder" : "SymlinkToDevZero"); });
+INSTANTIATE_TEST_SUITE_P(
+    Entries, NotRegular, ::testing::Values("symlink to /dev/zero", "fifo", "folder"), [](const auto& info) {
+      return std::string(info.param == "fifo" ? "Fifo" : info.param == "folder" ? "Folder" : "SymlinkToDevZero");
+    });
 
 }  // namespace

@@ -134,14 +134,18 @@ TEST(SweepSpec, ProgrammeParametersAddressAnExistingProgramme) {
 set:
   programmes: [{name: p, start: 1, end: 4, grant_per_term: 10000}]
 )";
-  const SweepSpec spec = load(base + "parameters:\n  programmes[0].grant_per_term: {values: [5000, 20000]}\ndesign: grid\n");
+  const SweepSpec spec =
+      load(base + "parameters:\n  programmes[0].grant_per_term: {values: [5000, 20000]}\ndesign: grid\n");
   EXPECT_EQ(spec.parameters[0].variable, "programmes__0__grant_per_term");
   const SweepPlan plan(spec);
   EXPECT_EQ(plan.point_scenario(1).programmes[0].grant_per_term, 20000);
-  EXPECT_NE(problems(base + "parameters:\n  programmes[1].budget: {values: [1, 2]}\ndesign: grid\n")
-                .find("test.yaml:5:3: parameters.programmes[1].budget: the base scenario (after 'set:') has 1 programmes entry"),
-            std::string::npos);
-  EXPECT_NE(problems(base + "parameters:\n  programmes[0].grant: {values: [1, 2]}\ndesign: grid\n").find("did you mean 'grant_per_term'"),
+  EXPECT_NE(
+      problems(base + "parameters:\n  programmes[1].budget: {values: [1, 2]}\ndesign: grid\n")
+          .find(
+              "test.yaml:5:3: parameters.programmes[1].budget: the base scenario (after 'set:') has 1 programmes entry"),
+      std::string::npos);
+  EXPECT_NE(problems(base + "parameters:\n  programmes[0].grant: {values: [1, 2]}\ndesign: grid\n")
+                .find("did you mean 'grant_per_term'"),
             std::string::npos);
 }
 
@@ -153,33 +157,42 @@ parameters:
   brokering.slots_per_trm: {min: 1, max: 3}
 design: grid
 )");
-  EXPECT_NE(p.find("test.yaml:3:3: parameters.brokering.slots_per_trm: unknown parameter (did you mean 'brokering.slots_per_term'?)"),
-            std::string::npos)
+  EXPECT_NE(
+      p.find(
+          "test.yaml:3:3: parameters.brokering.slots_per_trm: unknown parameter (did you mean 'brokering.slots_per_term'?)"),
+      std::string::npos)
       << p;
   const std::string r = problems(R"(base: ../la_brokered.yaml
 parameters:
   brokering.slots_per_term: {min: 1, maxi: 3}
 design: grid
 )");
-  EXPECT_NE(r.find("test.yaml:3:38: parameters.brokering.slots_per_term.maxi: unknown key (did you mean 'max'?)"), std::string::npos) << r;
-  const std::string d = problems("base: ../la_brokered.yaml\ndesign: grd\n");
-  EXPECT_NE(d.find("test.yaml:2:9: design: expected one of grid, list, lhs, sobol, morris, got 'grd' (did you mean 'grid'?)"),
+  EXPECT_NE(r.find("test.yaml:3:38: parameters.brokering.slots_per_term.maxi: unknown key (did you mean 'max'?)"),
             std::string::npos)
+      << r;
+  const std::string d = problems("base: ../la_brokered.yaml\ndesign: grd\n");
+  EXPECT_NE(
+      d.find("test.yaml:2:9: design: expected one of grid, list, lhs, sobol, morris, got 'grd' (did you mean 'grid'?)"),
+      std::string::npos)
       << d;
 }
 
 TEST(SweepSpec, WrongTypesAndRangesAreErrors) {
   const std::string head = "base: ../la_brokered.yaml\ndesign: grid\n";
-  EXPECT_NE(problems(head + "replicates: four\n").find("test.yaml:3:13: replicates: expected an integer, got 'four'"), std::string::npos);
-  EXPECT_NE(problems(head + "replicates: 0\n").find("replicates: value 0 is out of range [1, 1000000]"), std::string::npos);
+  EXPECT_NE(problems(head + "replicates: four\n").find("test.yaml:3:13: replicates: expected an integer, got 'four'"),
+            std::string::npos);
+  EXPECT_NE(problems(head + "replicates: 0\n").find("replicates: value 0 is out of range [1, 1000000]"),
+            std::string::npos);
   EXPECT_NE(problems(head + "seed: -1\n").find("seed: value -1 is out of range"), std::string::npos);
   const std::string range = problems(head + "parameters:\n  brokering.need_quantile: {min: 0.3, max: 1.5}\n");
-  EXPECT_NE(range.find("test.yaml:4:44: parameters.brokering.need_quantile.max: value 1.5 is out of range [0, 1]"), std::string::npos)
+  EXPECT_NE(range.find("test.yaml:4:44: parameters.brokering.need_quantile.max: value 1.5 is out of range [0, 1]"),
+            std::string::npos)
       << range;
   const std::string order = problems(head + "parameters:\n  brokering.need_quantile: {min: 0.3, max: 0.1}\n");
   EXPECT_NE(order.find("min (0.3) must be below max (0.1)"), std::string::npos) << order;
   const std::string integer = problems(head + "parameters:\n  brokering.slots_per_term: {min: 1.5, max: 4}\n");
-  EXPECT_NE(integer.find("expected an integer (brokering.slots_per_term is an integer parameter), got '1.5'"), std::string::npos)
+  EXPECT_NE(integer.find("expected an integer (brokering.slots_per_term is an integer parameter), got '1.5'"),
+            std::string::npos)
       << integer;
   const std::string dup = problems(head + "parameters:\n  brokering.slots_per_term: {min: 1, max: 3, levels: 5}\n");
   EXPECT_NE(dup.find("5 levels of an integer parameter over [1, 3] repeat values after rounding; use at most 3 levels"),
@@ -189,21 +202,29 @@ TEST(SweepSpec, WrongTypesAndRangesAreErrors) {
 
 TEST(SweepSpec, UnsweepableParametersAreRefusedWithAReason) {
   const std::string head = "base: ../la_brokered.yaml\ndesign: grid\nparameters:\n";
-  EXPECT_NE(problems(head + "  world.n_las: {values: [5, 10]}\n").find("world parameters cannot be swept"), std::string::npos);
-  EXPECT_NE(problems(head + "  run.terms: {values: [5, 10]}\n").find("run parameters cannot be swept"), std::string::npos);
-  EXPECT_NE(problems(head + "  brokering.enabled: {values: [0, 1]}\n").find("only real and integer parameters can be swept"),
+  EXPECT_NE(problems(head + "  world.n_las: {values: [5, 10]}\n").find("world parameters cannot be swept"),
             std::string::npos);
+  EXPECT_NE(problems(head + "  run.terms: {values: [5, 10]}\n").find("run parameters cannot be swept"),
+            std::string::npos);
+  EXPECT_NE(
+      problems(head + "  brokering.enabled: {values: [0, 1]}\n").find("only real and integer parameters can be swept"),
+      std::string::npos);
 }
 
 TEST(SweepSpec, DesignOptionsAreChecked) {
   const std::string params = "base: ../la_brokered.yaml\nparameters:\n  trust.trust_gain: {min: 0.1, max: 0.2}\n";
   EXPECT_NE(problems(params + "design: lhs\n").find("a lhs design needs n"), std::string::npos);
-  EXPECT_NE(problems(params + "design: {type: morris, trajectories: 4, levels: 5}\n").find("even number of levels"), std::string::npos);
-  EXPECT_NE(problems(params + "design: {type: sobol, n: 4, levels: 3}\n").find("design.levels: unknown key"), std::string::npos);
-  EXPECT_NE(problems("base: ../la_brokered.yaml\nparameters:\n  trust.trust_gain: {values: [0.1, 0.2]}\ndesign: {type: lhs, n: 4}\n")
-                .find("explicit values are for grid designs"),
+  EXPECT_NE(problems(params + "design: {type: morris, trajectories: 4, levels: 5}\n").find("even number of levels"),
             std::string::npos);
-  EXPECT_NE(problems("base: ../nowhere.yaml\ndesign: grid\n").find("test.yaml:1:7: base: scenario file '../nowhere.yaml' not found"),
+  EXPECT_NE(problems(params + "design: {type: sobol, n: 4, levels: 3}\n").find("design.levels: unknown key"),
+            std::string::npos);
+  EXPECT_NE(
+      problems(
+          "base: ../la_brokered.yaml\nparameters:\n  trust.trust_gain: {values: [0.1, 0.2]}\ndesign: {type: lhs, n: 4}\n")
+          .find("explicit values are for grid designs"),
+      std::string::npos);
+  EXPECT_NE(problems("base: ../nowhere.yaml\ndesign: grid\n")
+                .find("test.yaml:1:7: base: scenario file '../nowhere.yaml' not found"),
             std::string::npos);
   EXPECT_NE(problems("design: grid\n").find("base: missing"), std::string::npos);
 }
@@ -212,7 +233,9 @@ TEST(SweepSpec, SetEntriesAreCheckedAtTheirPosition) {
   const std::string e = problems("base: ../la_brokered.yaml\nset:\n  world:\n    n_las: -3\ndesign: grid\n");
   EXPECT_NE(e.find("test.yaml:4:12: set: world.n_las: value -3 is out of range"), std::string::npos) << e;
   const std::string u = problems("base: ../la_brokered.yaml\nset: {brokering.slots_per_trem: 3}\ndesign: grid\n");
-  EXPECT_NE(u.find("set: brokering.slots_per_trem: unknown key (did you mean 'brokering.slots_per_term'?)"), std::string::npos) << u;
+  EXPECT_NE(u.find("set: brokering.slots_per_trem: unknown key (did you mean 'brokering.slots_per_term'?)"),
+            std::string::npos)
+      << u;
 }
 
 TEST(SweepSpec, EveryProblemIsReportedAtOnce) {
@@ -227,16 +250,18 @@ TEST(SweepSpec, PerSchoolOutputIsLimitedBySize) {
   EXPECT_FALSE(off.write_per_school);
   ASSERT_FALSE(off.notes.empty());
   EXPECT_NE(off.notes[0].find("per-school trajectories are off"), std::string::npos);
-  EXPECT_NE(problems(kGrid + "output: {per_school: true, per_school_limit: 1000}\n").find("output.per_school: per-school trajectories would hold 75600"),
+  EXPECT_NE(problems(kGrid + "output: {per_school: true, per_school_limit: 1000}\n")
+                .find("output.per_school: per-school trajectories would hold 75600"),
             std::string::npos);
   EXPECT_FALSE(load(kGrid + "output: {per_school: false}\n").write_per_school);
 }
 
 TEST(SweepSpec, ResolvedYamlLoadsBackToTheSameSweep) {
   for (const std::string& text :
-       {kGrid, std::string("base: ../la_brokered.yaml\nset: {world: {n_primary: 40, n_secondary: 10}}\nparameters:\n"
-                           "  trust.trust_gain: {min: 0.1, max: 0.2}\n"
-                           "  brokering.slots_per_term: {min: 1, max: 9}\ndesign: {type: sobol, n: 4}\nseed: 3\n"),
+       {kGrid,
+        std::string("base: ../la_brokered.yaml\nset: {world: {n_primary: 40, n_secondary: 10}}\nparameters:\n"
+                    "  trust.trust_gain: {min: 0.1, max: 0.2}\n"
+                    "  brokering.slots_per_term: {min: 1, max: 9}\ndesign: {type: sobol, n: 4}\nseed: 3\n"),
         std::string("base: ../la_brokered.yaml\nset: {world: {n_primary: 40, n_secondary: 10}}\n"
                     "design: {type: list, points: [{trust.trust_gain: 0.1}, {trust.trust_gain: 0.25}]}\n")}) {
     const SweepSpec a = load(text);
@@ -250,7 +275,8 @@ TEST(SweepSpec, ResolvedYamlLoadsBackToTheSameSweep) {
   EXPECT_NE(sweep_fingerprint(grid, w), sweep_fingerprint(load(kGrid + "output: {per_school: false}\n"), w));
   WorldParams other = grid.base_scenario.world;
   other.seed += 1;
-  EXPECT_NE(sweep_fingerprint(grid, w), sweep_fingerprint(grid, build_synthetic_world(other, required_neighbour_radius(grid.base_scenario))));
+  EXPECT_NE(sweep_fingerprint(grid, w),
+            sweep_fingerprint(grid, build_synthetic_world(other, required_neighbour_radius(grid.base_scenario))));
 }
 
 }  // namespace
