@@ -12,6 +12,7 @@
 #include "models/metrics.hpp"
 #include "models/submodels.hpp"
 #include "sim/config/scenario_yaml.hpp"
+#include "sim/core/region_rules.hpp"
 #include "sim/evaluation/evaluate.hpp"
 
 namespace schoolsim::calibration {
@@ -235,19 +236,29 @@ class OutstandingSupport : public Statistic {
 
 /// The programme window and region shared by the Greater Manchester targets.
 struct ProgrammeWindow {
-  int before = 0;        ///< the term before the programme starts (its state is the baseline of the change)
-  int end = 0;           ///< the programme's last funded term
-  std::vector<int> las;  ///< the region (empty = every LA)
+  int before = 0;  ///< the term before the programme starts (its state is the baseline of the change)
+  int end = 0;     ///< the programme's last funded term
   std::string name;
+  std::string region;  ///< a key of world.regions (empty = every LA)
+  Scenario scenario;   ///< the programme scenario, whose region may be a rule on the world
 
   void resolve(const Scenario& s, const std::string& target) {
     const Programme& p = s.programmes[find_programme(s, false, target)];
     before = std::max(0, p.start - 1);
     end = programme_last_funded_term(p);
-    las = p.region.empty() ? std::vector<int>{} : s.world.regions.at(p.region);
     name = p.name;
+    region = p.region;
+    scenario = s;
   }
-  bool in_region(int la) const { return las.empty() || std::find(las.begin(), las.end(), la) != las.end(); }
+  /// Per LA of w: 1 if it lies in the programme's region.
+  std::vector<char> region_flags(const World& w) const {
+    std::vector<char> flags(static_cast<std::size_t>(w.n_las), region.empty() ? 1 : 0);
+    if (region.empty()) return flags;
+    const Scenario resolved = with_region_rules_resolved(scenario, w);  // outlives the loop over its list
+    for (int la : resolved.world.regions.at(region))
+      if (la >= 0 && la < w.n_las) flags[static_cast<std::size_t>(la)] = 1;
+    return flags;
+  }
 };
 
 // gm_outstanding_primary / _secondary: difference in differences of the share of grade-1
@@ -267,11 +278,12 @@ class GmOutstanding : public Statistic {
     const Trace& prog = trace(traces, roles, "programme");
     const Trace& ctrl = trace(traces, roles, "control");
     const World& w = *prog.world;
+    const std::vector<char> in_region = window_.region_flags(w);
     auto share = [&](const Trace& tr, int term) {
       const Snapshot& s = tr.at(term);
       int n = 0, g1 = 0;
       for (int i = 0; i < w.n; ++i) {
-        if (w.phase[i] != phase_ || !window_.in_region(w.la[i])) continue;
+        if (w.phase[i] != phase_ || !in_region[w.la[i]]) continue;
         ++n;
         g1 += s.grade[i] == 1 ? 1 : 0;
       }
@@ -312,12 +324,13 @@ class GmDisadvantagedFaster : public Statistic {
     const Trace& prog = trace(traces, roles, "programme");
     const World& w = *prog.world;
     const Snapshot &a0 = prog.at(window_.before), &a1 = prog.at(window_.end);
+    const std::vector<char> in_region = window_.region_flags(w);
     double sum_in = 0, sum_out = 0;
     int n_in = 0, n_out = 0;
     for (int ph = 0; ph < kPhases; ++ph) {
       std::vector<int> region;
       for (int i : w.phase_members[ph])
-        if (window_.in_region(w.la[i])) region.push_back(i);
+        if (in_region[w.la[i]]) region.push_back(i);
       const std::size_t top = region.size() / 5;
       if (top == 0) continue;
       // The top fifth by d (ties by id); the cut-off is the smallest d in it.
@@ -326,8 +339,7 @@ class GmDisadvantagedFaster : public Statistic {
       const double cut = w.disadvantage[region[top - 1]];
       for (std::size_t k = 0; k < top; ++k) sum_in += a1.attainment[region[k]] - a0.attainment[region[k]], ++n_in;
       for (int i : w.phase_members[ph])
-        if (!window_.in_region(w.la[i]) && w.disadvantage[i] >= cut)
-          sum_out += a1.attainment[i] - a0.attainment[i], ++n_out;
+        if (!in_region[w.la[i]] && w.disadvantage[i] >= cut) sum_out += a1.attainment[i] - a0.attainment[i], ++n_out;
     }
     if (n_in == 0 || n_out == 0) return {kNaN, kNaN, kNaN, 0, 0};
     const double g_in = sum_in / n_in, g_out = sum_out / n_out;
@@ -385,9 +397,10 @@ class GmEffectConcentrated : public Statistic {
     const Trace& prog = trace(traces, roles, "programme");
     const Trace& ctrl = trace(traces, roles, "control");
     const World& w = *prog.world;
+    const std::vector<char> in_region = window_.region_flags(w);
     std::vector<int> region;
     for (int i = 0; i < w.n; ++i)
-      if (window_.in_region(w.la[i])) region.push_back(i);
+      if (in_region[w.la[i]]) region.push_back(i);
     if (region.size() < 5) return {kNaN, kNaN, kNaN};
     // Most-disadvantaged quintile of region schools: the top fifth by d (ties by id).
     std::vector<int> order = region;

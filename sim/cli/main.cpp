@@ -197,7 +197,9 @@ int main(int argc, char** argv) {
     return cli::execute_sweep(
         request,
         [&] {
-          load(scenario_path, sets);  // the scenario's own errors first, as for a single run
+          // The scenario's own errors and warnings (no money, never starts) first, as for a single run.
+          for (const auto& w : config::warnings(load(scenario_path, sets)))
+            std::fprintf(stderr, "schoolsim: warning: %s\n", w.c_str());
           return sweep::replicates_spec(scenario_path, sets, replicates);
         },
         "", "scenario", command_line(argc, argv));

@@ -17,6 +17,7 @@
 #include "sim/run/initial_state.hpp"
 #include "sim/config/bounded_read.hpp"
 #include "sim/io/capacity_file.hpp"
+#include "sim/io/la_table_report.hpp"
 #include "sim/io/nc_writer.hpp"
 #include "sim/register/csv.hpp"
 #include "sim/register/register_import.hpp"
@@ -33,6 +34,21 @@ namespace reg = school_register;
 /// without --force.
 void check_output_path(const fs::path& out, bool force) {
   if (const std::string problem = output_path_problem(out, force); !problem.empty()) throw InputError(problem);
+}
+
+/// The scenario `input` stands for: a scenario file, or the default scenario on a world file;
+/// `scenario_dir` receives the folder relative world paths are resolved against.
+Scenario scenario_of_input(const std::string& input, const std::vector<std::string>& sets, fs::path& scenario_dir) {
+  // Checked before the first read: a FIFO would block it, a folder or device is no input.
+  if (const std::string why = io::regular_file_problem(input); !why.empty()) throw InputError(input + ": " + why);
+  if (is_hdf5_file(input)) {
+    static_cast<void>(read_world_file(input));  // a clear message if it is not a world file
+    Scenario s = config::load_scenario_text("", "default scenario", sets);
+    s.world.file = fs::absolute(input).string();
+    return s;
+  }
+  scenario_dir = fs::path(input).parent_path();
+  return config::load_scenario_file(input, sets);
 }
 
 }  // namespace
@@ -83,6 +99,16 @@ WorldCommands::WorldCommands(CLI::App& app) {
   info_ = world_->add_subcommand("info", "Print a world file's size and import report");
   info_->add_option("world", world_path_, "World file (.h5)")->required();
 
+  describe_ = world_->add_subcommand(
+      "describe",
+      "Print each LA's schools, places, mean disadvantage and centre, and the LAs of each region of a scenario "
+      "(lists and rules evaluated on its world): what treated LAs are chosen from");
+  describe_->add_option("input", input_, "World file (.h5) or scenario (.yaml)")->required();
+  describe_->add_option("--set", sets_, "Override a scenario parameter: KEY.PATH=VALUE (repeatable)")
+      ->allow_extra_args(false);
+  describe_->add_option("--csv", csv_, "Write the LA table as CSV (one row per LA) instead of printing it");
+  describe_->add_flag("--force", force_, "Replace an existing CSV file");
+
   capacity_ = app.add_subcommand(
       "capacity",
       "NFER capacity analysis: high-performing schools near each school in need, by LA, region and nationally");
@@ -113,6 +139,7 @@ bool WorldCommands::selected() const { return world_->parsed() || capacity_->par
 int WorldCommands::run(const std::string& history) const {
   if (import_->parsed()) return run_reporting_errors([&] { return import_world(history); });
   if (info_->parsed()) return run_reporting_errors([&] { return world_info(); });
+  if (describe_->parsed()) return run_reporting_errors([&] { return describe_world(); });
   if (capacity_->parsed()) return run_reporting_errors([&] { return capacity(history); });
   return kExitInputError;
 }
@@ -167,23 +194,25 @@ int WorldCommands::world_info() const {
   return kExitOk;
 }
 
+int WorldCommands::describe_world() const {
+  if (!csv_.empty()) check_output_path(csv_, force_);
+  fs::path scenario_dir;
+  const Scenario s = scenario_of_input(input_, sets_, scenario_dir);
+  const World w = build_world(s, scenario_dir);
+  if (!csv_.empty())
+    io::write_text_file_atomic(csv_, force_, io::la_table_csv(s, w));
+  else
+    std::cout << io::la_table_text(s, w);
+  return kExitOk;
+}
+
 int WorldCommands::capacity(const std::string& history) const {
   for (const auto& out : {output_, csv_, schools_csv_})
     if (!out.empty()) check_output_path(out, force_);
   if (std::isnan(radius_primary_) || std::isnan(radius_secondary_))  // CLI::Range lets NaN through
     throw InputError("--radius-primary/--radius-secondary: expected a distance in km, got nan");
-  // Checked before the first read: a FIFO would block it, a folder or device is no input.
-  if (const std::string why = io::regular_file_problem(input_); !why.empty()) throw InputError(input_ + ": " + why);
-  Scenario s;
   fs::path scenario_dir;
-  if (is_hdf5_file(input_)) {
-    static_cast<void>(read_world_file(input_));  // a clear message if it is not a world file
-    s = config::load_scenario_text("", "default scenario", sets_);
-    s.world.file = fs::absolute(input_).string();
-  } else {
-    s = config::load_scenario_file(input_, sets_);
-    scenario_dir = fs::path(input_).parent_path();
-  }
+  const Scenario s = scenario_of_input(input_, sets_, scenario_dir);
   analysis::CapacityOptions options;
   options.radius = {radius_primary_ >= 0 ? radius_primary_ : s.brokering.broker_radius_km,
                     radius_secondary_ >= 0 ? radius_secondary_ : s.brokering.broker_radius_km};

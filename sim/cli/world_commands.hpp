@@ -1,5 +1,6 @@
 #pragma once
-// `schoolsim world import REGISTER.csv -o WORLD.h5 ...`, `schoolsim world info WORLD.h5` and
+// `schoolsim world import REGISTER.csv -o WORLD.h5 ...`, `schoolsim world info WORLD.h5`,
+// `schoolsim world describe WORLD.h5|SCENARIO.yaml [--csv LAS.csv]` and
 // `schoolsim capacity WORLD.h5|SCENARIO.yaml ...` (docs/register.md). Exit status: 0 ok,
 // 1 runtime error, 2 usage or input error (no output file is written).
 #include <CLI/CLI.hpp>
@@ -24,11 +25,13 @@ class WorldCommands {
  private:
   int import_world(const std::string& history) const;
   int world_info() const;
+  int describe_world() const;
   int capacity(const std::string& history) const;
 
   CLI::App* world_ = nullptr;
   CLI::App* import_ = nullptr;
   CLI::App* info_ = nullptr;
+  CLI::App* describe_ = nullptr;
   CLI::App* capacity_ = nullptr;
   // world import
   std::string register_path_, output_, encoding_ = "auto", missing_location_ = "la-mean";
@@ -38,7 +41,7 @@ class WorldCommands {
   double max_bad_share_ = 0.01;
   // world info
   std::string world_path_;
-  // capacity
+  // capacity and world describe
   std::string input_, csv_, schools_csv_;
   std::vector<std::string> sets_;
   double radius_primary_ = -1, radius_secondary_ = -1;

@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -17,6 +18,7 @@
 #include "sim/config/param_table.hpp"
 #include "sim/config/yaml_parse_error.hpp"
 #include "sim/config/bounded_read.hpp"
+#include "sim/core/region_rules.hpp"
 
 namespace schoolsim::config {
 namespace {
@@ -267,6 +269,67 @@ void apply_list(const YAML::Node& n, const std::string& key, std::vector<Item>& 
   }
 }
 
+/// A region rule: {rule: nearest, la: L, count: K} or {rule: most_disadvantaged, percentile: P}
+/// (sim/core/region_rules.hpp). Problems are reported at the offending key.
+std::optional<RegionRule> read_region_rule(const YAML::Node& n, const std::string& key, Walker& w) {
+  const YAML::Node kind = n["rule"];
+  const std::string kinds = "'nearest' or 'most_disadvantaged'";
+  if (!kind || !kind.IsScalar()) {
+    w.error(n.Mark(), key + ".rule", "missing: a region rule needs rule: " + kinds);
+    return std::nullopt;
+  }
+  RegionRule rule;
+  std::vector<std::string> allowed;
+  if (kind.Scalar() == "nearest") {
+    rule.kind = RegionRule::Kind::Nearest;
+    allowed = {"rule", "la", "count"};
+  } else if (kind.Scalar() == "most_disadvantaged") {
+    rule.kind = RegionRule::Kind::MostDisadvantaged;
+    allowed = {"rule", "percentile"};
+  } else {
+    w.error(kind.Mark(), key + ".rule", "unknown rule '" + kind.Scalar() + "' (" + kinds + ")");
+    return std::nullopt;
+  }
+  bool ok = true;
+  for (const auto& kv : n) {
+    const std::string field = kv.first.Scalar();
+    if (std::find(allowed.begin(), allowed.end(), field) == allowed.end()) {
+      w.error(kv.first.Mark(), key + "." + field,
+              "unknown key of a '" + kind.Scalar() + "' rule" + did_you_mean(field, allowed));
+      ok = false;
+    }
+  }
+  const auto integer = [&](const char* field, int lo, int& out) {
+    const YAML::Node v = n[field];
+    long long value = 0;
+    if (!v) {
+      w.error(n.Mark(), key + "." + field, "missing");
+      ok = false;
+    } else if (!read_integer(v, value) || value < lo || value > 100000) {
+      w.error(v.Mark(), key + "." + field,
+              "expected an integer from " + std::to_string(lo) + " to 100000, got " + describe_node(v));
+      ok = false;
+    } else {
+      out = static_cast<int>(value);
+    }
+  };
+  if (rule.kind == RegionRule::Kind::Nearest) {
+    integer("la", 0, rule.la);
+    integer("count", 1, rule.count);
+  } else {
+    const YAML::Node v = n["percentile"];
+    if (!v) {
+      w.error(n.Mark(), key + ".percentile", "missing");
+      ok = false;
+    } else if (!read_real(v, rule.percentile) || !std::isfinite(rule.percentile) || rule.percentile < 0 ||
+               rule.percentile >= 100) {
+      w.error(v.Mark(), key + ".percentile", "expected a number in [0, 100), got " + describe_node(v));
+      ok = false;
+    }
+  }
+  return ok ? std::optional<RegionRule>(rule) : std::nullopt;
+}
+
 const std::vector<Special>& scenario_specials() {
   static const std::vector<Special> specials = {
       {"programmes", [](const YAML::Node& n, Scenario& s,
@@ -281,10 +344,12 @@ const std::vector<Special>& scenario_specials() {
        }},
       {"world.regions",
        [](const YAML::Node& n, Scenario& s, Walker& w) {
-         if (!n.IsMap()) return w.error(n.Mark(), "world.regions", "expected a mapping of region names to LA lists");
+         if (!n.IsMap())
+           return w.error(n.Mark(), "world.regions", "expected a mapping of region names to LA lists or rules");
          if (const std::string why = too_many(n.size(), kMaxRegions, "regions"); !why.empty())
            return w.error(n.Mark(), "world.regions", why);
          s.world.regions.clear();
+         s.world.region_rules.clear();
          for (const auto& kv : n) {
            const std::string name = kv.first.Scalar();
            const std::string key = "world.regions." + name;
@@ -293,8 +358,15 @@ const std::vector<Special>& scenario_specials() {
              continue;
            }
            std::vector<int> las;
+           if (kv.second.IsMap()) {
+             if (const auto rule = read_region_rule(kv.second, key, w)) s.world.region_rules[name] = *rule;
+             continue;
+           }
            if (!kv.second.IsSequence()) {
-             w.error(kv.second.Mark(), key, "expected a list of LA indices, got " + describe_node(kv.second));
+             w.error(kv.second.Mark(), key,
+                     "expected a list of LA indices or a rule ({rule: nearest, la: 0, count: 10} or "
+                     "{rule: most_disadvantaged, percentile: 80}), got " +
+                         describe_node(kv.second));
              continue;
            }
            if (const std::string why = too_many(kv.second.size(), kMaxLaListEntries); !why.empty()) {
@@ -559,6 +631,12 @@ void validate(const Scenario& s, const std::string& source) {
     if (synthetic && la >= s.world.n_las)
       problem("brokering.las",
               "LA " + std::to_string(la) + " does not exist (world.n_las = " + std::to_string(s.world.n_las) + ")");
+  for (const auto& [name, rule] : s.world.region_rules) {
+    if (s.world.regions.count(name)) problem("world.regions." + name, "defined both as a list and as a rule");
+    if (synthetic && rule.kind == RegionRule::Kind::Nearest && rule.la >= s.world.n_las)
+      problem("world.regions." + name + ".la", "LA " + std::to_string(rule.la) + " does not exist (world.n_las = " +
+                                                   std::to_string(s.world.n_las) + ")");
+  }
   for (const auto& [name, las] : s.world.regions) {
     if (las.empty()) problem("world.regions." + name, "a region needs at least one LA");
     for (int la : las)
@@ -572,7 +650,7 @@ void validate(const Scenario& s, const std::string& source) {
     if (p.end < p.start) problem(key + ".end", "must not be before start (" + std::to_string(p.start) + ")");
     if (p.close_at != 0 && (p.close_at <= p.start || p.close_at > p.end))
       problem(key + ".close_at", "must lie after start and no later than end (or be 0 for no early closure)");
-    if (!p.region.empty() && !s.world.regions.count(p.region))
+    if (!p.region.empty() && !s.world.regions.count(p.region) && !s.world.region_rules.count(p.region))
       problem(key + ".region", "unknown region '" + p.region + "' (define it under world.regions)");
   }
   if (!problems.empty()) throw ConfigError(problems);
@@ -627,6 +705,8 @@ std::string to_yaml(const Scenario& s) {
     list.SetStyle(YAML::EmitterStyle::Flow);
     root["world"]["regions"][name] = list;
   }
+  for (const auto& [name, rule] : s.world.region_rules)
+    root["world"]["regions"][name] = YAML::Load(region_rule_text(rule));
   root["funding"]["changes"] = list_node(s.funding.changes, funding_change_parameters());
   root["practice"]["labour_changes"] = list_node(s.practice.labour_changes, labour_change_parameters());
   root["programmes"] = list_node(s.programmes, programme_parameters());
@@ -655,7 +735,12 @@ std::string parameters_markdown() {
         "do not edit by hand. Units \"1\" mean a ratio or count.\n\n## Scenario keys\n\n";
   table(scenario_parameters(), "");
   md << "\n## `world.regions`\n\nA mapping of region names to lists of LA indices, e.g. "
-        "`greater_manchester: [0, 1, 2]`. Programmes name a region.\n";
+        "`greater_manchester: [0, 1, 2]`, or to a rule evaluated on the world, which means the same for "
+        "every world seed and world file: `{rule: nearest, la: 0, count: 10}` (the 10 LAs whose centres, "
+        "the mean positions of their schools, are nearest LA 0's, LA 0 included) or "
+        "`{rule: most_disadvantaged, percentile: 80}` (the LAs above the 80th percentile of LA mean "
+        "disadvantage: the most disadvantaged fifth). `schoolsim world describe` lists each LA's "
+        "characteristics and the LAs of each region. Programmes name a region.\n";
   md << "\n## `programmes` (a list; each entry has these keys)\n\n"
         "One field of one entry is addressed by index or by name, in `--set` and sweeps: "
         "`programmes[0].budget`, `programmes[city_challenge].budget` (docs/sweeps.md, \"Key paths\").\n\n";

@@ -26,6 +26,20 @@ using PerPhase = std::array<T, kPhases>;
 template <class T>
 using PerType = std::array<T, kPartnershipTypes>;
 
+/// A region defined by a rule on the world rather than by a list of LA indices, so that it
+/// means the same for every world seed and world file (docs/MODEL.md, "Regions").
+struct RegionRule {
+  enum class Kind {
+    Nearest,            ///< the `count` LAs whose centres are nearest LA `la`'s centre (`la` included)
+    MostDisadvantaged,  ///< the LAs above the `percentile`-th percentile of LA mean disadvantage
+  };
+  Kind kind = Kind::Nearest;
+  int la = 0;
+  int count = 1;
+  double percentile = 80.0;
+  bool operator==(const RegionRule&) const = default;
+};
+
 struct WorldParams {
   std::string file;       ///< school register world file (HDF5); empty = synthetic generator
   std::int64_t seed = 1;  ///< world seed: the synthetic world depends only on this
@@ -54,6 +68,9 @@ struct WorldParams {
   double openness_beta = 3.0;
   /// Named regions: sets of LA indices selectable by programmes.
   std::map<std::string, std::vector<int>> regions;
+  /// Named regions chosen by a rule that holds for any world (sim/core/region_rules.hpp);
+  /// a name is either here or in `regions`, never both.
+  std::map<std::string, RegionRule> region_rules;
 };
 
 struct FundingChange {

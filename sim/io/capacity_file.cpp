@@ -9,7 +9,9 @@
 #include <numeric>
 #include <sstream>
 
+#include "sim/core/la_table.hpp"
 #include "sim/core/version.hpp"
+#include "sim/io/csv_text.hpp"
 
 namespace schoolsim::io {
 namespace {
@@ -59,26 +61,6 @@ void write_summaries(NcWriter& f, const std::string& prefix, const std::string& 
           nan_attrs("1", "median number of supporters within the radius per school in need"));
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::string number(double v) {
-  if (std::isnan(v)) return "";
-  std::ostringstream o;
-  o.precision(10);
-  o << v;
-  return o.str();
-}
-
-std::string la_code(const World& w, int l) {
-  return w.labels ? std::to_string(w.labels->la_code[l]) : std::to_string(l);
-}
-std::string la_name(const World& w, int l) { return w.labels ? w.labels->la_name[l] : "LA " + std::to_string(l); }
-
 }  // namespace
 
 void write_text_file_atomic(const std::filesystem::path& path, bool overwrite, const std::string& text) {
@@ -126,7 +108,7 @@ void write_capacity_file(const std::filesystem::path& path, bool overwrite, cons
   std::vector<std::int32_t> codes;
   std::vector<std::string> names;
   for (int l = 0; l < w.n_las; ++l)
-    codes.push_back(w.labels ? w.labels->la_code[l] : l), names.push_back(la_name(w, l));
+    codes.push_back(w.labels ? w.labels->la_code[l] : l), names.push_back(la_name_text(w, l));
   f.write("la_code", {"la"}, codes, attrs("1", "local authority code (the index for synthetic worlds)"));
   f.write_strings("la_name", {"la"}, names, {{"long_name", "local authority name"}});
   write_summaries(f, "national", "", {r.national}, ", England");
@@ -198,12 +180,12 @@ void write_capacity_summary_csv(const std::filesystem::path& path, bool overwrit
                   const analysis::PhaseSummaries& s) {
     for (std::size_t g = 0; g < s.size(); ++g)
       o << level << ',' << csv_field(name) << ',' << code << ',' << kGroups[g] << ',' << s[g].schools << ','
-        << s[g].high_performing << ',' << s[g].in_need << ',' << number(s[g].ratio) << ','
-        << number(s[g].median_supporters) << ',' << s[g].without_supporter << '\n';
+        << s[g].high_performing << ',' << s[g].in_need << ',' << csv_number(s[g].ratio) << ','
+        << csv_number(s[g].median_supporters) << ',' << s[g].without_supporter << '\n';
   };
   rows("national", "England", "", r.national);
   for (std::size_t k = 0; k < r.regions.size(); ++k) rows("region", r.regions[k], "", r.by_region[k]);
-  for (int l = 0; l < w.n_las; ++l) rows("la", la_name(w, l), la_code(w, l), r.by_la[l]);
+  for (int l = 0; l < w.n_las; ++l) rows("la", la_name_text(w, l), la_code_text(w, l), r.by_la[l]);
   write_text_file_atomic(path, overwrite, o.str());
 }
 
@@ -219,13 +201,13 @@ void write_capacity_schools_csv(const std::filesystem::path& path, bool overwrit
       const std::string sep = s ? " " : "";
       ids += sep + std::to_string(e.supporters[s]);
       urns += sep + (w.labels ? std::to_string(w.labels->urn[e.supporters[s]]) : std::string("-1"));
-      km += sep + number(std::round(e.distance[s] * 1000.0) / 1000.0);
+      km += sep + csv_number(std::round(e.distance[s] * 1000.0) / 1000.0);
     }
     o << i << ',' << (w.labels ? std::to_string(w.labels->urn[i]) : std::string("-1")) << ','
       << csv_field(w.labels ? w.labels->name[i] : "") << ',' << (w.phase[i] ? "secondary" : "primary") << ','
-      << la_code(w, w.la[i]) << ',' << csv_field(la_name(w, w.la[i])) << ',' << static_cast<int>(st.grade[i]) << ','
-      << number(st.attainment[i]) << ',' << e.supporters.size() << ','
-      << (e.distance.empty() ? std::string() : number(e.distance.front())) << ',' << ids << ',' << urns << ',' << km
+      << la_code_text(w, w.la[i]) << ',' << csv_field(la_name_text(w, w.la[i])) << ',' << static_cast<int>(st.grade[i])
+      << ',' << csv_number(st.attainment[i]) << ',' << e.supporters.size() << ','
+      << (e.distance.empty() ? std::string() : csv_number(e.distance.front())) << ',' << ids << ',' << urns << ',' << km
       << '\n';
   }
   write_text_file_atomic(path, overwrite, o.str());

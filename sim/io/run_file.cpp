@@ -6,6 +6,7 @@
 
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/io/nc_writer.hpp"
+#include "sim/core/la_table.hpp"
 #include "sim/core/version.hpp"
 #include "sim/io/programme_output.hpp"
 
@@ -128,16 +129,12 @@ void write_events(NcWriter& f, const State& st, int max_members) {
 }  // namespace
 
 void write_area_table(NcWriter& f, const World& w, const std::vector<OutputRegion>& regions) {
-  std::vector<std::int32_t> las(static_cast<std::size_t>(w.n_las)), schools(las.size(), 0);
+  std::vector<std::int32_t> las(static_cast<std::size_t>(w.n_las)), schools;
   std::iota(las.begin(), las.end(), 0);
   f.add_dimension("local_authority", las, attrs("1", "local authority index"));
-  std::vector<double> places(las.size(), 0.0), disadvantage(las.size(), 0.0);
-  for (int i = 0; i < w.n; ++i) {
-    const auto la = static_cast<std::size_t>(w.la[i]);
-    ++schools[la], places[la] += w.places[i], disadvantage[la] += w.disadvantage[i];
-  }
-  for (std::size_t la = 0; la < las.size(); ++la)
-    disadvantage[la] = schools[la] ? disadvantage[la] / schools[la] : std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> places, disadvantage;
+  for (const LaRow& row : la_table(w))
+    schools.push_back(row.schools), places.push_back(row.places), disadvantage.push_back(row.mean_disadvantage);
   f.write("la_schools", {"local_authority"}, schools, attrs("1", "schools in the LA"));
   f.write("la_places", {"local_authority"}, places, attrs("pupils", "initial places in the LA's schools"));
   f.write("la_mean_disadvantage", {"local_authority"}, disadvantage, attrs("1", "mean FSM share of the LA's schools"));

@@ -37,6 +37,9 @@ World build_world(const Scenario& s, const std::filesystem::path& scenario_dir,
     for (int la : members)
       if (la >= w.n_las)
         problems.push_back("world.regions." + name + ": LA " + std::to_string(la) + " does not exist" + las);
+  for (const auto& [name, rule] : s.world.region_rules)
+    if (rule.kind == RegionRule::Kind::Nearest && rule.la >= w.n_las)
+      problems.push_back("world.regions." + name + ".la: LA " + std::to_string(rule.la) + " does not exist" + las);
   if (!problems.empty()) throw config::ConfigError(problems);
   return w;
 }

@@ -8,6 +8,7 @@
 
 #include "models/partnerships.hpp"
 #include "models/submodels.hpp"
+#include "sim/core/region_rules.hpp"
 #include "sim/run/initial_state.hpp"
 
 namespace schoolsim {
@@ -19,7 +20,11 @@ const char* to_string(StepPhase p) {
 }
 
 Engine::Engine(Scenario s, const World& w, std::uint64_t seed, std::uint32_t replicate)
-    : s_(std::move(s)), w_(w), seed_(seed), replicate_(replicate), state_(initial_state(s_, w, seed, replicate)) {}
+    : s_(with_region_rules_resolved(std::move(s), w)),
+      w_(w),
+      seed_(seed),
+      replicate_(replicate),
+      state_(initial_state(s_, w, seed, replicate)) {}
 
 void Engine::step() {
   State& st = state_;

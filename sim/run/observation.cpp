@@ -11,6 +11,7 @@
 
 #include "models/metrics.hpp"
 #include "models/partnerships.hpp"
+#include "sim/core/region_rules.hpp"
 
 namespace schoolsim {
 
@@ -145,7 +146,8 @@ std::vector<std::int32_t> all_schools(const World& w) {
 }
 }  // namespace
 
-std::vector<OutputRegion> output_regions(const Scenario& s, const World& w) {
+std::vector<OutputRegion> output_regions(const Scenario& scenario, const World& w) {
+  const Scenario s = with_region_rules_resolved(scenario, w);
   std::vector<OutputRegion> out;
   const auto las_of = [&](const std::vector<int>& list) {
     std::vector<std::int32_t> las;

@@ -87,3 +87,11 @@ def test_spending_events_and_one_warning_line_each(tmp_path, schoolsim):
     assert spending[:, 0].sum() == 3.0e6 and spending[:, 2].sum() == 0
     assert list(v["programme_event_kind"]) == [0, 1] and list(v["programme_event_programme"]) == [0, 1]
     assert v["programme_event_spent"][0] == 3.0e6
+
+
+def test_replicates_warn_about_a_programme_without_money_once(tmp_path, schoolsim):
+    out = tmp_path / "r.h5"
+    result = schoolsim("run", scenario(tmp_path, "r", "[{name: broke, budget: 0}]"), "--replicates", "2", "-o", out,
+                       *SMALL_WORLD, "--set", "run.terms=2", check=True)
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("schoolsim: warning: ")]
+    assert len(warnings) == 1 and "programmes[0] (broke): has no money" in warnings[0], warnings
