@@ -1,0 +1,98 @@
+// The one number reader and formatter of the configuration front end: the same text reads
+// as the same number (or not at all) in scenarios, --set, sweep specs and targets files.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "sim/config/numbers.hpp"
+#include "sim/config/yaml_reader.hpp"
+
+namespace schoolsim::config {
+namespace {
+
+/// "real 1e+07" / "not a real" for a text, as the reader sees it.
+std::string real_of(const std::string& text) {
+  double v = 0;
+  if (!read_real(text, v)) return "not a real";
+  return "real " + format_number(v);
+}
+std::string integer_of(const std::string& text) {
+  long long v = 0;
+  if (!read_integer(text, v)) return "not an integer";
+  return "integer " + std::to_string(v);
+}
+
+TEST(Numbers, ReadsRealsByYamlRules) {
+  EXPECT_EQ(real_of("1e7"), "real 10000000");
+  EXPECT_EQ(real_of("2e+07"), "real 20000000");
+  EXPECT_EQ(real_of("-0.25"), "real -0.25");
+  EXPECT_EQ(real_of("+5"), "real 5");
+  EXPECT_EQ(real_of("nan"), "not a real");
+  EXPECT_EQ(real_of("inf"), "not a real");
+  EXPECT_EQ(real_of(".nan"), "real nan");
+  EXPECT_EQ(real_of(".inf"), "real inf");
+  EXPECT_EQ(real_of("-.inf"), "real -inf");
+  EXPECT_EQ(real_of("0x10"), "not a real");
+  EXPECT_EQ(real_of("1_000"), "not a real");
+  EXPECT_EQ(real_of("1e309"), "not a real");
+  EXPECT_EQ(real_of("lots"), "not a real");
+}
+
+TEST(Numbers, ReadsIntegersByYamlRules) {
+  EXPECT_EQ(integer_of("12"), "integer 12");
+  EXPECT_EQ(integer_of("-3"), "integer -3");
+  EXPECT_EQ(integer_of("1e7"), "not an integer");
+  EXPECT_EQ(integer_of("2e+07"), "not an integer");
+  EXPECT_EQ(integer_of("nan"), "not an integer");
+  EXPECT_EQ(integer_of("inf"), "not an integer");
+  EXPECT_EQ(integer_of("0x10"), "integer 16");
+  EXPECT_EQ(integer_of("1_000"), "not an integer");
+  EXPECT_EQ(integer_of("0.5"), "not an integer");
+  EXPECT_EQ(integer_of("123456789012345678901234567890"), "not an integer");
+  EXPECT_TRUE(is_integer_literal("123456789012345678901234567890"));
+  EXPECT_FALSE(is_integer_literal("1e7"));
+}
+
+TEST(Numbers, NodesReadLikeTheirText) {
+  const YAML::Node doc = parse_yaml("a: 2e+07\nb: [1]\nc: 0x10\n", "n.yaml");
+  double v = 0;
+  long long i = 0;
+  EXPECT_TRUE(read_real(doc["a"], v));
+  EXPECT_EQ(v, 2e7);
+  EXPECT_FALSE(read_real(doc["b"], v));  // a list is not a number
+  EXPECT_TRUE(read_integer(doc["c"], i));
+  EXPECT_EQ(i, 16);
+}
+
+TEST(Numbers, NonFiniteNumbersAreOutOfEveryRange) {
+  EXPECT_FALSE(in_range(std::nan(""), 0, 1000));
+  EXPECT_FALSE(in_range(INFINITY, -INFINITY, INFINITY));
+  EXPECT_TRUE(in_range(1000, 0, 1000));
+  EXPECT_EQ(out_of_range(".nan", 0, 1000), "value .nan is out of range [0, 1000]");
+  EXPECT_EQ(out_of_range("1e308", 0, 1000), "value 1e308 is out of range [0, 1000]");
+}
+
+TEST(Numbers, FormatsRealsThatReadBack) {
+  EXPECT_EQ(format_real(0.1), "0.1");
+  EXPECT_EQ(format_real(3), "3.0");
+  EXPECT_EQ(format_real(2e7), "2.0e+07");
+  EXPECT_EQ(format_real(1.5e-9), "1.5e-09");
+  EXPECT_EQ(format_real(INFINITY), "inf");
+  double back = 0;
+  EXPECT_TRUE(read_real(format_real(0.1 + 0.2), back));
+  EXPECT_EQ(back, 0.1 + 0.2);
+}
+
+TEST(Numbers, FormatsNumbersForMessages) {
+  EXPECT_EQ(format_number(20000000), "20000000");
+  EXPECT_EQ(format_number(-3), "-3");
+  EXPECT_EQ(format_number(0.25), "0.25");
+  EXPECT_EQ(format_number(9.0e18), "9.0e+18");
+  EXPECT_EQ(format_number(-INFINITY), "-inf");
+  EXPECT_EQ(format_number(std::nan("")), "nan");
+  EXPECT_EQ(range_text(0.001, 0.999), "[0.001, 0.999]");
+  EXPECT_EQ(range_text(-INFINITY, 5), "[-inf, 5]");
+}
+
+}  // namespace
+}  // namespace schoolsim::config
