@@ -40,7 +40,8 @@ bool is_group(const std::string& prefix) {
 }
 
 void flatten(const YAML::Node& node, const std::string& prefix, const std::string& shown_prefix,
-             const std::string& shown_group, std::vector<Assignment>& out, YamlProblems& p, const YAML::Mark& key_mark) {
+             const std::string& shown_group, std::vector<Assignment>& out, YamlProblems& p,
+             const YAML::Mark& key_mark) {
   if (node.IsMap() && (prefix.empty() || is_group(prefix))) {
     for_each_key(node, joined(shown_prefix, shown_group), {}, p, [&](const MapEntry& e) {
       flatten(e.value, joined(prefix, e.name), shown_prefix, joined(shown_group, e.name), out, p, e.key_node.Mark());

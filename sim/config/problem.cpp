@@ -42,11 +42,12 @@ std::string format_problem(const Problem& p) {
 ConfigError::ConfigError(std::vector<Problem> problems)
     : InputError(join_lines(problems)), problems_(std::move(problems)) {}
 
-ConfigError::ConfigError(const std::vector<std::string>& messages) : ConfigError([&] {
-  std::vector<Problem> problems;
-  for (const auto& m : messages) problems.push_back(Problem(Location(), "", m));
-  return problems;
-}()) {}
+ConfigError::ConfigError(const std::vector<std::string>& messages)
+    : ConfigError([&] {
+        std::vector<Problem> problems;
+        for (const auto& m : messages) problems.push_back(Problem(Location(), "", m));
+        return problems;
+      }()) {}
 
 void Problems::add(Problem p) {
   if (full()) {

@@ -27,7 +27,10 @@ struct Location {
 struct Problem {
   Problem() = default;
   Problem(Location where_, std::string key_, std::string message_, std::string suggestion_ = "")
-      : where(std::move(where_)), key(std::move(key_)), message(std::move(message_)), suggestion(std::move(suggestion_)) {}
+      : where(std::move(where_)),
+        key(std::move(key_)),
+        message(std::move(message_)),
+        suggestion(std::move(suggestion_)) {}
   Location where;
   std::string key;         ///< key path as the user wrote it ("brokering.w_gap", "targets[0].id"), or ""
   std::string message;     ///< what is wrong ("unknown key", "value -5 is out of range [0, 1000]")

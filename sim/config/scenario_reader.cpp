@@ -44,9 +44,7 @@ void set_param(const Param<Root>& p, const YAML::Node& n, Root& root, const std:
   auto bad_type = [&](const std::string& expected) {
     w.error(mark, key, "expected " + expected + ", got " + describe_node(n));
   };
-  auto bad_range = [&](const std::string& value) {
-    w.error(mark, key, out_of_range(value, p.min, p.max));
-  };
+  auto bad_range = [&](const std::string& value) { w.error(mark, key, out_of_range(value, p.min, p.max)); };
   std::visit(
       [&](const auto& ref) {
         using R = std::decay_t<decltype(ref)>;
@@ -58,8 +56,7 @@ void set_param(const Param<Root>& p, const YAML::Node& n, Root& root, const std:
         } else if constexpr (std::is_same_v<R, Ref<Root, int>> || std::is_same_v<R, Ref<Root, std::int64_t>>) {
           long long v;
           if (!read_integer(n, v))
-            return n.IsScalar() && is_integer_literal(n.Scalar()) ? bad_range(n.Scalar())
-                                                                  : bad_type("an integer");
+            return n.IsScalar() && is_integer_literal(n.Scalar()) ? bad_range(n.Scalar()) : bad_type("an integer");
           if (!in_range(static_cast<double>(v), p.min, p.max)) return bad_range(n.Scalar());
           ref(root) = static_cast<std::decay_t<decltype(ref(root))>>(v);
         } else if constexpr (std::is_same_v<R, Ref<Root, bool>>) {
@@ -92,8 +89,7 @@ void set_param(const Param<Root>& p, const YAML::Node& n, Root& root, const std:
             if (!read && !(item.IsScalar() && is_integer_literal(item.Scalar())))
               return w.error(item.Mark(), key, "expected an integer, got " + describe_node(item));
             if (!read || !in_range(static_cast<double>(v), p.min, p.max))
-              return w.error(item.Mark(), key,
-                             out_of_range(item.Scalar(), p.min, p.max));
+              return w.error(item.Mark(), key, out_of_range(item.Scalar(), p.min, p.max));
             values.push_back(static_cast<int>(v));
           }
           ref(root) = values;
@@ -112,9 +108,7 @@ void set_param(const Param<Root>& p, const YAML::Node& n, Root& root, const std:
             if (!ok)
               return w.error(item.Mark(), key,
                              "expected " + what.substr(0, what.size() - 1) + ", got " + describe_node(item));
-            if (!in_range(v, p.min, p.max))
-              return w.error(item.Mark(), key,
-                             out_of_range(item.Scalar(), p.min, p.max));
+            if (!in_range(v, p.min, p.max)) return w.error(item.Mark(), key, out_of_range(item.Scalar(), p.min, p.max));
             values.push_back(static_cast<T>(v));
           }
           std::copy(values.begin(), values.end(), span.begin());

@@ -34,7 +34,8 @@ void parse_design(const YAML::Node& node, SweepSpec& spec, config::YamlProblems&
     if (!set_type(node["type"], "design.type")) return;
     options = node;
   } else {
-    return p.add(node.Mark(), "design", "expected a design type or a mapping with a type, got " + config::describe_node(node));
+    return p.add(node.Mark(), "design",
+                 "expected a design type or a mapping with a type, got " + config::describe_node(node));
   }
   const DesignType t = spec.design.type;
   spec.design.levels = t == DesignType::Morris ? 4 : t == DesignType::Grid ? 3 : 0;
@@ -46,27 +47,25 @@ void parse_design(const YAML::Node& node, SweepSpec& spec, config::YamlProblems&
   if (t == DesignType::Morris) known.insert(known.end(), {"trajectories", "levels"});
   bool has_n = false, has_r = false, has_points = false;
   if (options) {
-    config::for_each_key(options, "design", known, p,
-                 [&](const config::MapEntry& e) {
-const std::string& name = e.name;
-const std::string& key = e.key;
-const YAML::Node& v = e.value;
+    config::for_each_key(options, "design", known, p, [&](const config::MapEntry& e) {
+      const std::string& name = e.name;
+      const std::string& key = e.key;
+      const YAML::Node& v = e.value;
 
-                   std::int64_t x = 0;
-                   if (name == "levels" && config::read_integer_option(v, key, 2, 100000, x, p)) {
-                     if (t == DesignType::Morris && x % 2 != 0)
-                       p.add(v.Mark(), key, "Morris designs need an even number of levels");
-                     spec.design.levels = static_cast<int>(x);
-                   }
-                   if (name == "n" && config::read_integer_option(v, key, 1, kMaxRuns, x, p)) spec.design.n = x, has_n = true;
-                   if (name == "trajectories" && config::read_integer_option(v, key, 1, kMaxRuns, x, p))
-                     spec.design.trajectories = x, has_r = true;
-                   if (name == "scramble" && !config::read_bool(v, spec.design.scramble))
-                     p.add(v.Mark(), key, "expected true or false, got " + config::describe_node(v));
-                   if (name == "saltelli" && !config::read_bool(v, spec.design.saltelli))
-                     p.add(v.Mark(), key, "expected true or false, got " + config::describe_node(v));
-                   if (name == "points") points = v, has_points = true;
-                 });
+      std::int64_t x = 0;
+      if (name == "levels" && config::read_integer_option(v, key, 2, 100000, x, p)) {
+        if (t == DesignType::Morris && x % 2 != 0) p.add(v.Mark(), key, "Morris designs need an even number of levels");
+        spec.design.levels = static_cast<int>(x);
+      }
+      if (name == "n" && config::read_integer_option(v, key, 1, kMaxRuns, x, p)) spec.design.n = x, has_n = true;
+      if (name == "trajectories" && config::read_integer_option(v, key, 1, kMaxRuns, x, p))
+        spec.design.trajectories = x, has_r = true;
+      if (name == "scramble" && !config::read_bool(v, spec.design.scramble))
+        p.add(v.Mark(), key, "expected true or false, got " + config::describe_node(v));
+      if (name == "saltelli" && !config::read_bool(v, spec.design.saltelli))
+        p.add(v.Mark(), key, "expected true or false, got " + config::describe_node(v));
+      if (name == "points") points = v, has_points = true;
+    });
   }
   const YAML::Mark mark = node.Mark();
   if ((t == DesignType::Lhs || t == DesignType::Sobol) && !has_n && p.empty())

@@ -17,8 +17,7 @@ std::string resolved_sweep_yaml(const SweepSpec& spec) {
   if (!spec.description.empty()) out << YAML::Key << "description" << YAML::Value << spec.description;
   out << YAML::Key << "base" << YAML::Value << spec.base;
   out << YAML::Key << "set" << YAML::Value << YAML::BeginMap;
-  for (const auto& a : spec.sets)
-    out << YAML::Key << a.key << YAML::Value << YAML::Flow << a.value << YAML::Block;
+  for (const auto& a : spec.sets) out << YAML::Key << a.key << YAML::Value << YAML::Flow << a.value << YAML::Block;
   out << YAML::EndMap;
   if (spec.design.type != DesignType::List) {
     out << YAML::Key << "parameters" << YAML::Value << YAML::BeginMap;

@@ -122,7 +122,8 @@ bool parameter_value(const YAML::Node& n, const SweptParameter& p, double table_
   if (p.integer()) {
     long long v = 0;
     if (!config::read_integer(n, v)) {
-      problems.add(n.Mark(), key, "expected an integer (" + p.key + " is an integer parameter), got " + config::describe_node(n));
+      problems.add(n.Mark(), key,
+                   "expected an integer (" + p.key + " is an integer parameter), got " + config::describe_node(n));
       return false;
     }
     out = static_cast<double>(v);
@@ -139,9 +140,11 @@ bool parameter_value(const YAML::Node& n, const SweptParameter& p, double table_
 
 }  // namespace
 
-void parse_parameters(const YAML::Node& node, const Scenario& base, DesignType design, SweepSpec& spec, config::YamlProblems& p) {
+void parse_parameters(const YAML::Node& node, const Scenario& base, DesignType design, SweepSpec& spec,
+                      config::YamlProblems& p) {
   if (!node.IsMap())
-    return p.add(node.Mark(), "parameters", "expected a mapping of parameter keys to ranges, got " + config::describe_node(node));
+    return p.add(node.Mark(), "parameters",
+                 "expected a mapping of parameter keys to ranges, got " + config::describe_node(node));
   std::set<std::string> seen;
   for (const auto& kv : node) {
     if (!kv.first.IsScalar()) {
@@ -176,53 +179,49 @@ void parse_parameters(const YAML::Node& node, const Scenario& base, DesignType d
     bool has_min = false, has_max = false, ok = true;
     std::int64_t levels = 0;
     YAML::Mark levels_mark;
-    config::for_each_key(range, shown, {"min", "max", "levels", "values"}, p,
-                 [&](const config::MapEntry& e) {
-const std::string& name = e.name;
-const std::string& sub = e.key;
-const YAML::Node& k = e.key_node;
-const YAML::Node& v = e.value;
+    config::for_each_key(range, shown, {"min", "max", "levels", "values"}, p, [&](const config::MapEntry& e) {
+      const std::string& name = e.name;
+      const std::string& sub = e.key;
+      const YAML::Node& k = e.key_node;
+      const YAML::Node& v = e.value;
 
-                   if (name == "min")
-                     ok &= has_min = parameter_value(v, param, table_min, table_max, sub, p, param.min);
-                   if (name == "max")
-                     ok &= has_max = parameter_value(v, param, table_min, table_max, sub, p, param.max);
-                   if (name == "levels") {
-                     levels_mark = k.Mark();
-                     if (design != DesignType::Grid) {
-                       p.add(k.Mark(), sub, "per-parameter levels are for grid designs (morris takes design.levels)");
-                       ok = false;
-                     } else {
-                       ok &= config::read_integer_option(v, sub, 2, 100000, levels, p);
-                     }
-                   }
-                   if (name == "values") {
-                     if (design != DesignType::Grid) {
-                       p.add(k.Mark(), sub,
-                             "explicit values are for grid designs (use a list design for explicit points)");
-                       ok = false;
-                       return;
-                     }
-                     if (!v.IsSequence() || v.size() == 0) {
-                       p.add(v.Mark(), sub, "expected a non-empty list of values, got " + config::describe_node(v));
-                       ok = false;
-                       return;
-                     }
-                     std::set<double> distinct;
-                     for (const auto& item : v) {
-                       double x = 0;
-                       if (!parameter_value(item, param, table_min, table_max, sub, p, x)) {
-                         ok = false;
-                         continue;
-                       }
-                       if (!distinct.insert(x).second) {
-                         p.add(item.Mark(), sub, "value " + item.Scalar() + " is listed twice");
-                         ok = false;
-                       }
-                       param.values.push_back(x);
-                     }
-                   }
-                 });
+      if (name == "min") ok &= has_min = parameter_value(v, param, table_min, table_max, sub, p, param.min);
+      if (name == "max") ok &= has_max = parameter_value(v, param, table_min, table_max, sub, p, param.max);
+      if (name == "levels") {
+        levels_mark = k.Mark();
+        if (design != DesignType::Grid) {
+          p.add(k.Mark(), sub, "per-parameter levels are for grid designs (morris takes design.levels)");
+          ok = false;
+        } else {
+          ok &= config::read_integer_option(v, sub, 2, 100000, levels, p);
+        }
+      }
+      if (name == "values") {
+        if (design != DesignType::Grid) {
+          p.add(k.Mark(), sub, "explicit values are for grid designs (use a list design for explicit points)");
+          ok = false;
+          return;
+        }
+        if (!v.IsSequence() || v.size() == 0) {
+          p.add(v.Mark(), sub, "expected a non-empty list of values, got " + config::describe_node(v));
+          ok = false;
+          return;
+        }
+        std::set<double> distinct;
+        for (const auto& item : v) {
+          double x = 0;
+          if (!parameter_value(item, param, table_min, table_max, sub, p, x)) {
+            ok = false;
+            continue;
+          }
+          if (!distinct.insert(x).second) {
+            p.add(item.Mark(), sub, "value " + item.Scalar() + " is listed twice");
+            ok = false;
+          }
+          param.values.push_back(x);
+        }
+      }
+    });
     if (!ok) continue;
     if (!param.values.empty()) {
       if (has_min || has_max || levels) {
@@ -244,7 +243,8 @@ const YAML::Node& v = e.value;
       }
       if (!(param.min < param.max)) {
         p.add(range.Mark(), shown,
-              "min (" + config::format_number(param.min) + ") must be below max (" + config::format_number(param.max) + ")");
+              "min (" + config::format_number(param.min) + ") must be below max (" + config::format_number(param.max) +
+                  ")");
         continue;
       }
       param.levels = static_cast<int>(levels);
@@ -277,7 +277,8 @@ const YAML::Node& v = e.value;
 void parse_points(const YAML::Node& node, const Scenario& base, SweepSpec& spec, config::YamlProblems& p) {
   if (!node.IsSequence() || node.size() == 0)
     return p.add(node.Mark(), "design.points",
-                 "expected a non-empty list of points (mappings of parameter keys to values), got " + config::describe_node(node));
+                 "expected a non-empty list of points (mappings of parameter keys to values), got " +
+                     config::describe_node(node));
   std::map<std::string, std::size_t> column;
   for (std::size_t i = 0; i < node.size(); ++i) {
     const YAML::Node& point = node[i];
