@@ -138,6 +138,124 @@ bool parameter_value(const YAML::Node& n, const SweptParameter& p, double table_
   return true;
 }
 
+/// Resolves `key` as a parameter not yet in `spec`: false with `error` set when it cannot be
+/// swept, or with `same` set when it names a parameter already swept (by name or by index).
+bool new_parameter(const std::string& key, const Scenario& base, const SweepSpec& spec, SweptParameter& param,
+                   std::string& error, const SweptParameter*& same) {
+  if (!resolve_parameter(key, base, param, error)) return false;
+  const auto found = std::find_if(spec.parameters.begin(), spec.parameters.end(),
+                                  [&](const SweptParameter& q) { return q.variable == param.variable; });
+  if (found == spec.parameters.end()) return true;
+  same = &*found;
+  return false;
+}
+
+/// Reads the range of a resolved parameter (`range`: {min, max, levels} or {values}) into
+/// `param`, checked against the table range; false after reporting a problem.
+bool parameter_range(const YAML::Node& range, const std::string& shown, DesignType design, const SweepSpec& spec,
+                     SweptParameter& param, config::YamlProblems& p) {
+  const double table_min = param.min, table_max = param.max;
+  if (!range.IsMap()) {
+    p.add(range.Mark(), shown,
+          "expected a mapping such as {min: 1, max: 5} or {values: [1, 2, 4]}, got " + config::describe_node(range));
+    return false;
+  }
+  bool has_min = false, has_max = false, ok = true;
+  std::int64_t levels = 0;
+  YAML::Mark levels_mark;
+  config::for_each_key(range, shown, {"min", "max", "levels", "values"}, p, [&](const config::MapEntry& option) {
+    const std::string& name = option.name;
+    const std::string& sub = option.key;
+    const YAML::Node& k = option.key_node;
+    const YAML::Node& v = option.value;
+    if (name == "min") ok &= has_min = parameter_value(v, param, table_min, table_max, sub, p, param.min);
+    if (name == "max") ok &= has_max = parameter_value(v, param, table_min, table_max, sub, p, param.max);
+    if (name == "levels") {
+      levels_mark = k.Mark();
+      if (design != DesignType::Grid) {
+        p.add(k.Mark(), sub, "per-parameter levels are for grid designs (morris takes design.levels)");
+        ok = false;
+      } else {
+        ok &= config::read_integer_option(v, sub, 2, 100000, levels, p);
+      }
+    }
+    if (name == "values") {
+      if (design != DesignType::Grid) {
+        p.add(k.Mark(), sub, "explicit values are for grid designs (use a list design for explicit points)");
+        ok = false;
+        return;
+      }
+      if (!v.IsSequence() || v.size() == 0) {
+        p.add(v.Mark(), sub, "expected a non-empty list of values, got " + config::describe_node(v));
+        ok = false;
+        return;
+      }
+      std::set<double> distinct;
+      for (const auto& item : v) {
+        double x = 0;
+        if (!parameter_value(item, param, table_min, table_max, sub, p, x)) {
+          ok = false;
+          continue;
+        }
+        if (!distinct.insert(x).second) {
+          p.add(item.Mark(), sub, "value " + item.Scalar() + " is listed twice");
+          ok = false;
+        }
+        param.values.push_back(x);
+      }
+    }
+  });
+  if (!ok) return false;
+  if (!param.values.empty()) {
+    if (has_min || has_max || levels) {
+      p.add(range.Mark(), shown, "give either values or min/max (with optional levels), not both");
+      return false;
+    }
+    param.min = *std::min_element(param.values.begin(), param.values.end());
+    param.max = *std::max_element(param.values.begin(), param.values.end());
+    param.levels = 0;
+  } else {
+    if (!has_min || !has_max) {
+      p.add(range.Mark(), shown,
+            std::string("missing ") +
+                (has_min   ? "max"
+                 : has_max ? "min"
+                           : "min and max") +
+                (design == DesignType::Grid ? " (or give values)" : ""));
+      return false;
+    }
+    if (!(param.min < param.max)) {
+      p.add(range.Mark(), shown,
+            "min (" + config::format_number(param.min) + ") must be below max (" + config::format_number(param.max) +
+                ")");
+      return false;
+    }
+    param.levels = static_cast<int>(levels);
+    if (design == DesignType::Grid && param.levels == 0) param.levels = spec.design.levels;
+    if (design == DesignType::Grid && param.integer()) {
+      // Rounded levels must stay distinct.
+      std::vector<double> rounded;
+      for (int l = 0; l < param.levels; ++l)
+        rounded.push_back(std::round(param.min + (param.max - param.min) * l / (param.levels - 1)));
+      if (std::adjacent_find(rounded.begin(), rounded.end()) != rounded.end()) {
+        p.add(levels ? levels_mark : range.Mark(), shown,
+              std::to_string(param.levels) + " levels of an integer parameter over " +
+                  config::range_text(param.min, param.max) + " repeat values after rounding; use at most " +
+                  config::format_number(param.max - param.min + 1) + " levels or explicit values");
+        return false;
+      }
+    }
+    if (design == DesignType::Morris && param.integer() &&
+        morris_delta(spec.design.levels) * (param.max - param.min) < 1.0) {
+      p.add(range.Mark(), shown,
+            "the Morris step (" + config::format_number(morris_delta(spec.design.levels)) +
+                " of the range) moves this integer parameter by less than 1; widen the range");
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 void parse_parameters(const YAML::Node& node, const Scenario& base, DesignType design, SweepSpec& spec,
@@ -145,133 +263,15 @@ void parse_parameters(const YAML::Node& node, const Scenario& base, DesignType d
   if (!node.IsMap())
     return p.add(node.Mark(), "parameters",
                  "expected a mapping of parameter keys to ranges, got " + config::describe_node(node));
-  std::set<std::string> seen;
-  for (const auto& kv : node) {
-    if (!kv.first.IsScalar()) {
-      p.add(kv.first.Mark(), "parameters", "keys must be parameter names");
-      continue;
-    }
-    const std::string key = kv.first.Scalar();
-    const std::string shown = "parameters." + key;
-    if (!seen.insert(key).second) {
-      p.add(kv.first.Mark(), shown, "duplicate parameter");
-      continue;
-    }
+  config::for_each_key(node, "parameters", {}, p, [&](const config::MapEntry& e) {
     SweptParameter param;
     std::string error;
-    if (!resolve_parameter(key, base, param, error)) {
-      p.add(kv.first.Mark(), shown, error);
-      continue;
-    }
-    if (const auto same = std::find_if(spec.parameters.begin(), spec.parameters.end(),
-                                       [&](const SweptParameter& q) { return q.variable == param.variable; });
-        same != spec.parameters.end()) {
-      p.add(kv.first.Mark(), shown, "duplicate parameter (the same as parameters." + same->key + ")");
-      continue;
-    }
-    const double table_min = param.min, table_max = param.max;
-    const YAML::Node& range = kv.second;
-    if (!range.IsMap()) {
-      p.add(range.Mark(), shown,
-            "expected a mapping such as {min: 1, max: 5} or {values: [1, 2, 4]}, got " + config::describe_node(range));
-      continue;
-    }
-    bool has_min = false, has_max = false, ok = true;
-    std::int64_t levels = 0;
-    YAML::Mark levels_mark;
-    config::for_each_key(range, shown, {"min", "max", "levels", "values"}, p, [&](const config::MapEntry& e) {
-      const std::string& name = e.name;
-      const std::string& sub = e.key;
-      const YAML::Node& k = e.key_node;
-      const YAML::Node& v = e.value;
-
-      if (name == "min") ok &= has_min = parameter_value(v, param, table_min, table_max, sub, p, param.min);
-      if (name == "max") ok &= has_max = parameter_value(v, param, table_min, table_max, sub, p, param.max);
-      if (name == "levels") {
-        levels_mark = k.Mark();
-        if (design != DesignType::Grid) {
-          p.add(k.Mark(), sub, "per-parameter levels are for grid designs (morris takes design.levels)");
-          ok = false;
-        } else {
-          ok &= config::read_integer_option(v, sub, 2, 100000, levels, p);
-        }
-      }
-      if (name == "values") {
-        if (design != DesignType::Grid) {
-          p.add(k.Mark(), sub, "explicit values are for grid designs (use a list design for explicit points)");
-          ok = false;
-          return;
-        }
-        if (!v.IsSequence() || v.size() == 0) {
-          p.add(v.Mark(), sub, "expected a non-empty list of values, got " + config::describe_node(v));
-          ok = false;
-          return;
-        }
-        std::set<double> distinct;
-        for (const auto& item : v) {
-          double x = 0;
-          if (!parameter_value(item, param, table_min, table_max, sub, p, x)) {
-            ok = false;
-            continue;
-          }
-          if (!distinct.insert(x).second) {
-            p.add(item.Mark(), sub, "value " + item.Scalar() + " is listed twice");
-            ok = false;
-          }
-          param.values.push_back(x);
-        }
-      }
-    });
-    if (!ok) continue;
-    if (!param.values.empty()) {
-      if (has_min || has_max || levels) {
-        p.add(range.Mark(), shown, "give either values or min/max (with optional levels), not both");
-        continue;
-      }
-      param.min = *std::min_element(param.values.begin(), param.values.end());
-      param.max = *std::max_element(param.values.begin(), param.values.end());
-      param.levels = 0;
-    } else {
-      if (!has_min || !has_max) {
-        p.add(range.Mark(), shown,
-              std::string("missing ") +
-                  (has_min   ? "max"
-                   : has_max ? "min"
-                             : "min and max") +
-                  (design == DesignType::Grid ? " (or give values)" : ""));
-        continue;
-      }
-      if (!(param.min < param.max)) {
-        p.add(range.Mark(), shown,
-              "min (" + config::format_number(param.min) + ") must be below max (" + config::format_number(param.max) +
-                  ")");
-        continue;
-      }
-      param.levels = static_cast<int>(levels);
-      if (design == DesignType::Grid && param.levels == 0) param.levels = spec.design.levels;
-      if (design == DesignType::Grid && param.integer()) {
-        // Rounded levels must stay distinct.
-        std::vector<double> rounded;
-        for (int l = 0; l < param.levels; ++l)
-          rounded.push_back(std::round(param.min + (param.max - param.min) * l / (param.levels - 1)));
-        if (std::adjacent_find(rounded.begin(), rounded.end()) != rounded.end()) {
-          p.add(levels ? levels_mark : range.Mark(), shown,
-                std::to_string(param.levels) + " levels of an integer parameter over " +
-                    config::range_text(param.min, param.max) + " repeat values after rounding; use at most " +
-                    config::format_number(param.max - param.min + 1) + " levels or explicit values");
-          continue;
-        }
-      }
-      if (design == DesignType::Morris && param.integer() &&
-          morris_delta(spec.design.levels) * (param.max - param.min) < 1.0) {
-        p.add(range.Mark(), shown,
-              "the Morris step (" + config::format_number(morris_delta(spec.design.levels)) +
-                  " of the range) moves this integer parameter by less than 1; widen the range");
-        continue;
-      }
-    }
-    spec.parameters.push_back(std::move(param));
-  }
+    const SweptParameter* same = nullptr;
+    if (!new_parameter(e.name, base, spec, param, error, same))
+      return p.add(e.key_node.Mark(), e.key,
+                   same ? "duplicate parameter (the same as parameters." + same->key + ")" : error);
+    if (parameter_range(e.value, e.key, design, spec, param, p)) spec.parameters.push_back(std::move(param));
+  });
 }
 
 void parse_points(const YAML::Node& node, const Scenario& base, SweepSpec& spec, config::YamlProblems& p) {
@@ -289,39 +289,26 @@ void parse_points(const YAML::Node& node, const Scenario& base, SweepSpec& spec,
     }
     std::vector<double> values(spec.parameters.size(), std::numeric_limits<double>::quiet_NaN());
     std::set<std::string> seen;
-    for (const auto& kv : point) {
-      const std::string key = kv.first.Scalar();
-      const std::string sub = shown + "." + key;
-      if (!seen.insert(key).second) {
-        p.add(kv.first.Mark(), sub, "duplicate key");
-        continue;
-      }
-      auto col = column.find(key);
+    config::for_each_key(point, shown, {}, p, [&](const config::MapEntry& e) {
+      seen.insert(e.name);
+      auto col = column.find(e.name);
       if (col == column.end()) {
-        if (i > 0) {
-          p.add(kv.first.Mark(), sub, "not in the first point: every point must set the same parameters");
-          continue;
-        }
+        if (i > 0)
+          return p.add(e.key_node.Mark(), e.key, "not in the first point: every point must set the same parameters");
         SweptParameter param;
         std::string error;
-        if (!resolve_parameter(key, base, param, error)) {
-          p.add(kv.first.Mark(), sub, error);
-          continue;
-        }
-        if (std::any_of(spec.parameters.begin(), spec.parameters.end(),
-                        [&](const SweptParameter& q) { return q.variable == param.variable; })) {
-          p.add(kv.first.Mark(), sub, "the same parameter as another key of this point");
-          continue;
-        }
-        col = column.emplace(key, spec.parameters.size()).first;
+        const SweptParameter* same = nullptr;
+        if (!new_parameter(e.name, base, spec, param, error, same))
+          return p.add(e.key_node.Mark(), e.key, same ? "the same parameter as another key of this point" : error);
+        col = column.emplace(e.name, spec.parameters.size()).first;
         spec.parameters.push_back(std::move(param));
         values.push_back(std::numeric_limits<double>::quiet_NaN());
       }
       SweptParameter& param = spec.parameters[col->second];
       double x = 0;
       // Table range: kept in min/max until the points are read.
-      if (parameter_value(kv.second, param, param.min, param.max, sub, p, x)) values[col->second] = x;
-    }
+      if (parameter_value(e.value, param, param.min, param.max, e.key, p, x)) values[col->second] = x;
+    });
     for (const auto& [key, c] : column)
       if (!seen.count(key))
         p.add(point.Mark(), shown, "missing parameter " + key + " (every point sets the same parameters)");
