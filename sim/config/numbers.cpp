@@ -74,4 +74,15 @@ std::string out_of_range(const std::string& text, double lo, double hi) {
   return out;
 }
 
+std::string out_of_range(const std::string& text, long long lo, long long hi) {
+  std::string out = "value ";
+  out += shortened(text);
+  out += " is out of range [";
+  out += std::to_string(lo);
+  out += ", ";
+  out += std::to_string(hi);
+  out += ']';
+  return out;
+}
+
 }  // namespace schoolsim::config

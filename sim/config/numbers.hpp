@@ -41,5 +41,7 @@ std::string format_number(double v);
 std::string range_text(double lo, double hi);
 /// "value TEXT is out of range [lo, hi]" (TEXT as written, shortened).
 std::string out_of_range(const std::string& text, double lo, double hi);
+/// The same for integer options, bounds in full ("[0, 9223372036854775807]").
+std::string out_of_range(const std::string& text, long long lo, long long hi);
 
 }  // namespace schoolsim::config

@@ -67,7 +67,7 @@ bool read_integer_option(const YAML::Node& n, const std::string& key, long long 
     return false;
   }
   if (!read || v < lo || v > hi) {
-    p.add(n.Mark(), key, out_of_range(n.Scalar(), static_cast<double>(lo), static_cast<double>(hi)));
+    p.add(n.Mark(), key, out_of_range(n.Scalar(), lo, hi));
     return false;
   }
   out = v;

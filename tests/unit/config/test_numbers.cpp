@@ -69,8 +69,9 @@ TEST(Numbers, NonFiniteNumbersAreOutOfEveryRange) {
   EXPECT_FALSE(in_range(std::nan(""), 0, 1000));
   EXPECT_FALSE(in_range(INFINITY, -INFINITY, INFINITY));
   EXPECT_TRUE(in_range(1000, 0, 1000));
-  EXPECT_EQ(out_of_range(".nan", 0, 1000), "value .nan is out of range [0, 1000]");
-  EXPECT_EQ(out_of_range("1e308", 0, 1000), "value 1e308 is out of range [0, 1000]");
+  EXPECT_EQ(out_of_range(".nan", 0.0, 1000.0), "value .nan is out of range [0, 1000]");
+  EXPECT_EQ(out_of_range("1e308", 0.0, 1000.0), "value 1e308 is out of range [0, 1000]");
+  EXPECT_EQ(out_of_range("-1", 0LL, 9223372036854775807LL), "value -1 is out of range [0, 9223372036854775807]");
 }
 
 TEST(Numbers, FormatsRealsThatReadBack) {
