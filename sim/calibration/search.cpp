@@ -201,19 +201,20 @@ ParamRange parse_param_range(const std::string& text) {
   const auto eq = text.find('='), colon = text.find(':', eq == std::string::npos ? 0 : eq);
   const std::string where = "--params '" + text + "'";
   if (eq == std::string::npos || eq == 0 || colon == std::string::npos)
-    throw config::ConfigError({where + ": expected KEY=LOW:HIGH, e.g. brokering.w_gap=0:3"});
+    throw config::ConfigError({config::Problem({where}, "", "expected KEY=LOW:HIGH, e.g. brokering.w_gap=0:3")});
   ParamRange r;
   r.key = text.substr(0, eq);
   const std::string lo = text.substr(eq + 1, colon - eq - 1), hi = text.substr(colon + 1);
   if (!config::read_real(lo, r.lo) || !config::read_real(hi, r.hi))
-    throw config::ConfigError({where + ": the bounds must be numbers (KEY=LOW:HIGH)"});
-  if (!(r.lo < r.hi)) throw config::ConfigError({where + ": LOW must be below HIGH"});
+    throw config::ConfigError({config::Problem({where}, "", "the bounds must be numbers (KEY=LOW:HIGH)")});
+  if (!(r.lo < r.hi)) throw config::ConfigError({config::Problem({where}, "", "LOW must be below HIGH")});
   // The key must name a number of the scenario parameters, and both bounds must be accepted.
   Scenario s = default_scenario();
   if (config::parameter_type(r.key, s) == "integer") {
     r.integer = true;
     if (r.lo != std::round(r.lo) || r.hi != std::round(r.hi))
-      throw config::ConfigError({where + ": " + r.key + " is an integer parameter; give integer bounds"});
+      throw config::ConfigError(
+          {config::Problem({where}, "", r.key + " is an integer parameter; give integer bounds")});
   }
   config::apply_override(s, r.key + "=" + config::format_number(r.lo));
   config::apply_override(s, r.key + "=" + config::format_number(r.hi));
@@ -246,8 +247,8 @@ FitResult fit(const FitProblem& problem, const std::vector<ParamRange>& params, 
   FitResult result;
   result.params = params;
   for (const auto& t : problem.targets.targets) result.target_ids.push_back(t.id);
-  if (params.empty()) throw config::ConfigError({"--params: give at least one KEY=LOW:HIGH"});
-  if (options.budget < 1) throw config::ConfigError({"--budget: at least 1 evaluation"});
+  if (params.empty()) throw config::ConfigError({config::Problem({"--params"}, "", "give at least one KEY=LOW:HIGH")});
+  if (options.budget < 1) throw config::ConfigError({config::Problem({"--budget"}, "", "at least 1 evaluation")});
   const std::size_t d = params.size();
   const int identification = static_cast<int>(2 * d);
   const int hypercube = std::clamp(std::max(static_cast<int>(2 * d + 2), options.budget / 2), 1,
