@@ -8,18 +8,12 @@
 #include <map>
 #include <numeric>
 
+#include "sim/config/key_path.hpp"
+#include "sim/config/numbers.hpp"
 #include "sim/config/scenario_yaml.hpp"
 
 namespace schoolsim::calibration {
 namespace {
-
-std::string real_text(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  std::string s = buf;
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
-  return s;
-}
 
 /// SplitMix64: a small, fully specified generator for the Latin hypercube.
 struct SplitMix {
@@ -207,36 +201,23 @@ ParamRange parse_param_range(const std::string& text) {
   const auto eq = text.find('='), colon = text.find(':', eq == std::string::npos ? 0 : eq);
   const std::string where = "--params '" + text + "'";
   if (eq == std::string::npos || eq == 0 || colon == std::string::npos)
-    throw config::ConfigError({where + ": expected KEY=LOW:HIGH, e.g. brokering.w_gap=0:3"});
+    throw config::ConfigError({config::Problem({where}, "", "expected KEY=LOW:HIGH, e.g. brokering.w_gap=0:3")});
   ParamRange r;
   r.key = text.substr(0, eq);
-  try {
-    std::size_t used = 0;
-    const std::string lo = text.substr(eq + 1, colon - eq - 1), hi = text.substr(colon + 1);
-    r.lo = std::stod(lo, &used);
-    if (used != lo.size()) throw std::invalid_argument(lo);
-    r.hi = std::stod(hi, &used);
-    if (used != hi.size()) throw std::invalid_argument(hi);
-  } catch (const std::exception&) {
-    throw config::ConfigError({where + ": the bounds must be numbers (KEY=LOW:HIGH)"});
-  }
-  if (!(r.lo < r.hi)) throw config::ConfigError({where + ": LOW must be below HIGH"});
-  // The key and both bounds must be accepted by the scenario parameters; a value between
-  // two integers tells real parameters from integer ones.
+  const std::string lo = text.substr(eq + 1, colon - eq - 1), hi = text.substr(colon + 1);
+  if (!config::read_real(lo, r.lo) || !config::read_real(hi, r.hi))
+    throw config::ConfigError({config::Problem({where}, "", "the bounds must be numbers (KEY=LOW:HIGH)")});
+  if (!(r.lo < r.hi)) throw config::ConfigError({config::Problem({where}, "", "LOW must be below HIGH")});
+  // The key must name a number of the scenario parameters, and both bounds must be accepted.
   Scenario s = default_scenario();
-  auto bound_text = [](double v) {
-    return v == std::round(v) && std::abs(v) < 1e15 ? std::to_string(static_cast<long long>(v)) : real_text(v);
-  };
-  config::apply_override(s, r.key + "=" + bound_text(r.lo));
-  config::apply_override(s, r.key + "=" + bound_text(r.hi));
-  try {
-    config::apply_override(s, r.key + "=" + real_text(std::floor(r.lo) + 0.5));
-  } catch (const config::ConfigError& e) {
-    if (std::string(e.what()).find("expected an integer") == std::string::npos) throw;
+  if (config::parameter_type(r.key, s) == "integer") {
     r.integer = true;
     if (r.lo != std::round(r.lo) || r.hi != std::round(r.hi))
-      throw config::ConfigError({where + ": " + r.key + " is an integer parameter; give integer bounds"});
+      throw config::ConfigError(
+          {config::Problem({where}, "", r.key + " is an integer parameter; give integer bounds")});
   }
+  config::apply_override(s, r.key + "=" + config::format_number(r.lo));
+  config::apply_override(s, r.key + "=" + config::format_number(r.hi));
   return r;
 }
 
@@ -245,7 +226,7 @@ FitEvaluation evaluate_objective(const FitProblem& problem, const std::vector<Pa
   std::vector<std::string> overrides = problem.base_overrides;
   for (std::size_t k = 0; k < params.size(); ++k)
     overrides.push_back(params[k].key + "=" +
-                        (params[k].integer ? std::to_string(static_cast<long long>(x[k])) : real_text(x[k])));
+                        (params[k].integer ? std::to_string(static_cast<long long>(x[k])) : config::format_real(x[k])));
   ScenarioLibrary library(problem.scenario_dir, problem.relative_to, overrides);
   const CheckReport report = run_check(problem.targets, library, worlds, replicates);
   FitEvaluation e;
@@ -266,8 +247,8 @@ FitResult fit(const FitProblem& problem, const std::vector<ParamRange>& params, 
   FitResult result;
   result.params = params;
   for (const auto& t : problem.targets.targets) result.target_ids.push_back(t.id);
-  if (params.empty()) throw config::ConfigError({"--params: give at least one KEY=LOW:HIGH"});
-  if (options.budget < 1) throw config::ConfigError({"--budget: at least 1 evaluation"});
+  if (params.empty()) throw config::ConfigError({config::Problem({"--params"}, "", "give at least one KEY=LOW:HIGH")});
+  if (options.budget < 1) throw config::ConfigError({config::Problem({"--budget"}, "", "at least 1 evaluation")});
   const std::size_t d = params.size();
   const int identification = static_cast<int>(2 * d);
   const int hypercube = std::clamp(std::max(static_cast<int>(2 * d + 2), options.budget / 2), 1,

@@ -770,8 +770,8 @@ const std::vector<Entry>& registry() {
          double lo = 0, hi = 0;
          if (t.value_is_number) return numeric_criterion(t);
          if (!find_between(t.value_text, lo, hi))
-           throw config::ConfigError(
-               {t.where + ": funding_cliff: expected 'between A and B' in the value, got '" + t.value_text + "'"});
+           throw config::ConfigError({config::Problem{
+               t.where, "funding_cliff", "expected 'between A and B' in the value, got '" + t.value_text + "'", ""}});
          c.kind = Criterion::Kind::Between;
          c.a = lo;
          c.b = hi;

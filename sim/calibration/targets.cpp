@@ -4,41 +4,23 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <regex>
 #include <set>
-#include <sstream>
 
 #include "sim/calibration/statistics.hpp"
+#include "sim/config/assignment.hpp"
+#include "sim/config/did_you_mean.hpp"
 #include "sim/config/input_text.hpp"
-#include "sim/config/scenario_yaml.hpp"
-#include "sim/config/yaml_parse_error.hpp"
-#include "sim/config/bounded_read.hpp"
+#include "sim/config/numbers.hpp"
+#include "sim/config/yaml_reader.hpp"
 
 namespace schoolsim::calibration {
 namespace {
 
-std::string format_number(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
+using config::YamlProblems;
 
-std::string where(const std::string& source, const YAML::Mark& m) {
-  if (m.line < 0) return source;
-  return source + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
-}
-
-/// Parses a YAML scalar as a real number (false for text such as ">= 0.9").
-bool as_number(const YAML::Node& n, double& out) {
-  if (!n.IsScalar()) return false;
-  try {
-    out = n.as<double>();
-    return std::isfinite(out);
-  } catch (const YAML::Exception&) {
-    return false;
-  }
-}
+/// A number of a target (false for text such as ">= 0.9", and for .inf and .nan).
+bool as_number(const YAML::Node& n, double& out) { return config::read_real(n, out) && std::isfinite(out); }
 
 std::string scalar_text(const YAML::Node& n) { return n && n.IsScalar() ? n.Scalar() : std::string(); }
 
@@ -48,152 +30,129 @@ const std::vector<std::string>& entry_keys() {
   return keys;
 }
 
-std::string did_you_mean(const std::string& key, const std::vector<std::string>& known) {
-  std::string best;
-  std::size_t best_d = std::max<std::size_t>(2, key.size() / 4) + 1;
-  for (const auto& k : known) {
-    const std::size_t d = config::edit_distance(key, k);
-    if (d < best_d) best_d = d, best = k;
+/// The `world:` section: checked here against the scenario parameters (so a typo names the
+/// targets file, at the key or its value), kept as `--set` assignments for the runs.
+void parse_world(const YAML::Node& world, TargetFile& file, YamlProblems& p) {
+  if (!world.IsMap()) return p.add(world.Mark(), "world", "expected a mapping of world parameters");
+  for (const auto& a : config::assignments_of_mapping(world, "world", "", p)) {
+    Scenario s = default_scenario();
+    const auto problems = config::assignment_problems(s, a);
+    if (problems.empty())
+      file.world_overrides.push_back(config::assignment_text(a));
+    else
+      p.add_all(problems);
   }
-  return best.empty() ? "" : " (did you mean '" + best + "'?)";
+}
+
+void parse_scenarios(const YAML::Node& sc, TargetSpec& t, const std::string& named, YamlProblems& p) {
+  if (!sc.IsMap()) return p.add(sc.Mark(), named + ".scenarios", "expected a mapping of roles to scenario names");
+  const auto roles = statistic_roles(t.id);
+  for (const auto& kv : sc) {
+    const std::string role = kv.first.Scalar();
+    if (!roles.count(role)) {
+      std::string known;
+      for (const auto& [r, _] : roles) known += (known.empty() ? "" : ", ") + r;
+      p.add(kv.first.Mark(), named + ".scenarios." + role, "unknown role (roles of " + t.id + ": " + known + ")");
+    } else if (!kv.second.IsScalar() || kv.second.Scalar().empty()) {
+      p.add(kv.second.Mark(), named + ".scenarios." + role, "expected a scenario name or .yaml path");
+    } else {
+      t.scenarios[role] = kv.second.Scalar();
+    }
+  }
+}
+
+/// One entry of `targets:`; false when it is left out (no id, an unknown id, no value).
+bool parse_target(const YAML::Node& e, const std::string& prefix, std::set<std::string>& seen, TargetSpec& t,
+                  YamlProblems& p) {
+  if (!e.IsMap()) {
+    p.add(e.Mark(), prefix, "expected a mapping with id, value, ...");
+    return false;
+  }
+  t.where = config::location_of(p.source(), e.Mark());
+  for_each_key(e, prefix, entry_keys(), p, [](const config::MapEntry&) {});
+  const YAML::Node id = e["id"];
+  if (!id || !id.IsScalar() || id.Scalar().empty()) {
+    p.add(e.Mark(), prefix + ".id", "missing (every target needs an id)");
+    return false;
+  }
+  t.id = id.Scalar();
+  if (const std::string why = config::control_character_problem(t.id); !why.empty()) {
+    p.add(id.Mark(), prefix + ".id", why);
+    return false;
+  }
+  const std::string named = prefix + " (" + t.id + ")";
+  if (!is_known_statistic(t.id)) {
+    std::string known;
+    for (const auto& k : known_statistics()) known += (known.empty() ? "" : ", ") + k;
+    p.add(
+        id.Mark(), prefix + ".id",
+        "unknown target '" + t.id + "'" + config::did_you_mean(t.id, known_statistics()) + "; known targets: " + known);
+    return false;
+  }
+  if (!seen.insert(t.id).second) p.add(id.Mark(), prefix + ".id", "duplicate target '" + t.id + "'");
+  t.source = scalar_text(e["source"]);
+  t.scenario_text = scalar_text(e["scenario"]);
+  t.statistic_text = scalar_text(e["statistic"]);
+  t.note = scalar_text(e["note"]);
+  for (const char* key : {"source", "scenario", "statistic", "note"})
+    if (const std::string why = config::control_character_problem(scalar_text(e[key]), std::string(key) == "note");
+        !why.empty())
+      p.add(e[key].Mark(), named + "." + key, why);
+  const YAML::Node value = e["value"];
+  if (!value || !value.IsScalar()) {
+    p.add(value ? value.Mark() : e.Mark(), named + ".value", "missing (a number, or a rule such as \">= 0.9\")");
+    return false;
+  }
+  t.value_text = value.Scalar();
+  t.value_is_number = as_number(value, t.value);
+  if (const YAML::Node tol = e["tolerance"]) {
+    if (!as_number(tol, t.tolerance) || t.tolerance < 0)
+      p.add(tol.Mark(), named + ".tolerance", "expected a number >= 0, got '" + scalar_text(tol) + "'");
+    else
+      t.has_tolerance = true;
+  }
+  if (const YAML::Node w = e["weight"]) {
+    if (!as_number(w, t.weight) || t.weight < 0)
+      p.add(w.Mark(), named + ".weight", "expected a number >= 0, got '" + scalar_text(w) + "'");
+  }
+  if (const YAML::Node sc = e["scenarios"]) parse_scenarios(sc, t, named, p);
+  // Each statistic checks its own value forms now, so a bad value fails before any run; its
+  // problem is moved to the value (where) and the entry (key), its message kept.
+  try {
+    check_criterion(t);
+  } catch (const config::ConfigError& err) {
+    for (const auto& problem : err.problems()) p.add(value.Mark(), named + ".value", problem.message);
+  }
+  return true;
 }
 
 TargetFile parse(const YAML::Node& doc, const std::string& source) {
-  std::vector<std::string> problems;
-  auto problem = [&](const YAML::Mark& m, const std::string& key, const std::string& what) {
-    problems.push_back(where(source, m) + ": " + (key.empty() ? "" : key + ": ") + what);
-  };
+  YamlProblems p(source);
   TargetFile file;
   file.path = source;
   if (!doc.IsMap()) {
-    problem(doc.Mark(), "", "expected a mapping with a 'targets' list");
-    throw config::ConfigError(problems);
+    p.add(doc.Mark(), "", "expected a mapping with a 'targets' list");
+    p.throw_if_any();
   }
-  for (const auto& kv : doc) {
-    const std::string key = kv.first.Scalar();
-    if (key == "world") {
-      if (!kv.second.IsMap()) {
-        problem(kv.second.Mark(), "world", "expected a mapping of world parameters");
-        continue;
-      }
-      for (const auto& w : kv.second) {
-        const std::string assignment = "world." + w.first.Scalar() + "=" + YAML::Dump(w.second);
-        // Checked here against the scenario parameters, so a typo names the targets file.
-        try {
-          auto s = default_scenario();
-          config::apply_override(s, assignment);
-          file.world_overrides.push_back(assignment);
-        } catch (const config::ConfigError& e) {
-          // "--set 'world.x=1': world.x: what" -> "file:line:col: world.x: what"
-          for (const auto& p : e.problems()) {
-            const auto cut = p.find("': ");
-            problems.push_back(where(source, w.first.Mark()) + ": " +
-                               (cut == std::string::npos ? p : p.substr(cut + 3)));
-          }
-        }
-      }
-    } else if (key != "targets") {
-      problem(kv.first.Mark(), key, "unknown key" + did_you_mean(key, {"world", "targets"}));
-    }
-  }
+  for_each_key(doc, "", {"world", "targets"}, p, [&](const config::MapEntry& e) {
+    if (e.name == "world") parse_world(e.value, file, p);
+  });
   const YAML::Node list = doc["targets"];
   if (!list) {
-    problem(doc.Mark(), "targets", "missing (a list of targets)");
-    throw config::ConfigError(problems);
+    p.add(doc.Mark(), "targets", "missing (a list of targets)");
+    p.throw_if_any();
   }
   if (!list.IsSequence()) {
-    problem(list.Mark(), "targets", "expected a list");
-    throw config::ConfigError(problems);
+    p.add(list.Mark(), "targets", "expected a list");
+    p.throw_if_any();
   }
   std::set<std::string> seen;
   for (std::size_t i = 0; i < list.size(); ++i) {
-    const YAML::Node e = list[i];
-    const std::string prefix = "targets[" + std::to_string(i) + "]";
-    if (!e.IsMap()) {
-      problem(e.Mark(), prefix, "expected a mapping with id, value, ...");
-      continue;
-    }
     TargetSpec t;
-    t.where = where(source, e.Mark());
-    for (const auto& kv : e) {
-      const std::string key = kv.first.Scalar();
-      if (std::find(entry_keys().begin(), entry_keys().end(), key) == entry_keys().end())
-        problem(kv.first.Mark(), prefix + "." + key, "unknown key" + did_you_mean(key, entry_keys()));
-    }
-    const YAML::Node id = e["id"];
-    if (!id || !id.IsScalar() || id.Scalar().empty()) {
-      problem(e.Mark(), prefix + ".id", "missing (every target needs an id)");
-      continue;
-    }
-    t.id = id.Scalar();
-    if (const std::string why = config::control_character_problem(t.id); !why.empty()) {
-      problem(id.Mark(), prefix + ".id", why);
-      continue;
-    }
-    const std::string named = prefix + " (" + t.id + ")";
-    if (!is_known_statistic(t.id)) {
-      std::string known;
-      for (const auto& k : known_statistics()) known += (known.empty() ? "" : ", ") + k;
-      problem(id.Mark(), prefix + ".id",
-              "unknown target '" + t.id + "'" + did_you_mean(t.id, known_statistics()) + "; known targets: " + known);
-      continue;
-    }
-    if (!seen.insert(t.id).second) problem(id.Mark(), prefix + ".id", "duplicate target '" + t.id + "'");
-    t.source = scalar_text(e["source"]);
-    t.scenario_text = scalar_text(e["scenario"]);
-    t.statistic_text = scalar_text(e["statistic"]);
-    t.note = scalar_text(e["note"]);
-    for (const char* key : {"source", "scenario", "statistic", "note"})
-      if (const std::string why = config::control_character_problem(scalar_text(e[key]), std::string(key) == "note");
-          !why.empty())
-        problem(e[key].Mark(), named + "." + key, why);
-    const YAML::Node value = e["value"];
-    if (!value || !value.IsScalar()) {
-      problem(value ? value.Mark() : e.Mark(), named + ".value", "missing (a number, or a rule such as \">= 0.9\")");
-      continue;
-    }
-    t.value_text = value.Scalar();
-    t.value_is_number = as_number(value, t.value);
-    if (const YAML::Node tol = e["tolerance"]) {
-      if (!as_number(tol, t.tolerance) || t.tolerance < 0)
-        problem(tol.Mark(), named + ".tolerance", "expected a number >= 0, got '" + scalar_text(tol) + "'");
-      else
-        t.has_tolerance = true;
-    }
-    if (const YAML::Node w = e["weight"]) {
-      if (!as_number(w, t.weight) || t.weight < 0)
-        problem(w.Mark(), named + ".weight", "expected a number >= 0, got '" + scalar_text(w) + "'");
-    }
-    if (const YAML::Node sc = e["scenarios"]) {
-      if (!sc.IsMap()) {
-        problem(sc.Mark(), named + ".scenarios", "expected a mapping of roles to scenario names");
-      } else {
-        const auto roles = statistic_roles(t.id);
-        for (const auto& kv : sc) {
-          const std::string role = kv.first.Scalar();
-          if (!roles.count(role)) {
-            std::string known;
-            for (const auto& [r, _] : roles) known += (known.empty() ? "" : ", ") + r;
-            problem(kv.first.Mark(), named + ".scenarios." + role,
-                    "unknown role (roles of " + t.id + ": " + known + ")");
-          } else if (!kv.second.IsScalar() || kv.second.Scalar().empty()) {
-            problem(kv.second.Mark(), named + ".scenarios." + role, "expected a scenario name or .yaml path");
-          } else {
-            t.scenarios[role] = kv.second.Scalar();
-          }
-        }
-      }
-    }
-    // Each statistic checks its own value forms now, so a bad value fails before any run.
-    try {
-      check_criterion(t);
-    } catch (const config::ConfigError& err) {
-      problem(value.Mark(), named + ".value", err.problems().empty() ? err.what() : err.problems().front());
-    }
-    file.targets.push_back(t);
+    if (parse_target(list[i], "targets[" + std::to_string(i) + "]", seen, t, p)) file.targets.push_back(t);
   }
-  if (!problems.empty()) throw config::ConfigError(problems);
-  if (file.targets.empty()) throw config::ConfigError({source + ": targets: the list is empty"});
+  p.throw_if_any();
+  if (file.targets.empty()) throw config::ConfigError({config::Problem{{source}, "targets", "the list is empty", ""}});
   return file;
 }
 
@@ -228,34 +187,27 @@ double Criterion::discrepancy(double v, double scale) const {
 
 std::string Criterion::describe() const {
   switch (kind) {
-    case Kind::Near: return format_number(a) + " +- " + format_number(b);
-    case Kind::AtLeast: return ">= " + format_number(a);
-    case Kind::AtMost: return "<= " + format_number(a);
-    case Kind::Above: return "> " + format_number(a);
-    case Kind::Below: return "< " + format_number(a);
+    case Kind::Near: return config::format_number(a) + " +- " + config::format_number(b);
+    case Kind::AtLeast: return ">= " + config::format_number(a);
+    case Kind::AtMost: return "<= " + config::format_number(a);
+    case Kind::Above: return "> " + config::format_number(a);
+    case Kind::Below: return "< " + config::format_number(a);
     case Kind::Between:
-      return (strict ? "in (" : "in [") + format_number(a) + ", " + format_number(b) + (strict ? ")" : "]");
+      return (strict ? "in (" : "in [") + config::format_number(a) + ", " + config::format_number(b) +
+             (strict ? ")" : "]");
   }
   return "";
 }
 
 TargetFile load_targets(const std::filesystem::path& path) {
   // Regular files only, bounded: a missing file, a folder, a FIFO or a device is refused.
-  io::BoundedRead read = io::read_bounded(path, io::kMaxYamlBytes);
-  if (!read.problem.empty()) throw config::ConfigError({path.string() + ": " + read.problem});
-  TargetFile f = load_targets_text(read.bytes, path.string());
+  TargetFile f = load_targets_text(config::read_yaml_file_text(path), path.string());
   f.path = path;
   return f;
 }
 
 TargetFile load_targets_text(const std::string& yaml, const std::string& source) {
-  YAML::Node doc;
-  try {
-    doc = YAML::Load(yaml);
-  } catch (const YAML::ParserException& e) {
-    throw config::ConfigError({where(source, e.mark) + ": malformed YAML: " + config::yaml_parse_problem(e)});
-  }
-  return parse(doc, source);
+  return parse(config::parse_yaml(yaml, source), source);
 }
 
 void select_targets(TargetFile& file, const std::vector<std::string>& ids) {
@@ -272,7 +224,8 @@ void select_targets(TargetFile& file, const std::vector<std::string>& ids) {
 Criterion numeric_criterion(const TargetSpec& t) {
   Criterion c;
   if (t.value_is_number) {
-    if (!t.has_tolerance) throw config::ConfigError({t.where + ": " + t.id + ": a numeric value needs a tolerance"});
+    if (!t.has_tolerance)
+      throw config::ConfigError({config::Problem{t.where, t.id, "a numeric value needs a tolerance", ""}});
     c.kind = Criterion::Kind::Near;
     c.a = t.value;
     c.b = t.tolerance;
@@ -297,10 +250,11 @@ Criterion numeric_criterion(const TargetSpec& t) {
     c.strict = t.value_text.find("strictly") != std::string::npos;
     return c;
   }
-  throw config::ConfigError({t.where + ": " + t.id +
-                             ": expected a number with a tolerance, or \">= x\", \"<= x\", "
-                             "\"> x\", \"< x\" or \"between x and y\"; got '" +
-                             t.value_text + "'"});
+  throw config::ConfigError({config::Problem{t.where, t.id,
+                                             "expected a number with a tolerance, or \">= x\", \"<= x\", "
+                                             "\"> x\", \"< x\" or \"between x and y\"; got '" +
+                                                 t.value_text + "'",
+                                             ""}});
 }
 
 double share_at_least(const std::string& text, double fallback) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/config/problem.hpp"
+
 namespace schoolsim::calibration {
 
 /// A pass rule for a number.
@@ -40,7 +42,7 @@ struct TargetSpec {
   /// Extension key `scenarios`: role -> scenario name (a file in the scenario folder without
   /// .yaml) or a path to a .yaml file (relative to the targets file's folder).
   std::map<std::string, std::string> scenarios;
-  std::string where;  ///< "file:line:col" of the entry, for messages
+  config::Location where;  ///< the entry in its file, for messages
 };
 
 struct TargetFile {

@@ -117,7 +117,7 @@ int CalibrateCommand::fit(const std::string& history) const {
   using namespace calibration;
   check_world_sets(world_sets_);
   std::vector<ParamRange> params;
-  std::vector<std::string> problems;
+  std::vector<config::Problem> problems;
   for (const auto& p : split_commas(params_)) {
     try {
       params.push_back(parse_param_range(p));

@@ -31,16 +31,6 @@ inline std::string control_character_problem(std::string_view text, bool multi_l
   return "";
 }
 
-/// Whether `text` is a whole number in decimal ("-12", "18446744073709551615"), whatever its
-/// size: one that does not fit an integer is "out of range", not "not an integer".
-inline bool is_integer_literal(std::string_view text) {
-  if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
-  if (text.empty()) return false;
-  for (const char c : text)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
-
 /// `text` for an error message, cut to `max` characters with its length noted, so a
 /// 5,000-digit number or a pasted paragraph does not flood the terminal.
 inline std::string shortened(std::string_view text, std::size_t max = 40) {

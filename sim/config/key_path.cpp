@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "sim/config/input_text.hpp"
-#include "sim/config/scenario_yaml.hpp"
+#include "sim/config/did_you_mean.hpp"
 
 namespace schoolsim::config {
 namespace {
@@ -86,23 +86,6 @@ std::string resolve_in(const KeyPath& path, const std::vector<Item>& items, cons
 
 }  // namespace
 
-std::string did_you_mean(const std::string& key, const std::vector<std::string>& known) {
-  if (key.size() > 100) return "";  // far longer than any key: edit distances would only cost time
-  const auto last_of = [](const std::string& k) {
-    return k.substr(k.rfind('.') == std::string::npos ? 0 : k.rfind('.') + 1);
-  };
-  const std::string last = last_of(key);
-  std::string best;
-  std::size_t best_d = std::max<std::size_t>(2, key.size() / 4) + 1;
-  for (const auto& k : known) {
-    std::size_t d = edit_distance(key, k);
-    if (last_of(k) == last && d > 1) d = 1;
-    if (key.size() >= 3 && k.rfind(key, 0) == 0 && d > 2) d = 2;  // a prefix: "grant" -> "grant_per_term"
-    if (d < best_d) best_d = d, best = k;
-  }
-  return best.empty() ? "" : " (did you mean '" + best + "'?)";
-}
-
 std::string parse_key_path(const std::string& text, KeyPath& out) {
   out = KeyPath{};
   out.text = text;
@@ -139,6 +122,19 @@ std::string resolve_entry(const KeyPath& path, const Scenario& s, EntryKey& out,
   why += shortened(path.list);
   why += "' is not a list (lists: programmes, funding.changes, practice.labour_changes)";
   return why;
+}
+
+std::string parameter_type(const std::string& text, const Scenario& s) {
+  KeyPath path;
+  if (!parse_key_path(text, path).empty()) return "";
+  if (path.entry()) {
+    EntryKey key;
+    if (!resolve_entry(path, s, key).empty()) return "";
+    return std::visit([](const auto* param) { return type_name(*param); }, key.param);
+  }
+  const auto& table = scenario_parameters();
+  const auto found = std::find_if(table.begin(), table.end(), [&](const auto& p) { return p.key == text; });
+  return found == table.end() ? "" : type_name(*found);
 }
 
 std::string canonical_key(const std::string& text, const Scenario& s) {

@@ -40,9 +40,9 @@ struct EntryKey {
 std::string resolve_entry(const KeyPath& path, const Scenario& s, EntryKey& out,
                           const std::string& owner = "the scenario");
 
-/// " (did you mean 'X'?)" for the entry of `known` closest to `key` (edit distance, the same
-/// last name after a '.', or `key` a prefix of it), or "" when none is close.
-std::string did_you_mean(const std::string& key, const std::vector<std::string>& known);
+/// The type name of the parameter `text` names in `s` ("real", "integer", "text", ... as
+/// type_name), or "" when it names none: for callers that treat integers apart (--params).
+std::string parameter_type(const std::string& text, const Scenario& s);
 
 /// The key path with entries by index ("programmes[city_challenge].end" -> "programmes[0].end"),
 /// or `text` itself when it names no entry or does not resolve.

@@ -1,25 +1,16 @@
 #pragma once
 // Loading scenarios from YAML: every key is checked against the parameter table; unknown
-// keys, wrong types and out-of-range values are errors naming file, line, column and key.
+// keys, wrong types and out-of-range values are errors naming file, line, column and key
+// (config::ConfigError of sim/config/problem.hpp).
 #include <filesystem>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "sim/core/errors.hpp"
+#include "sim/config/assignment.hpp"
+#include "sim/config/problem.hpp"
 #include "sim/core/scenario.hpp"
 
 namespace schoolsim::config {
-
-/// An input error: the message holds one line per problem ("file:line:col: key: what").
-class ConfigError : public InputError {
- public:
-  explicit ConfigError(const std::vector<std::string>& problems);
-  const std::vector<std::string>& problems() const { return problems_; }
-
- private:
-  std::vector<std::string> problems_;
-};
 
 /// Count limits, so the work of validating (and printing) a scenario is bounded well inside
 /// the 8 MiB file limit: 200,000 aliases of one programme are a 1.4 MB file (docs/hardening.md
@@ -32,6 +23,8 @@ inline constexpr std::size_t kMaxLaEntriesTotal = 100000;  ///< LA indices in al
 /// Loads a scenario file over the defaults, follows `extends:` (a path relative to the file),
 /// applies `--set key.path=value` overrides in order, and validates the result.
 Scenario load_scenario_file(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
+/// The same with assignments already parsed (a sweep's `set:` entries and its --set).
+Scenario load_scenario_file(const std::filesystem::path& path, const std::vector<Assignment>& assignments);
 
 /// The scenario of a file (defaults, `extends:` and the file) without overrides and not yet
 /// validated: what `--set` assignments apply to.
@@ -60,8 +53,5 @@ std::string to_yaml(const Scenario& scenario);
 
 /// Every parameter as a Markdown table (docs/parameters.md is this output).
 std::string parameters_markdown();
-
-/// Levenshtein edit distance, used for "did you mean" suggestions.
-std::size_t edit_distance(const std::string& a, const std::string& b);
 
 }  // namespace schoolsim::config

@@ -14,8 +14,8 @@ struct LaRow {
   std::int32_t schools = 0;
   std::int32_t primary = 0;
   std::int32_t secondary = 0;
-  double places = 0;              ///< initial places of the LA's schools (pupils)
-  double mean_disadvantage = 0;   ///< unweighted mean FSM share of its schools (NaN without schools)
+  double places = 0;                  ///< initial places of the LA's schools (pupils)
+  double mean_disadvantage = 0;       ///< unweighted mean FSM share of its schools (NaN without schools)
   double centre_x = 0, centre_y = 0;  ///< mean position of its schools, km (NaN without schools)
 };
 

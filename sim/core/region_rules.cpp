@@ -27,7 +27,8 @@ std::vector<int> evaluate_region_rule(const RegionRule& rule, const World& w) {
     chosen.assign(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(n));
   } else {
     std::stable_sort(candidates.begin(), candidates.end(), [&](int a, int b) {
-      return table[static_cast<std::size_t>(a)].mean_disadvantage > table[static_cast<std::size_t>(b)].mean_disadvantage;
+      return table[static_cast<std::size_t>(a)].mean_disadvantage >
+             table[static_cast<std::size_t>(b)].mean_disadvantage;
     });
     const double share = (100.0 - rule.percentile) / 100.0;
     const auto n = std::min(candidates.size(),

@@ -152,7 +152,8 @@ std::shared_ptr<const Scenario> ScenarioLibrary::get(const std::string& name) {
         name.ends_with(".yaml") || name.ends_with(".yml") ? std::filesystem::path(name) : dir_ / (name + ".yaml");
     if (path.is_relative() && (name.ends_with(".yaml") || name.ends_with(".yml"))) path = relative_to_ / path;
     if (!std::filesystem::exists(path))
-      throw config::ConfigError({path.string() + ": no such scenario file (scenario '" + name + "'; see --scenarios)"});
+      throw config::ConfigError(
+          {config::Problem({path.string()}, "", "no such scenario file (scenario '" + name + "'; see --scenarios)")});
     s = std::make_shared<const Scenario>(config::load_scenario_file(path, overrides_));
     folders_[name] = path.parent_path();
   }

@@ -40,9 +40,9 @@ std::string la_table_csv(const Scenario& s, const World& w) {
   o << "la,code,name,schools,primary,secondary,places,mean_disadvantage,centre_x_km,centre_y_km,regions\n";
   for (int l = 0; l < w.n_las; ++l) {
     const LaRow& r = rows[static_cast<std::size_t>(l)];
-    o << l << ',' << la_code_text(w, l) << ',' << csv_field(la_name_text(w, l)) << ',' << r.schools << ','
-      << r.primary << ',' << r.secondary << ',' << csv_number(r.places) << ',' << csv_number(r.mean_disadvantage)
-      << ',' << csv_number(r.centre_x) << ',' << csv_number(r.centre_y) << ','
+    o << l << ',' << la_code_text(w, l) << ',' << csv_field(la_name_text(w, l)) << ',' << r.schools << ',' << r.primary
+      << ',' << r.secondary << ',' << csv_number(r.places) << ',' << csv_number(r.mean_disadvantage) << ','
+      << csv_number(r.centre_x) << ',' << csv_number(r.centre_y) << ','
       << csv_field(regions[static_cast<std::size_t>(l)]) << '\n';
   }
   return o.str();
@@ -60,7 +60,8 @@ std::string la_table_text(const Scenario& s, const World& w) {
     const LaRow& r = rows[static_cast<std::size_t>(l)];
     std::snprintf(line, sizeof line, "%5d %6s  %-28.28s %7d %7d %9.0f %9s %9s %9s  %s\n", l, la_code_text(w, l).c_str(),
                   la_name_text(w, l).c_str(), r.schools, r.primary, r.places, fixed(r.mean_disadvantage, 3).c_str(),
-                  fixed(r.centre_x, 1).c_str(), fixed(r.centre_y, 1).c_str(), regions[static_cast<std::size_t>(l)].c_str());
+                  fixed(r.centre_x, 1).c_str(), fixed(r.centre_y, 1).c_str(),
+                  regions[static_cast<std::size_t>(l)].c_str());
     o << line;
   }
   const Scenario resolved = with_region_rules_resolved(s, w);

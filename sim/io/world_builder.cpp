@@ -25,21 +25,24 @@ World build_world(const Scenario& s, const std::filesystem::path& scenario_dir,
   try {
     w = load_world_file(path, radius);
   } catch (const WorldFileError& e) {
-    throw config::ConfigError({"world.file: " + std::string(e.what())});
+    throw config::ConfigError({config::Problem({}, "world.file", e.what())});
   }
   // LA indices of the scenario refer to the file's LAs (validate() cannot check them).
-  std::vector<std::string> problems;
+  std::vector<config::Problem> problems;
   const std::string las = " (the world file " + path.string() + " has " + std::to_string(w.n_las) + " LAs, 0.." +
                           std::to_string(w.n_las - 1) + ")";
   for (int la : s.brokering.las)
-    if (la >= w.n_las) problems.push_back("brokering.las: LA " + std::to_string(la) + " does not exist" + las);
+    if (la >= w.n_las)
+      problems.push_back(config::Problem({}, "brokering.las", "LA " + std::to_string(la) + " does not exist" + las));
   for (const auto& [name, members] : s.world.regions)
     for (int la : members)
       if (la >= w.n_las)
-        problems.push_back("world.regions." + name + ": LA " + std::to_string(la) + " does not exist" + las);
+        problems.push_back(
+            config::Problem({}, "world.regions." + name, "LA " + std::to_string(la) + " does not exist" + las));
   for (const auto& [name, rule] : s.world.region_rules)
     if (rule.kind == RegionRule::Kind::Nearest && rule.la >= w.n_las)
-      problems.push_back("world.regions." + name + ".la: LA " + std::to_string(rule.la) + " does not exist" + las);
+      problems.push_back(config::Problem({}, "world.regions." + name + ".la",
+                                         "LA " + std::to_string(rule.la) + " does not exist" + las));
   if (!problems.empty()) throw config::ConfigError(problems);
   return w;
 }

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "sim/config/did_you_mean.hpp"
 #include "sim/config/input_text.hpp"
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/config/bounded_read.hpp"

@@ -2,13 +2,15 @@
 // A sweep specification (scenarios/sweeps/*.yaml, docs/sweeps.md): a base scenario, optional
 // overrides, the parameters to vary with their ranges, a design, replicates and a seed.
 // Loading checks everything before anything runs; every problem is reported as
-// "file:line:col: key: what" in one config::ConfigError (exit status 2 in the CLI).
+// "file:line:col: key: what" in one config::ConfigError (sim/config/problem.hpp; exit status 2
+// in the CLI).
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "sim/config/assignment.hpp"
 #include "sim/core/scenario.hpp"
 
 namespace schoolsim::sweep {
@@ -50,10 +52,10 @@ struct SweepSpec {
   std::filesystem::path file;  ///< the sweep file ("" when loaded from text)
   std::string source;          ///< its name in messages
   std::string name, description;
-  std::string base;                 ///< base scenario path as written
-  std::filesystem::path base_path;  ///< resolved against the sweep file's folder
-  std::vector<std::string> sets;    ///< "key=value": the file's `set:` entries, then --set
-  Scenario base_scenario;           ///< base + sets, validated
+  std::string base;                      ///< base scenario path as written
+  std::filesystem::path base_path;       ///< resolved against the sweep file's folder
+  std::vector<config::Assignment> sets;  ///< the file's `set:` entries, then --set (YAML nodes)
+  Scenario base_scenario;                ///< base + sets, validated
   std::vector<SweptParameter> parameters;
   DesignSpec design;
   std::int64_t replicates = 1;

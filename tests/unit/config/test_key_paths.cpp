@@ -147,7 +147,7 @@ TEST(KeyPaths, SweepsSetAndVaryEntriesByName) {
 
 TEST(KeyPaths, SweepEntryErrorsPointAtTheSweepFile) {
   const std::string bad_set = sweep_problems(kSweepHead + "  programmes[pathfindr].end: 3\ndesign: grid\n");
-  EXPECT_NE(bad_set.find("test.yaml:6:30: set: programmes[pathfindr].end: no programmes entry is named 'pathfindr' "
+  EXPECT_NE(bad_set.find("test.yaml:6:3: set.programmes[pathfindr].end: no programmes entry is named 'pathfindr' "
                          "(did you mean 'pathfinder'?)"),
             std::string::npos)
       << bad_set;

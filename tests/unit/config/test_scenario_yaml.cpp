@@ -127,8 +127,3 @@ TEST(ScenarioYaml, ResolvedYamlRoundTrips) {
   EXPECT_DOUBLE_EQ(back.programmes.at(0).budget, 123.5);
   EXPECT_NE(yaml.find("w_gap: 0.1\n"), std::string::npos) << yaml;
 }
-
-TEST(ScenarioYaml, EditDistance) {
-  EXPECT_EQ(schoolsim::config::edit_distance("kitten", "sitting"), 3u);
-  EXPECT_EQ(schoolsim::config::edit_distance("", "abc"), 3u);
-}

@@ -76,9 +76,9 @@ TEST(RegionRules, MostDisadvantagedTakesTheTopShareOfLasWithSchools) {
   // 4 LAs with schools, by mean disadvantage: LA 1 (0.40), 4 (0.30), 2 (0.20), 0 (0.10).
   EXPECT_EQ(evaluate_region_rule(most_disadvantaged(75), w), (std::vector<int>{1}));
   EXPECT_EQ(evaluate_region_rule(most_disadvantaged(50), w), (std::vector<int>{1, 4}));
-  EXPECT_EQ(evaluate_region_rule(most_disadvantaged(40), w), (std::vector<int>{1, 4}));  // round(2.4) = 2
+  EXPECT_EQ(evaluate_region_rule(most_disadvantaged(40), w), (std::vector<int>{1, 4}));     // round(2.4) = 2
   EXPECT_EQ(evaluate_region_rule(most_disadvantaged(30), w), (std::vector<int>{1, 2, 4}));  // round(2.8) = 3
-  EXPECT_EQ(evaluate_region_rule(most_disadvantaged(99), w), (std::vector<int>{1}));  // at least one
+  EXPECT_EQ(evaluate_region_rule(most_disadvantaged(99), w), (std::vector<int>{1}));        // at least one
   EXPECT_EQ(evaluate_region_rule(most_disadvantaged(0), w), (std::vector<int>{0, 1, 2, 4}));
 }
 
@@ -127,21 +127,23 @@ TEST(RegionRules, BadRulesNameFileLineAndKey) {
   EXPECT_NE(error_of("world:\n  regions:\n    d: {rule: most_disadvantaged, percentile: 100}\n")
                 .find("world.regions.d.percentile: expected a number in [0, 100), got '100'"),
             std::string::npos);
-  EXPECT_NE(error_of("world:\n  regions:\n    d: {rule: most_disadvantaged, percentil: 80}\n")
-                .find("world.regions.d.percentil: unknown key of a 'most_disadvantaged' rule (did you mean 'percentile'?)"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("world:\n  regions:\n    d: {rule: most_disadvantaged, percentil: 80}\n")
+          .find("world.regions.d.percentil: unknown key of a 'most_disadvantaged' rule (did you mean 'percentile'?)"),
+      std::string::npos);
   EXPECT_NE(error_of("world:\n  n_las: 5\n  regions:\n    gm: {rule: nearest, la: 5, count: 2}\n")
                 .find("world.regions.gm.la: LA 5 does not exist (world.n_las = 5)"),
             std::string::npos);
-  EXPECT_NE(error_of("world:\n  regions:\n    gm: {la: 5}\n").find("world.regions.gm.rule: missing"), std::string::npos);
+  EXPECT_NE(error_of("world:\n  regions:\n    gm: {la: 5}\n").find("world.regions.gm.rule: missing"),
+            std::string::npos);
 }
 
 // A programme over a rule region runs exactly like the same programme over the rule's LAs
 // written as a list, and unlike no programme (so the comparison can fail).
 TEST(RegionRules, AProgrammeOnARuleRegionRunsLikeOnItsList) {
-  const std::string world = "world:\n  n_primary: 300\n  n_secondary: 60\n  n_las: 12\n  width_km: 120\n  height_km: 80\n";
-  const std::string rest =
-      "run: {terms: 6}\nprogrammes:\n  - {name: p, region: r, start: 1, end: 6, budget: 5.0e6}\n";
+  const std::string world =
+      "world:\n  n_primary: 300\n  n_secondary: 60\n  n_las: 12\n  width_km: 120\n  height_km: 80\n";
+  const std::string rest = "run: {terms: 6}\nprogrammes:\n  - {name: p, region: r, start: 1, end: 6, budget: 5.0e6}\n";
   const Scenario with_rule = config::load_scenario_text(
       world + "  regions:\n    r: {rule: most_disadvantaged, percentile: 70}\n" + rest, "rule.yaml");
   const World w = build_world(with_rule, "");

@@ -13,6 +13,7 @@
 
 #include "sim/calibration/targets.hpp"
 #include "sim/config/input_text.hpp"
+#include "sim/config/numbers.hpp"
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/config/bounded_read.hpp"
 #include "sim/register/csv.hpp"

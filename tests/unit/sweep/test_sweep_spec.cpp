@@ -231,10 +231,11 @@ TEST(SweepSpec, DesignOptionsAreChecked) {
 
 TEST(SweepSpec, SetEntriesAreCheckedAtTheirPosition) {
   const std::string e = problems("base: ../la_brokered.yaml\nset:\n  world:\n    n_las: -3\ndesign: grid\n");
-  EXPECT_NE(e.find("test.yaml:4:12: set: world.n_las: value -3 is out of range"), std::string::npos) << e;
+  EXPECT_NE(e.find("test.yaml:4:12: set.world.n_las: value -3 is out of range [1, 100000]"), std::string::npos) << e;
   const std::string u = problems("base: ../la_brokered.yaml\nset: {brokering.slots_per_trem: 3}\ndesign: grid\n");
-  EXPECT_NE(u.find("set: brokering.slots_per_trem: unknown key (did you mean 'brokering.slots_per_term'?)"),
-            std::string::npos)
+  EXPECT_NE(
+      u.find("test.yaml:2:7: set.brokering.slots_per_trem: unknown key (did you mean 'brokering.slots_per_term'?)"),
+      std::string::npos)
       << u;
 }
 
