@@ -150,6 +150,7 @@ State initial_state(const Scenario& s, const World& w, std::uint64_t seed, std::
   st.n_partnerships.assign(n, 0);
   st.low_roll_terms.assign(n, 0);
   st.inadequate_since.assign(n, -1);
+  st.mandate_refused_until.assign(n, -1);
   st.programme_spent.assign(s.programmes.size(), 0.0);
   st.mean_disadvantage = w.mean_disadvantage;
 
@@ -186,7 +187,8 @@ State initial_state(const Scenario& s, const World& w, std::uint64_t seed, std::
     st.attainment[i] = st.effectiveness[i];
   }
   if (reg && !reg->attainment_z.empty()) apply_register_attainment(s, w, st, reg->attainment_z);
-  // Grade thresholds: fixed once on initial attainment so initial grade shares match.
+  // Grade thresholds: fixed once on initial attainment so initial grade shares match; the need
+  // and support cut-offs likewise.
   const auto& shares = s.inspection.grade_shares;
   for (int ph = 0; ph < kPhases; ++ph) {
     std::vector<double> a;
@@ -194,6 +196,9 @@ State initial_state(const Scenario& s, const World& w, std::uint64_t seed, std::
     if (a.empty()) continue;
     st.grade_threshold[ph] = {metrics::quantile(a, 1.0 - shares[0]), metrics::quantile(a, 1.0 - shares[0] - shares[1]),
                               metrics::quantile(a, shares[3])};
+    // Need and support cut-offs (MODEL.md 7.5): a fixed standard, like the grade thresholds.
+    st.need_cutoff[ph] = metrics::quantile(a, s.brokering.need_quantile);
+    st.support_cutoff[ph] = metrics::quantile(a, 1.0 - s.brokering.support_quantile);
   }
   st.funding_reference = s.funding.base_per_pupil * (1.0 + s.funding.deprivation_premium * w.mean_disadvantage);
   const double m = funding_multiplier(s, 0);
