@@ -125,6 +125,16 @@ void apply_register_attainment(const Scenario& s, const World& w, State& st, con
 
 }  // namespace
 
+void set_need_cutoffs(const Scenario& s, const World& w, State& st) {
+  for (int ph = 0; ph < kPhases; ++ph) {
+    std::vector<double> a;
+    for (int i : w.phase_members[ph]) a.push_back(st.attainment[i]);
+    if (a.empty()) continue;
+    st.need_cutoff[ph] = metrics::quantile(a, s.brokering.need_quantile);
+    st.support_cutoff[ph] = metrics::quantile(a, 1.0 - s.brokering.support_quantile);
+  }
+}
+
 State initial_state(const Scenario& s, const World& w, std::uint64_t seed, std::uint32_t replicate) {
   State st;
   const int n = w.n;
@@ -196,10 +206,8 @@ State initial_state(const Scenario& s, const World& w, std::uint64_t seed, std::
     if (a.empty()) continue;
     st.grade_threshold[ph] = {metrics::quantile(a, 1.0 - shares[0]), metrics::quantile(a, 1.0 - shares[0] - shares[1]),
                               metrics::quantile(a, shares[3])};
-    // Need and support cut-offs (MODEL.md 7.5): a fixed standard, like the grade thresholds.
-    st.need_cutoff[ph] = metrics::quantile(a, s.brokering.need_quantile);
-    st.support_cutoff[ph] = metrics::quantile(a, 1.0 - s.brokering.support_quantile);
   }
+  set_need_cutoffs(s, w, st);
   st.funding_reference = s.funding.base_per_pupil * (1.0 + s.funding.deprivation_premium * w.mean_disadvantage);
   const double m = funding_multiplier(s, 0);
   for (int i = 0; i < n; ++i) {
