@@ -52,6 +52,7 @@ struct Candidate {
 bool mandated(const Context& c, int i) {
   const State& st = c.st;
   if (!c.s.brokering.mandate_inadequate || st.grade[i] != 4 || st.inadequate_since[i] < 0) return false;
+  if (c.term <= st.mandate_refused_until[i]) return false;  // imposed support just lapsed (MODEL 7.4)
   if (c.s.academisation.enabled) return st.mat[i] < 0 && st.inadequate_since[i] < c.term - 1;
   return st.inadequate_since[i] < c.term;
 }

@@ -12,6 +12,22 @@
 
 namespace schoolsim {
 
+/// The hazard draw's stream: keyed by who the partnership is (first member; draw index mixed
+/// from second member, start term and kind), not by its id, so partnerships formed elsewhere
+/// (a regional programme's) do not shift the draws of the rest of the country (MODEL.md 4).
+static Stream hazard_stream(const Context& c, const Partnership& p) {
+  std::uint64_t x = static_cast<std::uint64_t>(static_cast<std::uint32_t>(p.members.size() > 1 ? p.members[1] : -1));
+  x = x * 0x9E3779B97F4A7C15ull + static_cast<std::uint32_t>(p.start_term);
+  x = x * 0x9E3779B97F4A7C15ull +
+      ((static_cast<std::uint64_t>(p.type) << 2) | (p.family ? 2u : 0u) | (p.self_organised ? 1u : 0u));
+  x ^= x >> 31;
+  x *= 0xBF58476D1CE4E5B9ull;
+  x ^= x >> 29;
+  Stream r = c.stream(Process::Lifecycle, static_cast<std::uint32_t>(p.members[0]));
+  r.seek(static_cast<std::uint32_t>(x >> 32));
+  return r;
+}
+
 void run_lifecycle(Context& c) {
   const auto& lc = c.s.lifecycle;
   State& st = c.st;
@@ -59,7 +75,7 @@ void run_lifecycle(Context& c) {
                             : h >= 1
                                 ? 1.0
                                 : 1.0 / (1.0 + (1.0 - h) / h * std::exp(lc.hazard_openness * openness_logit(openness)));
-      Stream r = c.stream(Process::Lifecycle, static_cast<std::uint32_t>(id));
+      Stream r = hazard_stream(c, p);
       if (r.uniform() < hazard) out.end = EndReason::Hazard;
     }
   });

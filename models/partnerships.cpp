@@ -4,8 +4,6 @@
 #include <limits>
 #include <utility>
 
-#include "models/metrics.hpp"
-
 namespace schoolsim {
 
 double pair_trust(const World& w, const State& st, std::int32_t i, std::int32_t j) {
@@ -92,16 +90,13 @@ SupportRoles support_roles(const Scenario& s, const World& w, const State& st) {
   return roles;
 }
 
-NeedThresholds need_thresholds(const Scenario& s, const World& w, const State& st) {
+NeedThresholds need_thresholds(const Scenario&, const World&, const State& st) {
+  // A fixed standard set on initial attainment (sim/run/initial_state.cpp), not quantiles
+  // recomputed each term: a national quantile let a regional programme move who is in need
+  // hundreds of kilometres away (issue 16.4, MODEL.md 7.5).
   NeedThresholds t;
-  std::vector<double> values;
-  for (int ph = 0; ph < kPhases; ++ph) {
-    values.clear();
-    for (int i : w.phase_members[ph]) values.push_back(st.attainment[i]);
-    if (values.empty()) continue;
-    t.need[ph] = metrics::quantile(values, s.brokering.need_quantile);
-    t.support[ph] = metrics::quantile(values, 1.0 - s.brokering.support_quantile);
-  }
+  t.need = st.need_cutoff;
+  t.support = st.support_cutoff;
   return t;
 }
 
@@ -158,6 +153,11 @@ void end_partnership(Context& c, std::int32_t id, EndReason reason) {
   }
   for_member_pairs(p,
                    [&](int i, int j) { st.cooldown_until[pair_key(i, j)] = c.term + c.s.lifecycle.rebroker_cooldown; });
+  // Support for an inadequate school that its members let lapse (the hazard) is not imposed
+  // again at once: the LA waits `rebroker_cooldown` terms before mandating support anew
+  // (MODEL.md 7.4). Without this, closed schools had a fresh imposed pair every term.
+  if (reason == EndReason::Hazard && p.support && !p.graduated && st.grade[p.members[1]] == 4)
+    st.mandate_refused_until[p.members[1]] = c.term + c.s.lifecycle.rebroker_cooldown;
   record(c, p, 1, reason, p.members);
 }
 

@@ -39,13 +39,13 @@ double min_member_capacity(const State& st, const Partnership& p);
 /// Inspection pressure: 1 for grade 4, 0.5 for grade 3, else 0.
 inline double pressure(std::int8_t grade) { return grade == 4 ? 1.0 : grade == 3 ? 0.5 : 0.0; }
 
-/// The need rule: latest grade >= 3 or attainment below the phase's need quantile.
+/// The need rule: latest grade >= 3 or attainment below the phase's need cut-off.
 bool in_need(const World& w, const State& st, const NeedThresholds& t, std::int32_t i);
 inline bool in_need(const Context& c, std::int32_t i) { return in_need(c.w, c.st, c.thresholds, i); }
 /// The support rule: grade <= 2, attainment at or above the support cut, capacity, free give slots.
 bool can_support(const Scenario& s, const World& w, const State& st, const NeedThresholds& t, std::int32_t i);
 inline bool can_support(const Context& c, std::int32_t i) { return can_support(c.s, c.w, c.st, c.thresholds, i); }
-/// Computes this term's per-phase need and support cut-offs from measured attainment.
+/// The per-phase need and support cut-offs: the fixed standard set on initial attainment.
 NeedThresholds need_thresholds(const Scenario& s, const World& w, const State& st);
 
 /// Who may support and who needs a supporter at this state (MODEL.md 7.5), per school (1 or 0),

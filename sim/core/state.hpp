@@ -70,8 +70,14 @@ struct State {
   std::vector<std::int16_t> n_partnerships;  ///< active partnerships of any type
   std::vector<std::int32_t> low_roll_terms;
   std::vector<std::int32_t> inadequate_since;  ///< term graded 4 (mandated support from the next term), or -1
+  /// Support imposed on the school (inadequate) ended by the hazard: none is imposed again
+  /// up to this term (MODEL.md 7.4), or -1.
+  std::vector<std::int32_t> mandate_refused_until;
   // Phase constants fixed at initialisation.
   std::array<std::array<double, kGrades - 1>, kPhases> grade_threshold{};  ///< attainment for grades 1, 2, 3
+  /// The need and support rules' attainment cut-offs (MODEL.md 7.5): a fixed standard set on
+  /// initial attainment, so a programme in one region cannot move them for schools elsewhere.
+  std::array<double, kPhases> need_cutoff{}, support_cutoff{};
   double mean_quality0 = 0, mean_disadvantage = 0, funding_reference = 0;
   // Pairs.
   std::vector<double> competition;       ///< aligned with World::neighbours entries

@@ -83,8 +83,10 @@ std::uint64_t state_hash(const World& w, const State& st) {
   f.vec(st.capacity), f.vec(st.openness), f.vec(st.funding), f.vec(st.boost), f.vec(st.grade);
   f.vec(st.last_inspected), f.vec(st.governance), f.vec(st.mat), f.vec(st.self_network), f.vec(st.receiving);
   f.vec(st.giving), f.vec(st.n_partnerships), f.vec(st.low_roll_terms), f.vec(st.inadequate_since);
+  f.vec(st.mandate_refused_until);
   f.bytes(st.expertise.data(), static_cast<std::size_t>(st.expertise.size()) * sizeof(double));
   for (const auto& thresholds : st.grade_threshold) f.value(thresholds);
+  f.value(st.need_cutoff), f.value(st.support_cutoff);
   f.value(st.mean_quality0), f.value(st.mean_disadvantage), f.value(st.funding_reference);
   f.vec(st.competition);
   for (const auto& [k, v] : st.trust.entries(w)) f.value(k), f.value(v);

@@ -125,6 +125,16 @@ void apply_register_attainment(const Scenario& s, const World& w, State& st, con
 
 }  // namespace
 
+void set_need_cutoffs(const Scenario& s, const World& w, State& st) {
+  for (int ph = 0; ph < kPhases; ++ph) {
+    std::vector<double> a;
+    for (int i : w.phase_members[ph]) a.push_back(st.attainment[i]);
+    if (a.empty()) continue;
+    st.need_cutoff[ph] = metrics::quantile(a, s.brokering.need_quantile);
+    st.support_cutoff[ph] = metrics::quantile(a, 1.0 - s.brokering.support_quantile);
+  }
+}
+
 State initial_state(const Scenario& s, const World& w, std::uint64_t seed, std::uint32_t replicate) {
   State st;
   const int n = w.n;
@@ -150,6 +160,7 @@ State initial_state(const Scenario& s, const World& w, std::uint64_t seed, std::
   st.n_partnerships.assign(n, 0);
   st.low_roll_terms.assign(n, 0);
   st.inadequate_since.assign(n, -1);
+  st.mandate_refused_until.assign(n, -1);
   st.programme_spent.assign(s.programmes.size(), 0.0);
   st.mean_disadvantage = w.mean_disadvantage;
 
@@ -186,7 +197,8 @@ State initial_state(const Scenario& s, const World& w, std::uint64_t seed, std::
     st.attainment[i] = st.effectiveness[i];
   }
   if (reg && !reg->attainment_z.empty()) apply_register_attainment(s, w, st, reg->attainment_z);
-  // Grade thresholds: fixed once on initial attainment so initial grade shares match.
+  // Grade thresholds: fixed once on initial attainment so initial grade shares match; the need
+  // and support cut-offs likewise.
   const auto& shares = s.inspection.grade_shares;
   for (int ph = 0; ph < kPhases; ++ph) {
     std::vector<double> a;
@@ -195,6 +207,7 @@ State initial_state(const Scenario& s, const World& w, std::uint64_t seed, std::
     st.grade_threshold[ph] = {metrics::quantile(a, 1.0 - shares[0]), metrics::quantile(a, 1.0 - shares[0] - shares[1]),
                               metrics::quantile(a, shares[3])};
   }
+  set_need_cutoffs(s, w, st);
   st.funding_reference = s.funding.base_per_pupil * (1.0 + s.funding.deprivation_premium * w.mean_disadvantage);
   const double m = funding_multiplier(s, 0);
   for (int i = 0; i < n; ++i) {

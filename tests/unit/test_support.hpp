@@ -78,6 +78,11 @@ struct Sim {
   }
 };
 
+/// Re-sets the need and support cut-offs from the current (hand-set) attainment with the
+/// function the engine uses at run start, for a test that sets attainment by hand and wants
+/// the cut-offs to be the standard of that state.
+inline void reset_need_cutoffs(Sim& sim) { set_need_cutoffs(sim.s, sim.w, sim.st); }
+
 /// One school of a hand-built world.
 struct SchoolSpec {
   double x = 0, y = 0;
@@ -128,6 +133,14 @@ inline void flatten(State& st) {
     st.inadequate_since[i] = -1;
   }
   st.trust.clear();
+}
+
+/// flatten() on a run's state, then its need and support cut-offs re-set from the flattened
+/// attainment (0 everywhere: nobody is below the need cut-off, everybody reaches the support
+/// cut-off), as they would be had the run started from this state.
+inline void flatten(Sim& sim) {
+  flatten(sim.st);
+  reset_need_cutoffs(sim);
 }
 
 /// Forms a partnership of `type` over `members` (members[0] gives when `support`).

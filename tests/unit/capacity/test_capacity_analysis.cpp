@@ -30,7 +30,8 @@ struct Fixture {
   State st = initial_state(s, w, 42, 0);
 
   Fixture() {
-    test::flatten(st);  // attainment 0 everywhere: need and support by grade and capacity only
+    test::flatten(st);           // attainment 0 everywhere: need and support by grade and capacity only
+    set_need_cutoffs(s, w, st);  // ... with the cut-offs of that flat state (all 0)
     st.grade[0] = 4, st.grade[4] = 3, st.grade[5] = 1, st.grade[6] = 3;
     st.capacity[3] = 0.2;  // below brokering.min_capacity_to_give
     st.giving[7] = static_cast<std::int16_t>(s.brokering.max_give);

@@ -16,7 +16,7 @@ Sim one_school(double noise_sd) {
   Scenario s = default_scenario();
   s.attainment.noise_sd = noise_sd;
   Sim sim(s, test::tiny_world({{0, 0, 0, 0, 0.25}}));
-  test::flatten(sim.st);
+  test::flatten(sim);
   sim.st.expertise(0, 0) = 0.6, sim.st.expertise(0, 1) = 0.5, sim.st.expertise(0, 2) = 0.4;
   sim.st.mean_quality0 = 0.5;
   sim.st.mean_disadvantage = 0.15;

@@ -14,7 +14,7 @@ using test::Sim;
 // Six primary schools in one LA, all alike after flatten().
 Sim six_schools(Scenario s = default_scenario()) {
   Sim sim(std::move(s), test::tiny_world({{0, 0}, {1, 0}, {2, 0}, {0, 1}, {1, 1}, {2, 1}}));
-  test::flatten(sim.st);
+  test::flatten(sim);
   return sim;
 }
 

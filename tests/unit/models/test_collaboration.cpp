@@ -16,7 +16,7 @@ Sim schools(int n, Scenario s = default_scenario()) {
   std::vector<test::SchoolSpec> spec;
   for (int k = 0; k < n; ++k) spec.push_back({static_cast<double>(k), 0.0});
   Sim sim(std::move(s), test::tiny_world(spec));
-  test::flatten(sim.st);
+  test::flatten(sim);
   return sim;
 }
 

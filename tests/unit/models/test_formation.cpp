@@ -119,7 +119,7 @@ TEST(Formation, MaxGiveIsRespectedWhenSeveralBrokersChooseOneSupporter) {
   s.brokering.max_give = 2;
   s.brokering.cross_border = true;
   Sim sim(s, test::tiny_world({{0, 0, 0, 0}, {1, 0, 0, 0}, {0, 1, 0, 1}, {-1, 0, 0, 2}, {0, -1, 0, 0}}, 3));
-  test::flatten(sim.st);
+  test::flatten(sim);
   sim.st.attainment[0] = 1.0;
   for (int r = 1; r <= 4; ++r) sim.st.grade[r] = 3, sim.st.attainment[r] = -1.0;
   auto c1 = sim.ctx(1);
@@ -144,7 +144,7 @@ Sim strategy_world(BrokerStrategy strategy, std::uint64_t seed = 42) {
       trust_scored(strategy),
       test::tiny_world({{0, 0, 0, 0}, {0.5, 0, 0, 0}, {0.8, 0, 0, 1}, {1, 0, 0, 0}, {3, 0, 0, 0}, {0.7, 0, 1, 0}}, 2),
       seed);
-  test::flatten(sim.st);
+  test::flatten(sim);
   sim.st.grade[0] = 3;
   sim.st.capacity[1] = 0.1;
   test::set_trust(sim.w, sim.st, 0, 1, 1.0);
@@ -195,7 +195,7 @@ TEST(Formation, NoneFormsNothing) {
 // better assignment: trust 0-2 0.9, 0-3 0.8, 1-2 0.7, 1-3 0.05.
 double total_score(BrokerStrategy strategy, std::vector<std::pair<int, int>>* pairs_out = nullptr) {
   Sim sim(trust_scored(strategy), test::tiny_world({{0, 0}, {0.5, 0}, {1, 0}, {1.5, 0}}));
-  test::flatten(sim.st);
+  test::flatten(sim);
   sim.st.grade[0] = sim.st.grade[1] = 3;
   test::set_trust(sim.w, sim.st, 0, 2, 0.9);
   test::set_trust(sim.w, sim.st, 0, 3, 0.8);
@@ -274,7 +274,7 @@ TEST(Formation, MandatedSupportForInadequateSchoolsIsCertainFromTheTermAfterInsp
   s.brokering.mandate_inadequate = true;
   s.brokering.a0 = s.brokering.b0 = -50;  // neither side would accept voluntarily
   Sim sim(s, test::tiny_world({{0, 0}, {1, 0}}));
-  test::flatten(sim.st);
+  test::flatten(sim);
   sim.st.grade[0] = 4;
   sim.st.inadequate_since[0] = 3;
   EXPECT_TRUE(brokered(sim, 3).empty()) << "not in the inspection term itself (and refused voluntarily)";
@@ -292,7 +292,7 @@ TEST(Formation, MandatedSchoolsAreProposedBeforeOtherSchoolsInNeed) {
   s.brokering.mandate_inadequate = true;
   s.brokering.slots_per_term = 1;
   Sim sim(s, test::tiny_world({{0, 0}, {0.5, 0}, {1, 0}}));
-  test::flatten(sim.st);
+  test::flatten(sim);
   sim.st.grade[0] = 3;  // higher score
   sim.st.grade[1] = 4;  // mandated
   sim.st.inadequate_since[1] = 1;
@@ -312,7 +312,7 @@ TEST(Formation, MandatedProposalsWinConflictsBetweenBrokers) {
   s.brokering.max_give = 1;
   s.programmes = {Programme{}};
   Sim sim(s, test::tiny_world({{0, 0}, {0.5, 0}, {1, 0}}));
-  test::flatten(sim.st);
+  test::flatten(sim);
   sim.st.grade[0] = 3;
   sim.st.grade[1] = 4;
   sim.st.inadequate_since[1] = 1;
@@ -331,7 +331,7 @@ TEST(Formation, NationalBrokerServesMandatedSchoolsWhereTheLaDoesNotBroker) {
   s.brokering.enabled = false;
   // School 0 (LA 0) inadequate; 1 (LA 1, 5 km) outstanding; 2 (LA 0, 1 km) good only.
   Sim sim(s, test::tiny_world({{0, 0, 0, 0}, {5, 0, 0, 1}, {1, 0, 0, 0}}, 2));
-  test::flatten(sim.st);
+  test::flatten(sim);
   sim.st.grade[0] = 4;
   sim.st.inadequate_since[0] = 1;
   sim.st.grade[1] = 1;
@@ -386,7 +386,7 @@ TEST(Formation, SelfOrganisedSearchPrefersSimilarTrustedSchools) {
   s.brokering.a0 = 50;
   // Searcher 0 (attainment 0); 1 is similar (0.05), 2 is nearer but far apart in attainment.
   Sim sim(s, test::tiny_world({{0, 0}, {2, 0}, {1, 0}}));
-  test::flatten(sim.st);
+  test::flatten(sim);
   sim.st.capacity = {0.5, 0.1, 0.1};  // only school 0 searches
   sim.st.attainment = {0.0, 0.05, 1.0};
   Sim first = sim;
@@ -409,7 +409,7 @@ TEST(Formation, SelfOrganisedSearchFailsWhenThePartnersNetworkIsFull) {
   s.self_organised.max_size = 2;
   s.brokering.a0 = 50;
   Sim sim(s, test::tiny_world({{0, 0}, {1, 0}, {2, 0}}));
-  test::flatten(sim.st);
+  test::flatten(sim);
   sim.st.capacity = {0.5, 0.1, 0.1};
   auto c1 = sim.ctx(1);
   Partnership net;
@@ -487,7 +487,7 @@ TEST(Formation, InadequateSchoolsJoinMatsWithAcademisation) {
   s.academisation.max_mat_size = 3;
   // 0, 2, 3 inadequate; 1 outstanding with capacity (a sponsor); 4 supports 0.
   Sim sim(s, test::tiny_world({{0, 0}, {2, 0}, {0, 1}, {1, 1}, {3, 0}}));
-  test::flatten(sim.st);
+  test::flatten(sim);
   for (int i : {0, 2, 3}) sim.st.grade[i] = 4, sim.st.inadequate_since[i] = 1;
   sim.st.grade[1] = 1;
   auto c1 = sim.ctx(1);
@@ -520,7 +520,7 @@ TEST(Formation, InadequateSchoolsJoinMatsWithAcademisation) {
   Scenario off = s;
   off.academisation.enabled = false;
   Sim none(off, test::tiny_world({{0, 0}, {2, 0}}));
-  test::flatten(none.st);
+  test::flatten(none);
   none.st.grade[0] = 4, none.st.inadequate_since[0] = 1, none.st.grade[1] = 1;
   auto cn = none.ctx(2);
   join_mats(cn);
@@ -534,7 +534,7 @@ TEST(Formation, WithAcademisationInadequateSchoolsAreMandatedSupportOnlyWhenNoMa
   s.academisation.enabled = true;
   // 0 inadequate (inspected in term 1); 1 a good supporter; no outstanding sponsor nearby.
   Sim sim(s, test::tiny_world({{0, 0}, {1, 0}}));
-  test::flatten(sim.st);
+  test::flatten(sim);
   sim.st.grade[0] = 4;
   sim.st.inadequate_since[0] = 1;
   EXPECT_TRUE(brokered(sim, 2).empty()) << "term 2 is MAT joining's turn";

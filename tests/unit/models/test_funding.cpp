@@ -32,7 +32,7 @@ TEST(Funding, MoneySpentNeverExceedsBudget) {
   // Room for three and a half grants: both pairs are paid in term 2, only the first (in id
   // order) in term 3, then the budget is exhausted.
   Sim sim(with_programme(3.5 * 20000.0), four_schools());
-  test::flatten(sim.st);
+  test::flatten(sim);
   auto c1 = sim.ctx(1);
   const int a = test::add_partnership(c1, PartnershipType::Pair, {0, 1}, true, 0);
   const int b = test::add_partnership(c1, PartnershipType::Pair, {2, 3}, true, 0);
@@ -69,7 +69,7 @@ TEST(Funding, MoneySpentNeverExceedsBudgetOverARun) {
 
 TEST(Funding, GrantsStartTheTermAfterFormingAndStopAfterPartnershipTerms) {
   Sim sim(with_programme(1e9), four_schools());
-  test::flatten(sim.st);
+  test::flatten(sim);
   auto c3 = sim.ctx(3);
   const int id = test::add_partnership(c3, PartnershipType::Pair, {0, 1}, true, 0);
   const int terms = sim.s.lifecycle.partnership_terms;  // 6
@@ -90,7 +90,7 @@ TEST(Funding, GrantsStartTheTermAfterFormingAndStopAfterPartnershipTerms) {
 
 TEST(Funding, GrantBoostIsSharedAmongMembers) {
   Sim sim(with_programme(1e9), four_schools());
-  test::flatten(sim.st);
+  test::flatten(sim);
   auto c1 = sim.ctx(1);
   test::add_partnership(c1, PartnershipType::Pair, {0, 1}, true, 0);
   test::add_partnership(c1, PartnershipType::Network, {1, 2, 3}, false, 0);
@@ -141,7 +141,7 @@ TEST(Funding, FundingChangesMultiplyPerPupilFunding) {
 TEST(Funding, EarlyClosureStopsGrants) {
   // Programme to term 20, closed early at 6: the last funded term is 5.
   Sim sim(with_programme(1e9, 20, 6), four_schools());
-  test::flatten(sim.st);
+  test::flatten(sim);
   EXPECT_EQ(programme_last_funded_term(sim.s.programmes[0]), 5);
   auto c2 = sim.ctx(2);
   const int id = test::add_partnership(c2, PartnershipType::Pair, {0, 1}, true, 0);
@@ -163,7 +163,7 @@ TEST(Funding, EarlyClosureStopsProgrammeBrokering) {
   s.brokering.mandate_inadequate = false;
   s.brokering.a0 = s.brokering.b0 = 50;  // both sides accept
   Sim sim(s, test::tiny_world({{0, 0}, {1, 0}}));
-  test::flatten(sim.st);
+  test::flatten(sim);
   sim.st.grade[0] = 3;
   auto formed_at = [&](int t) {
     Sim copy = sim;

@@ -87,7 +87,7 @@ TEST(Inspection, ThresholdsReproduceInitialGradeSharesPerPhase) {
 TEST(Inspection, ExemptOutstandingSchoolsAreNotInspected) {
   Scenario s = default_scenario();
   Sim sim(s, test::tiny_world({{0, 0}, {1, 0}}));
-  test::flatten(sim.st);
+  test::flatten(sim);
   sim.st.grade = {1, 2};
   sim.st.last_inspected = {-50, -50};  // long overdue
   sim.st.attainment = {-10.0, -10.0};
@@ -106,7 +106,7 @@ TEST(Inspection, ExemptOutstandingSchoolsAreNotInspected) {
 
 TEST(Inspection, ContextualGradingCreditsDisadvantage) {
   Sim sim(default_scenario(), test::tiny_world({{0, 0, 0, 0, 0.05}, {1, 0, 0, 0, 0.45}}));
-  test::flatten(sim.st);
+  test::flatten(sim);
   sim.st.grade_threshold[0] = {0.5, 0.0, -0.5};
   sim.st.last_inspected = {-20, -20};
   sim.st.attainment = {-0.1, -0.1};  // grade 3 on raw attainment
@@ -131,7 +131,7 @@ TEST(Inspection, ProgrammeReinspectsItsRegionInItsLastFundedTerm) {
   prog.reinspect = true;
   s.programmes = {prog};
   Sim sim(s, test::tiny_world({{0, 0, 0, 0}, {1, 0, 0, 1}, {2, 0, 0, 0}}, 2));
-  test::flatten(sim.st);
+  test::flatten(sim);
   sim.st.last_inspected = {0, 0, 3};  // 2 was inspected after the programme started
   for (int t = 4; t <= 5; ++t) {
     auto c = sim.ctx(t);

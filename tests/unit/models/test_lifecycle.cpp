@@ -26,7 +26,7 @@ Sim pairs_world(int pairs, Scenario s = default_scenario()) {
   std::vector<test::SchoolSpec> schools;
   for (int k = 0; k < 2 * pairs; ++k) schools.push_back({static_cast<double>(k % 10), static_cast<double>(k / 10)});
   Sim sim(std::move(s), test::tiny_world(schools));
-  test::flatten(sim.st);
+  test::flatten(sim);
   for (int k = 0; k < pairs; ++k) sim.st.grade[2 * k + 1] = 3;  // receivers stay in need
   return sim;
 }

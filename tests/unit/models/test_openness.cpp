@@ -49,10 +49,10 @@ TEST(Openness, ClosedSchoolsKeepAlmostNoPartnershipsAndOpenOnesKeepMore) {
   ASSERT_GT(n_default, 100);
   // Voluntary partnerships: at most 5% of the default's (in fact none).
   EXPECT_LE(n_closed - mandated_closed, 0.05 * n_default) << n_closed << " of " << n_default;
-  // Mandated support is still imposed on every inadequate school each term and lasts one
-  // term: what is active at the end is the last term's impositions (about 8% of the
-  // default's partnerships here; issue 16.1 asks for 5% with these included, not met).
-  EXPECT_LE(n_closed, 0.10 * n_default) << n_closed << " of " << n_default << " (" << mandated_closed << " mandated)";
+  // Mandated support is still imposed on inadequate schools, but among closed schools it ends
+  // at its first hazard check and is not re-imposed for `rebroker_cooldown` terms: all kinds
+  // together, at most 5% of the default's partnerships are active at the end (issue 16.1).
+  EXPECT_LE(n_closed, 0.05 * n_default) << n_closed << " of " << n_default << " (" << mandated_closed << " mandated)";
   EXPECT_GT(n_open, n_default);
 }
 

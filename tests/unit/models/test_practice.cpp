@@ -35,7 +35,7 @@ TEST(Practice, TurnoverIsHigherInDisadvantagedAndStrugglingSchools) {
   Scenario s = default_scenario();
   s.practice.practice_noise_sd = 0.0;
   Sim sim(s, test::tiny_world({{0, 0, 0, 0, 0.1}, {1, 0, 0, 0, 0.5}, {2, 0, 0, 0, 0.1}}));
-  test::flatten(sim.st);
+  test::flatten(sim);
   sim.st.grade[2] = 3;
   auto c = sim.ctx(1);
   practise(c);
@@ -48,7 +48,7 @@ TEST(Practice, OneStepWithoutNoiseIsExact) {
   s.practice.practice_noise_sd = 0.0;
   s.practice.labour_changes = {{4, 1.5}};
   Sim sim(s, test::tiny_world({{0, 0, 0, 0, 0.2}}));
-  test::flatten(sim.st);
+  test::flatten(sim);
   sim.st.expertise(0, 0) = 0.3;
   sim.st.capacity[0] = 0.6;
   sim.st.grade[0] = 3;

@@ -49,7 +49,7 @@ TEST(PupilMetrics, DisadvantagedAndOtherPupilsOnFiveSchoolsEqualTheHandComputati
 TEST(PupilMetrics, TheRecorderWritesThemNationallyAndByPhase) {
   const Scenario s = test::small_scenario({"world.n_las=2"});
   test::Sim sim(s, five_school_world());
-  test::flatten(sim.st);
+  test::flatten(sim);
   for (int i = 0; i < 5; ++i) sim.st.attainment[i] = FiveSchools::y[i], sim.st.pupils[i] = FiveSchools::pupils[i];
   Recorder recorder(sim.w, 0, false);
   recorder.report(run::Snapshot{sim.s, sim.w, sim.st, 0});
@@ -83,7 +83,7 @@ TEST(AreaMetrics, ByLaAndByRegionEqualTheHandComputation) {
   s.programmes.resize(1);
   s.programmes[0].region = "north";
   test::Sim sim(s, five_school_world());
-  test::flatten(sim.st);
+  test::flatten(sim);
   for (int i = 0; i < 5; ++i) sim.st.attainment[i] = FiveSchools::y[i], sim.st.pupils[i] = FiveSchools::pupils[i];
   const std::vector<OutputRegion> regions = output_regions(sim.s, sim.w);
   ASSERT_EQ(regions.size(), 3u);

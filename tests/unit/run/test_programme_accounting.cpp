@@ -50,7 +50,7 @@ TEST(ProgrammeAccounting, BudgetExhaustionOnAHandCheckedCase) {
   // Room for three and a half grants: both pairs are paid in term 2, only the first (in id
   // order) in term 3; the 10,000 left cannot pay a grant, with 27 funded terms to come.
   Sim sim(one_programme(3.5 * 20000.0, 30), four_schools());
-  test::flatten(sim.st);
+  test::flatten(sim);
   const ProgrammeAccount a = account_of(sim, {{0, 1}, {2, 3}}, 8);
   std::vector<double> spending;
   for (int t = 0; t <= 8; ++t) spending.push_back(a.spent_in(t, 0));
@@ -70,7 +70,7 @@ TEST(ProgrammeAccounting, BudgetExhaustionOnAHandCheckedCase) {
 TEST(ProgrammeAccounting, EarlyClosureAndNothingLeftToFund) {
   // Closed at term 6: paid in terms 2..5 (last funded term 5), the pair loses its grant.
   Sim closed(one_programme(1e9, 10, 6), four_schools());
-  test::flatten(closed.st);
+  test::flatten(closed);
   const ProgrammeAccount a = account_of(closed, {{0, 1}}, 10);
   ASSERT_EQ(a.events.size(), 1u);
   EXPECT_EQ(a.events[0].kind, ProgrammeEventKind::ClosedEarly);
@@ -84,7 +84,7 @@ TEST(ProgrammeAccounting, EarlyClosureAndNothingLeftToFund) {
   // A pair funded for partnership_terms (6: terms 2..7) of a programme funded to term 12,
   // with no broker proposing more: nothing is paid from term 8.
   Sim idle(one_programme(1e9, 12), four_schools());
-  test::flatten(idle.st);
+  test::flatten(idle);
   const ProgrammeAccount b = account_of(idle, {{0, 1}}, 12);
   ASSERT_EQ(b.events.size(), 1u);
   EXPECT_EQ(b.events[0].kind, ProgrammeEventKind::NothingToFund);
