@@ -301,7 +301,7 @@ rlim_t current_address_space() {
   return static_cast<rlim_t>(pages) * static_cast<rlim_t>(sysconf(_SC_PAGESIZE));
 }
 
-[[noreturn]] void child(const std::function<std::string()>& work, int fd, rlim_t cpu_seconds) {
+[[noreturn]] void child(const std::function<std::string(int)>& work, int fd, rlim_t cpu_seconds) {
   // Ctrl-C and SIGTERM end the child at once (the parent's handlers clean up the parent's files).
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
@@ -316,7 +316,7 @@ rlim_t current_address_space() {
   setrlimit(RLIMIT_AS, &as);
   std::string result;
   try {
-    result = work();
+    result = work(fd);
   } catch (const std::bad_alloc&) {
     result = "it needs more memory than any schoolsim file";
   } catch (const std::exception& e) {
@@ -334,11 +334,19 @@ rlim_t current_address_space() {
   _exit(result.empty() ? 0 : 3);
 }
 
-/// Runs `work` in a forked child under the limits for a file of `size` bytes: "" if it
-/// returned "", else what it returned or how it ended. std::nullopt if no child could be
-/// started (the caller then reads as before). Throws std::runtime_error if it was interrupted.
-std::optional<std::string> isolated(const std::filesystem::path& path, off_t size,
-                                    const std::function<std::string()>& work) {
+/// How a child ended: `failure` is "" if it exited normally (status 0 or 3), else how it ended
+/// (a crash, a limit); `report` is everything it wrote to the pipe.
+struct ChildOutcome {
+  std::string report;
+  std::string failure;
+  bool exited_zero = false;
+};
+
+/// Runs `work` (given the pipe's write end) in a forked child under the limits for a file of
+/// `size` bytes. std::nullopt if no child could be started (the caller then reads as before).
+/// Throws std::runtime_error if it was interrupted.
+std::optional<ChildOutcome> run_child(const std::filesystem::path& path, off_t size,
+                                      const std::function<std::string(int)>& work) {
   int fds[2];
   if (pipe(fds) != 0) return std::nullopt;
   const rlim_t cpu_seconds = cpu_limit_seconds(size);
@@ -357,7 +365,7 @@ std::optional<std::string> isolated(const std::filesystem::path& path, off_t siz
   // The report, until the child closes the pipe (exits); a child blocked rather than busy is
   // killed after a wall-time limit.
   const int wall_ms = static_cast<int>(std::min<rlim_t>(4 * cpu_seconds + 30, 3600)) * 1000;
-  std::string report;
+  ChildOutcome outcome;
   bool timed_out = false;
   int waited_ms = 0;
   for (;;) {
@@ -377,23 +385,54 @@ std::optional<std::string> isolated(const std::filesystem::path& path, off_t siz
     const ssize_t n = read(fds[0], buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
-    report.append(buffer, static_cast<std::size_t>(n));
+    outcome.report.append(buffer, static_cast<std::size_t>(n));
   }
   close(fds[0]);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (timed_out) return "reading it did not finish within " + std::to_string(wall_ms / 1000) + " s";
-  if (WIFSIGNALED(status)) {
+  if (timed_out) {
+    outcome.failure = "reading it did not finish within " + std::to_string(wall_ms / 1000) + " s";
+  } else if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
     if (sig == SIGXCPU || sig == SIGKILL)
-      return "reading it did not finish within " + std::to_string(cpu_seconds) + " s of CPU time";
-    if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+      outcome.failure = "reading it did not finish within " + std::to_string(cpu_seconds) + " s of CPU time";
+    else if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
       throw std::runtime_error(path.string() + ": checking the file was interrupted");
-    return "HDF5 crashed reading it: " + signal_text(sig);
+    else
+      outcome.failure = "HDF5 crashed reading it: " + signal_text(sig);
+  } else {
+    outcome.exited_zero = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return std::string();
-  return report.empty() ? std::string("HDF5 could not read it") : report;
+  return outcome;
+}
+
+/// Runs `work` in a forked child under the limits for a file of `size` bytes: "" if it
+/// returned "", else what it returned or how it ended. std::nullopt if no child could be
+/// started (the caller then reads as before). Throws std::runtime_error if it was interrupted.
+std::optional<std::string> isolated(const std::filesystem::path& path, off_t size,
+                                    const std::function<std::string()>& work) {
+  const auto outcome = run_child(path, size, [&](int) { return work(); });
+  if (!outcome) return std::nullopt;
+  if (!outcome->failure.empty()) return outcome->failure;
+  if (outcome->exited_zero) return std::string();
+  return outcome->report.empty() ? std::string("HDF5 could not read it") : outcome->report;
+}
+
+/// Reads one dataset as probe_readable reads it (the file opened afresh): "" or what failed.
+std::string read_one_dataset(const std::filesystem::path& path, const std::string& name) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  H5Pset_file_locking(fapl.get(), false, true);
+  const Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
+  if (!file.ok()) return "cannot open the file: " + hdf5_cause("HDF5 could not open it");
+  try {
+    Walker().dataset(file.get(), name);
+  } catch (const Damaged& d) {
+    const std::string prefix = "variable '" + name + "': ";
+    return d.what.rfind(prefix, 0) == 0 ? d.what.substr(prefix.size()) : d.what;
+  }
+  return {};
 }
 
 }  // namespace
@@ -465,28 +504,53 @@ void probe_readable(const std::filesystem::path& path, bool data) {
   fail(*result);
 }
 
-std::string probe_dataset(const std::filesystem::path& path, const std::string& name) {
+std::vector<std::string> probe_datasets(const std::filesystem::path& path, const std::vector<std::string>& names) {
+  std::vector<std::string> problems(names.size());
   {
     const std::lock_guard lock(probe_mutex);
-    if (probe_disabled) return {};
+    if (probe_disabled) return problems;
   }
   struct stat st {};
-  if (stat(path.c_str(), &st) != 0) return {};
-  const auto result = isolated(path, st.st_size, [&]() -> std::string {
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    const Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-    H5Pset_file_locking(fapl.get(), false, true);
-    const Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
-    if (!file.ok()) return "cannot open the file: " + hdf5_cause("HDF5 could not open it");
-    try {
-      Walker().dataset(file.get(), name);
-    } catch (const Damaged& d) {
-      const std::string prefix = "variable '" + name + "': ";
-      return d.what.rfind(prefix, 0) == 0 ? d.what.substr(prefix.size()) : d.what;
+  if (stat(path.c_str(), &st) != 0) return problems;
+  // One child reads the datasets in turn and reports each as "INDEX PROBLEM\0". If it dies
+  // (a crash or a limit), the first dataset without a report gets how it died, and a new
+  // child goes on with the next one: as if each dataset had a child of its own, without a
+  // fork per dataset (a fork costs more than reading a small dataset).
+  std::size_t next = 0;
+  while (next < names.size()) {
+    const std::size_t first = next;
+    const auto outcome = run_child(path, st.st_size, [&](int fd) -> std::string {
+      for (std::size_t k = first; k < names.size(); ++k) {
+        std::string problem = read_one_dataset(path, names[k]);
+        problem.resize(std::min<std::size_t>(problem.size(), 2000));
+        std::replace(problem.begin(), problem.end(), '\0', ' ');
+        const std::string record = std::to_string(k) + " " + problem + '\0';
+        for (std::size_t off = 0; off < record.size();) {
+          const ssize_t n = write(fd, record.data() + off, record.size() - off);
+          if (n <= 0) _exit(4);
+          off += static_cast<std::size_t>(n);
+        }
+      }
+      return {};
+    });
+    if (!outcome) return problems;  // cannot fork: read as before
+    std::size_t start = 0;
+    for (std::size_t end; (end = outcome->report.find('\0', start)) != std::string::npos; start = end + 1) {
+      const std::string record = outcome->report.substr(start, end - start);
+      const std::size_t space = record.find(' ');
+      const std::size_t k = std::stoul(record.substr(0, space));
+      problems[k] = record.substr(space + 1);
+      next = k + 1;
     }
-    return {};
-  });
-  return result ? *result : std::string();
+    if (next < names.size()) {                                 // the child died at dataset `next`
+      const std::string said = outcome->report.substr(start);  // an exception's message
+      problems[next] = !outcome->failure.empty() ? outcome->failure
+                       : said.empty()            ? std::string("HDF5 could not read it")
+                                                 : said;
+      ++next;
+    }
+  }
+  return problems;
 }
 
 }  // namespace schoolsim::io

@@ -28,11 +28,12 @@ namespace schoolsim::io {
 /// read: for a quick look at a file's shape before deciding to read it (the memory check).
 void probe_readable(const std::filesystem::path& path, bool data = true);
 
-/// Reads one dataset of a file that passed probe_readable(path, false) in a child process, as
-/// probe_readable reads it: "" if it reads back, else what failed ("data error detected by
-/// Fletcher32 checksum", "HDF5 crashed reading it: signal 11 ..."). `info --verify` calls it
-/// per dataset to name every damaged one.
-std::string probe_dataset(const std::filesystem::path& path, const std::string& name);
+/// Reads each named dataset of a file that passed probe_readable(path, false) in a child
+/// process, as probe_readable reads it: one entry per name, "" if it reads back, else what
+/// failed ("data error detected by Fletcher32 checksum", "HDF5 crashed reading it: signal 11
+/// ..."). One child reads them in turn; after a crash or a limit a new child goes on with the
+/// next dataset, so every damaged one is named. `info --verify` uses it.
+std::vector<std::string> probe_datasets(const std::filesystem::path& path, const std::vector<std::string>& names);
 
 /// Turns probing off for the rest of the process (MPI ranks; docs/hardening.md says what it
 /// leaves open). Files probed before remain trusted.

@@ -22,6 +22,8 @@ class Id {
   }
   Id(const Id&) = delete;
   Id& operator=(const Id&) = delete;
+  Id(Id&& other) noexcept : id_(std::exchange(other.id_, -1)), closer_(other.closer_) {}
+  Id& operator=(Id&&) = delete;
   hid_t get() const { return id_; }
   bool ok() const { return id_ >= 0; }
 
@@ -170,7 +172,13 @@ VerifyReport verify_file(const std::filesystem::path& path) {
     if (H5Literate(file.get(), H5_INDEX_NAME, H5_ITER_INC, &index, collect, &names) < 0)
       throw InputFileError(path.string() + ": cannot list its variables: " + hdf5_error());
   }
+  // First the header and open of each object here; then every dataset that opens is read in
+  // a child (probe_datasets: one child for all, a new one after a crash); then, for those that
+  // read back there, here.
   VerifyReport report;
+  std::vector<Id> opened;
+  std::vector<std::string> to_probe;
+  std::vector<std::size_t> probed_check;  // index in report.datasets of each of to_probe
   for (const auto& name : names) {
     DatasetCheck check;
     check.name = name;
@@ -184,15 +192,24 @@ VerifyReport verify_file(const std::filesystem::path& path) {
     Id dataset(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), H5Dclose);
     if (!dataset.ok()) {
       check.error = "cannot open it: " + hdf5_error();
-    } else if (std::string problem = probe_dataset(path, name); !problem.empty()) {
-      std::vector<hsize_t> chunk;
-      describe(dataset.get(), check, chunk, 0);
-      H5Eclear2(H5E_DEFAULT);
-      check.error = std::move(problem);
     } else {
-      read_all(dataset.get(), check);
+      to_probe.push_back(name);
+      probed_check.push_back(report.datasets.size());
+      opened.push_back(std::move(dataset));
     }
     report.datasets.push_back(check);
+  }
+  const std::vector<std::string> problems = probe_datasets(path, to_probe);
+  for (std::size_t k = 0; k < to_probe.size(); ++k) {
+    DatasetCheck& check = report.datasets[probed_check[k]];
+    if (!problems[k].empty()) {
+      std::vector<hsize_t> chunk;
+      describe(opened[k].get(), check, chunk, 0);
+      H5Eclear2(H5E_DEFAULT);
+      check.error = problems[k];
+    } else {
+      read_all(opened[k].get(), check);
+    }
   }
   return report;
 }

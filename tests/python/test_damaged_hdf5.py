@@ -33,6 +33,19 @@ def small_files(tmp_path_factory, schoolsim):
     return world, scenario, run
 
 
+def sweep_folder(small_files, tmp_path_factory, name, replicates):
+    """A new folder with the small world, its one-term scenario and sweep.yaml: a grid over
+    brokering.slots_per_term [1, 2] with `replicates` runs each (seed 5). Returns (folder, spec)."""
+    world, scenario, _ = small_files
+    folder = tmp_path_factory.mktemp(name)
+    for source in (world, scenario):
+        (folder / source.name).write_bytes(source.read_bytes())
+    spec = folder / "sweep.yaml"
+    spec.write_text(f"base: {scenario.name}\nparameters:\n  brokering.slots_per_term: {{values: [1, 2]}}\n"
+                    f"design: {{type: grid}}\nreplicates: {replicates}\nseed: 5\n")
+    return folder, spec
+
+
 FLIPS = 200  # per file (issue 14: "about 200 flips each" in CI)
 
 
@@ -54,13 +67,7 @@ def campaign(tmp_path, target, seed, command, extras=(), at=None):
 def interrupted_journal(small_files, tmp_path_factory, schoolsim):
     """The parts folder of an 8-run sweep on the small world that failed at its merge (a file size
     limit lets the journal be written but not the sweep file): (folder, its journal, sweep spec)."""
-    world, scenario, _ = small_files
-    folder = tmp_path_factory.mktemp("journal")
-    for source in (world, scenario):
-        (folder / source.name).write_bytes(source.read_bytes())
-    spec = folder / "sweep.yaml"
-    spec.write_text(f"base: {scenario.name}\nparameters:\n  brokering.slots_per_term: {{values: [1, 2]}}\n"
-                    "design: {type: grid}\nreplicates: 4\nseed: 5\n")
+    folder, spec = sweep_folder(small_files, tmp_path_factory, "journal", replicates=4)
     result = subprocess.run(["bash", "-c", f"ulimit -f 40; exec {schoolsim_binary()} sweep sweep.yaml -o out.h5 -q"],
                             cwd=folder, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1 and "File too large" in result.stderr, result.stderr
@@ -123,13 +130,7 @@ def test_a_changed_school_name_is_refused_by_its_checksum(small_files, tmp_path,
 @pytest.fixture(scope="module")
 def small_sweep(small_files, tmp_path_factory, schoolsim):
     """A 2-run sweep on the small world: (folder, sweep spec, its sweep file, [shard 0 of 2, shard 1 of 2])."""
-    world, scenario, _ = small_files
-    folder = tmp_path_factory.mktemp("damaged-sweep")
-    for source in (world, scenario):
-        (folder / source.name).write_bytes(source.read_bytes())
-    spec = folder / "sweep.yaml"
-    spec.write_text(f"base: {scenario.name}\nparameters:\n  brokering.slots_per_term: {{values: [1, 2]}}\n"
-                    "design: {type: grid}\nseed: 5\n")
+    folder, spec = sweep_folder(small_files, tmp_path_factory, "damaged-sweep", replicates=1)
     out = folder / "sweep.h5"
     schoolsim("sweep", spec, "-o", out, "-q", check=True)
     shards = [folder / f"shard{k}.h5" for k in (0, 1)]
@@ -191,3 +192,23 @@ def test_files_are_written_in_the_hdf5_1_10_format(small_files):
     for path in (world, run):
         assert path.read_bytes()[8] == 3  # superblock version 3: HDF5 1.10 format
         assert subprocess.run(["ncdump", "-h", str(path)], capture_output=True).returncode == 0
+
+
+def test_verify_names_every_damaged_dataset(small_files, tmp_path, schoolsim):
+    """`info --verify` reads the datasets in one child, a new one after each failure: a damaged
+    chunk in two datasets names both, and the others still read back."""
+    _, _, run = small_files
+    data = bytearray(run.read_bytes())
+    with h5py.File(run, "r") as f:
+        names = [n for n in f if isinstance(f[n], h5py.Dataset) and f[n].chunks and f[n].dtype.kind == "f"][:2]
+        offsets = [f[n].id.get_chunk_info(0).byte_offset for n in names]
+    assert len(offsets) == 2
+    for offset in offsets:
+        data[offset + 1] ^= 0xFF
+    damaged = tmp_path / run.name
+    damaged.write_bytes(bytes(data))
+    result = schoolsim("info", "--verify", damaged)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith(f"schoolsim: damaged: {damaged}: 2 of ") and "datasets do not read back:" in lines[0]
+    assert sorted(lines[1:]) == sorted(f"  {n}: data error detected by Fletcher32 checksum" for n in names)
