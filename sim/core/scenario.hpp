@@ -112,7 +112,7 @@ struct FundingParams {
 struct CompetitionParams {
   PerPhase<int> years_in_phase = {6, 5};
   PerPhase<double> choice_radius_km = {3.0, 10.0};
-  double lambda_distance = 4.0;
+  double lambda_distance = 4.8;  ///< calibrated to own_school_share (docs/calibration.md)
   double lambda_attainment = 1.0;
   double psi_flow = 0.5;
   double closure_roll = 0.5;

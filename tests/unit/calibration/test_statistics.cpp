@@ -110,7 +110,7 @@ TEST(CalibrationStatistics, OwnSchoolShareIsTheIntakeLeftAtItsOrigin) {
   }
   const auto targets =
       load_targets_text("targets:\n  - {id: own_school_share, value: 0.6, tolerance: 0.05}\n", "t.yaml");
-  const CheckReport r = check(targets, reduced_world(), 2);
+  const CheckReport r = check(targets, with(reduced_world(), {"competition.lambda_distance=4"}), 2);
   EXPECT_DOUBLE_EQ(result(r, "own_school_share").value, (four[0] + share(4, 1)[0]) / 2);  // mean over replicates
 }
 

@@ -64,14 +64,14 @@ TEST(EnrolmentReference, WideRadiusAndSteepDistance) {
 }
 
 TEST(EnrolmentReference, KeptWeightsFollowChangedChoiceParameters) {
-  // Weights kept from an enrolment with lambda_distance 4, then used with 1, as the engine keeps them.
+  // Weights kept from an enrolment with the default lambda_distance (4.8), then used with 1, as the engine keeps them.
   test::Sim sim(test::small_scenario({}));
   test::Sim reference = sim, warmed = sim;
   ChoiceWeights kept;
   auto c_warm = warmed.ctx(1);
   c_warm.choice_weights = &kept;
   enrol_pupils(c_warm);
-  EXPECT_EQ(kept.lambda_distance, 4.0);
+  EXPECT_EQ(kept.lambda_distance, 4.8);
   sim.s.competition.lambda_distance = 1.0;
   reference.s.competition.lambda_distance = 1.0;
   auto c_fast = sim.ctx(1);
