@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 #include <numeric>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -239,23 +240,26 @@ struct ProgrammeWindow {
   int before = 0;  ///< the term before the programme starts (its state is the baseline of the change)
   int end = 0;     ///< the programme's last funded term
   std::string name;
-  std::string region;  ///< a key of world.regions (empty = every LA)
-  Scenario scenario;   ///< the programme scenario, whose region may be a rule on the world
+  bool every_la = true;            ///< the programme has no region
+  std::vector<int> listed;         ///< its region's LAs, when given as a list
+  std::optional<RegionRule> rule;  ///< or its region's rule, evaluated on each world
 
   void resolve(const Scenario& s, const std::string& target) {
     const Programme& p = s.programmes[find_programme(s, false, target)];
     before = std::max(0, p.start - 1);
     end = programme_last_funded_term(p);
     name = p.name;
-    region = p.region;
-    scenario = s;
+    every_la = p.region.empty();
+    if (const auto found = s.world.region_rules.find(p.region); found != s.world.region_rules.end())
+      rule = found->second;
+    else if (!every_la)
+      listed = s.world.regions.at(p.region);
   }
   /// Per LA of w: 1 if it lies in the programme's region.
   std::vector<char> region_flags(const World& w) const {
-    std::vector<char> flags(static_cast<std::size_t>(w.n_las), region.empty() ? 1 : 0);
-    if (region.empty()) return flags;
-    const Scenario resolved = with_region_rules_resolved(scenario, w);  // outlives the loop over its list
-    for (int la : resolved.world.regions.at(region))
+    std::vector<char> flags(static_cast<std::size_t>(w.n_las), every_la ? 1 : 0);
+    if (every_la) return flags;
+    for (int la : rule ? evaluate_region_rule(*rule, w) : listed)
       if (la >= 0 && la < w.n_las) flags[static_cast<std::size_t>(la)] = 1;
     return flags;
   }

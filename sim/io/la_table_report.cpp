@@ -1,6 +1,7 @@
 #include "sim/io/la_table_report.hpp"
 
 #include <cstdio>
+#include <map>
 #include <sstream>
 #include <vector>
 
@@ -11,11 +12,10 @@
 namespace schoolsim::io {
 namespace {
 
-/// Per LA: the names of the scenario's regions it belongs to, ';'-separated.
-std::vector<std::string> region_names_by_la(const Scenario& s, const World& w) {
+/// Per LA: the names of the regions (rules already evaluated) it belongs to, ';'-separated.
+std::vector<std::string> region_names_by_la(const std::map<std::string, std::vector<int>>& regions, const World& w) {
   std::vector<std::string> names(static_cast<std::size_t>(w.n_las));
-  const Scenario resolved = with_region_rules_resolved(s, w);
-  for (const auto& [name, las] : resolved.world.regions)
+  for (const auto& [name, las] : regions)
     for (int la : las)
       if (la >= 0 && la < w.n_las) {
         std::string& cell = names[static_cast<std::size_t>(la)];
@@ -35,7 +35,7 @@ std::string fixed(double value, int decimals) {
 
 std::string la_table_csv(const Scenario& s, const World& w) {
   const std::vector<LaRow> rows = la_table(w);
-  const std::vector<std::string> regions = region_names_by_la(s, w);
+  const std::vector<std::string> regions = region_names_by_la(with_region_rules_resolved(s, w).world.regions, w);
   std::ostringstream o;
   o << "la,code,name,schools,primary,secondary,places,mean_disadvantage,centre_x_km,centre_y_km,regions\n";
   for (int l = 0; l < w.n_las; ++l) {
@@ -50,7 +50,8 @@ std::string la_table_csv(const Scenario& s, const World& w) {
 
 std::string la_table_text(const Scenario& s, const World& w) {
   const std::vector<LaRow> rows = la_table(w);
-  const std::vector<std::string> regions = region_names_by_la(s, w);
+  const Scenario resolved = with_region_rules_resolved(s, w);
+  const std::vector<std::string> regions = region_names_by_la(resolved.world.regions, w);
   std::ostringstream o;
   char line[512];
   std::snprintf(line, sizeof line, "%5s %6s  %-28s %7s %7s %9s %9s %9s %9s  %s\n", "la", "code", "name", "schools",
@@ -64,7 +65,6 @@ std::string la_table_text(const Scenario& s, const World& w) {
                   regions[static_cast<std::size_t>(l)].c_str());
     o << line;
   }
-  const Scenario resolved = with_region_rules_resolved(s, w);
   for (const auto& [name, las] : resolved.world.regions) {
     const auto rule = s.world.region_rules.find(name);
     int schools = 0;
