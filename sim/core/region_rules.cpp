@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <sstream>
 
 #include "sim/core/la_table.hpp"
 
@@ -42,15 +41,6 @@ std::vector<int> evaluate_region_rule(const RegionRule& rule, const World& w) {
 Scenario with_region_rules_resolved(Scenario s, const World& w) {
   for (const auto& [name, rule] : s.world.region_rules) s.world.regions[name] = evaluate_region_rule(rule, w);
   return s;
-}
-
-std::string region_rule_text(const RegionRule& rule) {
-  std::ostringstream out;
-  if (rule.kind == RegionRule::Kind::Nearest)
-    out << "{rule: nearest, la: " << rule.la << ", count: " << rule.count << "}";
-  else
-    out << "{rule: most_disadvantaged, percentile: " << rule.percentile << "}";
-  return out.str();
 }
 
 }  // namespace schoolsim

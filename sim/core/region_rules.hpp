@@ -20,7 +20,4 @@ std::vector<int> evaluate_region_rule(const RegionRule& rule, const World& w);
 /// (rules stay, for provenance): what the engine and the area outputs read.
 Scenario with_region_rules_resolved(Scenario s, const World& w);
 
-/// The rule as its YAML text, e.g. "{rule: nearest, la: 0, count: 10}".
-std::string region_rule_text(const RegionRule& rule);
-
 }  // namespace schoolsim

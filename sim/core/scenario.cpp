@@ -1,5 +1,7 @@
 #include "sim/core/scenario.hpp"
 
+#include <sstream>
+
 namespace schoolsim {
 
 Scenario default_scenario() { return Scenario{}; }
@@ -26,5 +28,14 @@ const char* to_string(PartnershipType t) {
 }
 
 const char* to_string(Phase p) { return p == Phase::Primary ? "primary" : "secondary"; }
+
+std::string region_rule_text(const RegionRule& rule) {
+  std::ostringstream out;
+  if (rule.kind == RegionRule::Kind::Nearest)
+    out << "{rule: nearest, la: " << rule.la << ", count: " << rule.count << "}";
+  else
+    out << "{rule: most_disadvantaged, percentile: " << rule.percentile << "}";
+  return out.str();
+}
 
 }  // namespace schoolsim

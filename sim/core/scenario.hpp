@@ -40,6 +40,9 @@ struct RegionRule {
   bool operator==(const RegionRule&) const = default;
 };
 
+/// The rule as its YAML text, e.g. "{rule: nearest, la: 0, count: 10}".
+std::string region_rule_text(const RegionRule& rule);
+
 struct WorldParams {
   std::string file;       ///< school register world file (HDF5); empty = synthetic generator
   std::int64_t seed = 1;  ///< world seed: the synthetic world depends only on this
