@@ -1,3 +1,6 @@
+// Long file: the catalogue of calibration statistics, one short function per target of
+// scenarios/targets/*.yaml, each under a comment citing how MODEL.md and the seed define it;
+// read side by side, they are one concept, and splitting them would scatter the catalogue.
 #include "sim/calibration/statistics.hpp"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// Long file: the netCDF-4-compatible HDF5 writer (types, dimension scales, attributes, the
+// temporary-file-and-rename protocol); its parts share one file handle's invariants.
 #include "sim/io/nc_writer.hpp"
 
 #include "sim/io/probe.hpp"

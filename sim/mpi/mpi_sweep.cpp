@@ -1,3 +1,5 @@
+// Long file: the whole protocol of the MPI sweep (collective agreement, work requests, shard
+// writing, resume) in one place, because its messages only make sense read together.
 #include "sim/mpi/mpi_sweep.hpp"
 
 #include <cstdlib>

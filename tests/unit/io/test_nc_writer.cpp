@@ -1,3 +1,4 @@
+// Long file: one test suite for the one writer of the output format; its cases share helpers.
 // Tests of the netCDF-4-compatible HDF5 writer: values, types, dimension scales, attributes,
 // the temporary-file-and-rename protocol, errors, and byte-identical output.
 #include <gtest/gtest.h>
