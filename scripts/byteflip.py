@@ -32,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -40,12 +41,22 @@ DEFECTS = {"ok-DIFFERENT", "crash", "hang"}
 # Attributes whose value depends on when or how a command ran, not on the data.
 VOLATILE_ATTRIBUTES = {"history", "date_created", "wall_seconds"}
 
-DUMP = r"""
+# A digest server: one Python process that imports h5py once (about 0.3 s of CPU, which every
+# ok flip paid when each comparison started a new interpreter) and forks a child per request,
+# so that h5py crashing or hanging on a damaged file costs only that child. Requests are one
+# JSON line (the volatile attributes are fixed at start); the answer is one JSON line: a list
+# with each file's sha256 of its data, "unreadable", or null if the child died or timed out.
+SERVER = r"""
 import hashlib
+import json
+import os
+import select
+import signal
 import sys
 import numpy as np
 import h5py
 volatile = set(sys.argv[1].split(","))
+timeout = float(sys.argv[2])
 def value(v):
     if isinstance(v, bytes):
         return v
@@ -55,13 +66,13 @@ def value(v):
     if a.dtype.kind == "O":
         return repr([value(x) for x in a.ravel()]).encode() + repr(a.shape).encode()
     return a.dtype.str.encode() + repr(a.shape).encode() + a.tobytes()
-def attrs(name, obj):
-    for key in sorted(obj.attrs.keys()):
-        if key in volatile or key in ("DIMENSION_LIST", "REFERENCE_LIST"):
-            continue
-        h.update(name.encode() + b"@" + key.encode() + b"=" + value(obj.attrs[key]))
-for path in sys.argv[2:]:
+def digest(path):
     h = hashlib.sha256()
+    def attrs(name, obj):
+        for key in sorted(obj.attrs.keys()):
+            if key in volatile or key in ("DIMENSION_LIST", "REFERENCE_LIST"):
+                continue
+            h.update(name.encode() + b"@" + key.encode() + b"=" + value(obj.attrs[key]))
     try:
         with h5py.File(path, "r") as f:
             attrs("/", f)
@@ -72,26 +83,62 @@ for path in sys.argv[2:]:
                 attrs(name, obj)
                 if isinstance(obj, h5py.Dataset):
                     h.update(name.encode() + b"=" + value(obj[()]))
-        print(h.hexdigest(), flush=True)
+        return h.hexdigest()
     except Exception:
-        print("unreadable", flush=True)
+        return "unreadable"
+def in_child(paths):
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        os.write(write_end, json.dumps([digest(p) for p in paths]).encode())
+        os._exit(0)
+    os.close(write_end)
+    chunks, deadline = [], timeout
+    while True:
+        ready, _, _ = select.select([read_end], [], [], deadline)
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+            break
+        chunk = os.read(read_end, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(read_end)
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not chunks:
+        return [None] * len(paths)
+    return json.loads(b"".join(chunks))
+for line in sys.stdin:
+    print(json.dumps(in_child(json.loads(line))), flush=True)
 """
 
 
-def data_digests(paths, timeout):
-    """sha256 of each file's data as h5py reads it, in a child (h5py may crash); None if unreadable or missing."""
-    digests = [None] * len(paths)
-    present = [k for k, p in enumerate(paths) if Path(p).is_file()]
-    if not present:
+class DigestServer:
+    """sha256 of files' data as h5py reads them, computed by the forking server above."""
+
+    def __init__(self, timeout):
+        self.lock = threading.Lock()
+        self.process = subprocess.Popen([sys.executable, "-c", SERVER, ",".join(sorted(VOLATILE_ATTRIBUTES)),
+                                         str(timeout)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def digests(self, paths):
+        """One digest per path: None if the file is missing, unreadable or h5py died on it."""
+        digests = [None] * len(paths)
+        present = [k for k, p in enumerate(paths) if Path(p).is_file()]
+        if not present:
+            return digests
+        with self.lock:
+            self.process.stdin.write(json.dumps([str(paths[k]) for k in present]) + "\n")
+            self.process.stdin.flush()
+            answer = json.loads(self.process.stdout.readline())
+        for k, d in zip(present, answer):
+            digests[k] = None if d in (None, "unreadable") else d
         return digests
-    try:
-        result = subprocess.run([sys.executable, "-c", DUMP, ",".join(sorted(VOLATILE_ATTRIBUTES)),
-                                 *[str(paths[k]) for k in present]], capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return digests
-    for k, line in zip(present, result.stdout.split()):
-        digests[k] = None if line == "unreadable" else line
-    return digests
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait()
 
 
 def run_case(folder, name, command, timeout):
@@ -171,7 +218,8 @@ def main():
         status, stderr, _ = run_case(root / "reference", name, command, args.timeout)
         if status != 0:
             sys.exit(f"byteflip: the command fails on the undamaged file ({status}):\n{stderr}")
-        ref_file, ref_out = data_digests([reference, root / "reference" / "out.h5"], args.timeout)
+        server = DigestServer(args.timeout)
+        ref_file, ref_out = server.digests([reference, root / "reference" / "out.h5"])
         if hdf5 and ref_file is None:
             sys.exit(f"byteflip: h5py cannot read the undamaged file {args.file}")
         if not hdf5 and ref_out is None:
@@ -187,8 +235,8 @@ def main():
 
             def same():
                 if not hdf5:  # a journal: what the command made of it
-                    return data_digests([folder / "out.h5"], args.timeout) == [ref_out]
-                return data_digests([target, folder / "out.h5"], args.timeout) == [ref_file, ref_out]
+                    return server.digests([folder / "out.h5"]) == [ref_out]
+                return server.digests([target, folder / "out.h5"]) == [ref_file, ref_out]
 
             outcome = classify(status, stderr, Path(name).name, same)
             shutil.rmtree(folder, ignore_errors=True)
@@ -199,6 +247,7 @@ def main():
 
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             results = list(pool.map(one, range(len(flips))))
+        server.close()
     elapsed = time.monotonic() - started
 
     counts = {o: sum(r["outcome"] == o for r in results) for o in OUTCOMES}
