@@ -123,6 +123,22 @@ def test_sweep_file_holds_exactly_the_schema_over_run(tmp_path, schoolsim, schem
     assert_matches(got, expected(schema, conditions, sweep=True, coordinates=coordinates))
 
 
+def test_shard_of_a_grid_sweep_holds_exactly_the_schema_over_run(tmp_path, schoolsim, schema):
+    """A shard of the example grid (no programmes, no regions): the schema's variables, plus the
+    swept parameters, which the sweep lists in every variable's `coordinates`."""
+    out = tmp_path / "part-0.h5"
+    schoolsim("sweep", REPO / "scenarios" / "sweeps" / "la_brokered_grid.yaml", "--shard", "0/3", "-o", out, "-q",
+              check=True)
+    got = contents(out)
+    parameters = ["brokering__slots_per_term", "brokering__broker_radius_km"]  # in the spec's order
+    assert sorted(parameters) == sorted(name for name, (_, _, attrs) in got.items() if "sweep_parameter" in attrs)
+    for name in (RUN_DESCRIPTION & set(got)) | set(parameters):
+        assert got.pop(name)[0] == ("run",), name
+    conditions = {"always", "by_area", "per_school", "events", "sweep", "sweep_events"}
+    coordinates = " ".join(["design_point replicate seed run_status"] + parameters)
+    assert_matches(got, expected(schema, conditions, sweep=True, coordinates=coordinates))
+
+
 def test_output_format_doc_lists_the_schema(schoolsim):
     """docs/output_format.md's variable tables are `schoolsim schema --markdown` (regenerate them
     between the markers when this fails)."""
