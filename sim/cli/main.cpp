@@ -20,6 +20,7 @@
 #include "sim/cli/stop_signal.hpp"
 #include "sim/cli/sweep_command.hpp"
 #include "sim/cli/python_command.hpp"
+#include "sim/cli/schema_command.hpp"
 #include "sim/cli/world_commands.hpp"
 #include "sim/config/input_text.hpp"
 #include "sim/config/scenario_yaml.hpp"
@@ -147,6 +148,7 @@ int main(int argc, char** argv) {
   const schoolsim::cli::EvaluateCommand evaluate(app);
   const schoolsim::cli::MergeCommand merge(app);
   const schoolsim::cli::InfoCommand info(app);
+  const schoolsim::cli::SchemaCommand schema(app);
   const schoolsim::cli::PythonCommand view(app, "view", "Interactive HTML map of a run or two");
   const schoolsim::cli::PythonCommand compare(app, "compare",
                                               "Differences between scenarios with confidence intervals");
@@ -180,6 +182,7 @@ int main(int argc, char** argv) {
   if (evaluate.selected()) return evaluate.run(command_line(argc, argv));
   if (merge.selected()) return merge.run(command_line(argc, argv));
   if (info.selected()) return info.run();
+  if (schema.selected()) return schema.run();
   if (view.selected()) return view.run();
   if (*run && resume && replicates == 0) {
     std::cerr << "schoolsim: --resume is for runs with --replicates\n";

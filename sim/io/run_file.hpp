@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/io/nc_writer.hpp"
 #include "sim/run/observation.hpp"
+#include "sim/run/output_schema.hpp"
 #include "sim/core/scenario.hpp"
 #include "sim/core/state.hpp"
 #include "sim/core/world.hpp"
@@ -16,12 +18,14 @@ struct Provenance {
   std::string command_line;  ///< written as the CF `history` attribute
 };
 
-class NcWriter;
-
-/// The `la` and `region` dimensions and the table of LA characteristics (la_schools,
-/// la_places, la_mean_disadvantage, region_la), in run and sweep files alike. Without regions
-/// there is no `region` dimension.
-void write_area_table(NcWriter& f, const World& w, const std::vector<OutputRegion>& regions);
+/// The output schema's attributes as the writer's.
+Attributes to_attributes(const output::Attributes& a);
+/// Adds a dimension of the output schema, with the values and attributes of `layout`.
+void add_dimension(NcWriter& f, const output::Dimension& d, const output::Layout& layout);
+/// Writes a whole variable of the output schema, its values computed from `source`.
+void write_variable(NcWriter& f, const output::Variable& v, const output::Layout& layout, const output::Source& source);
+/// What the run file of this run holds (the conditions and sizes of the output schema).
+output::Layout run_layout(const Scenario& s, const World& w, const Recorder& r, const State& final_state);
 
 /// Writes the run file under a temporary name and renames it into place when complete.
 /// Throws OutputError (naming the path) if the file exists and `overwrite` is false, or on

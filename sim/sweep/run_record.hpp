@@ -10,11 +10,12 @@
 
 #include "sim/io/nc_writer.hpp"
 #include "sim/run/observation.hpp"
+#include "sim/run/output_schema.hpp"
 #include "sim/core/state.hpp"
 
 namespace schoolsim::sweep {
 
-enum class ElementType : std::uint8_t { I8 = 1, I16 = 2, I32 = 3, F32 = 5, F64 = 6 };
+using ElementType = output::Dtype;
 
 /// A variable over (run, dims...).
 struct VariableSchema {
@@ -24,6 +25,7 @@ struct VariableSchema {
   io::Attributes attrs;
   std::size_t size = 0;  ///< values per run
   bool per_school = false;
+  const output::Variable* variable = nullptr;  ///< its entry in the output schema
 };
 
 struct RunSchema {
@@ -31,17 +33,19 @@ struct RunSchema {
   int n_terms = 0;  ///< observed terms (terms + 1)
   bool per_school = false;
   bool events = false;
-  int n_las = 0;                        ///< > 0: metrics by LA (and by region) are recorded
-  std::vector<std::string> regions;     ///< names along `region`
-  std::vector<std::string> programmes;  ///< names along `programme` (budget and spending per run)
-  std::vector<VariableSchema> variables;
+  int n_las = 0;                          ///< > 0: metrics by LA (and by region) are recorded
+  std::vector<std::string> regions;       ///< names along `region`
+  std::vector<std::string> programmes;    ///< names along `programme` (budget and spending per run)
+  std::vector<VariableSchema> variables;  ///< the output schema's per-run variables a sweep of this shape holds
 };
+
+/// The output schema's layout of a sweep file of `schema` (without runs, events or members).
+output::Layout sweep_layout(const RunSchema& schema);
 
 RunSchema make_run_schema(int n_schools, int terms, bool per_school, bool events, int n_las = 0,
                           std::vector<std::string> regions = {}, std::vector<std::string> programmes = {});
 
-using Column = std::variant<std::vector<std::int8_t>, std::vector<std::int16_t>, std::vector<std::int32_t>,
-                            std::vector<float>, std::vector<double>>;
+using Column = output::Column;
 
 struct RunRecord {
   std::int64_t run_id = -1;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <limits>
 #include <numeric>
+#include <variant>
 
 #include "sim/config/scenario_yaml.hpp"
 #include "sim/core/damaged_file_error.hpp"
@@ -102,16 +103,6 @@ void with_type(ElementType t, F&& f) {
   }
 }
 
-void write_static(NcWriter& f, const World& w) {
-  f.write("school_phase", {"school"}, w.phase,
-          {{"units", "1"}, {"long_name", "phase of education"}, {"flag_meanings", "primary secondary"}});
-  f.write("school_la", {"school"}, w.la, attrs("1", "local authority index"));
-  f.write("school_x", {"school"}, w.x, attrs("km", "easting of the school"));
-  f.write("school_y", {"school"}, w.y, attrs("km", "northing of the school"));
-  f.write("school_disadvantage", {"school"}, w.disadvantage,
-          attrs("1", "share of pupils eligible for free school meals"));
-}
-
 void write_run_variables(NcWriter& f, const SweepSpec& spec, const SweepPlan& plan, const std::vector<RunSummary>& runs,
                          const std::vector<std::int64_t>& ids) {
   const auto R = ids.size();
@@ -188,61 +179,22 @@ std::string run_coordinates(const SweepSpec& spec, const SweepPlan& plan) {
   return out;
 }
 
-/// Event variables (over `event`): name, type, attributes, as in sim/io/run_file.cpp.
-struct EventVariable {
-  const char* name;
-  ElementType type;
-  Attributes attrs;
-};
-
-std::vector<EventVariable> event_variables() {
-  return {
-      {"event_run", ElementType::I32, attrs("1", "run of the event")},
-      {"event_term", ElementType::I32, attrs("term", "term of the event")},
-      {"event_kind",
-       ElementType::I8,
-       {{"units", "1"}, {"long_name", "event kind"}, {"flag_meanings", "formed ended joined"}}},
-      {"event_partnership", ElementType::I32, attrs("1", "partnership id")},
-      {"event_type",
-       ElementType::I8,
-       {{"units", "1"}, {"long_name", "partnership type"}, {"flag_meanings", "pair network federation mat"}}},
-      {"event_broker", ElementType::I32, attrs("1", "broker: LA index, -1 none, -2 national broker")},
-      {"event_programme", ElementType::I16, attrs("1", "programme index, -1 none")},
-      {"event_reason",
-       ElementType::I8,
-       {{"units", "1"},
-        {"long_name", "reason a partnership ended"},
-        {"flag_meanings", "not_ended funding_ended hazard graduated joined_mat"}}},
-      {"event_size", ElementType::I8, attrs("1", "members named by the event")},
-  };
-}
-
-void write_events(NcWriter& f, std::size_t offset, std::int64_t run, const std::vector<Event>& ev, int max_members) {
+/// Writes the events of run `run` at `offset` along `event`: every event variable of the output schema.
+void write_events(NcWriter& f, const output::Layout& layout, std::size_t offset, std::int64_t run,
+                  const std::vector<Event>& ev) {
   const std::size_t n = ev.size();
   if (n == 0) return;
-  std::vector<std::int32_t> run_id(n, static_cast<std::int32_t>(run)), term(n), partnership(n), broker(n), members;
-  std::vector<std::int8_t> kind(n), type(n), reason(n), size(n);
-  std::vector<std::int16_t> programme(n);
-  members.reserve(n * static_cast<std::size_t>(max_members));
-  for (std::size_t i = 0; i < n; ++i) {
-    const Event& e = ev[i];
-    term[i] = e.term, kind[i] = e.kind, partnership[i] = e.partnership, type[i] = e.type, broker[i] = e.broker;
-    programme[i] = e.programme, reason[i] = e.reason;
-    size[i] = static_cast<std::int8_t>(std::min<std::size_t>(e.members.size(), 127));
-    for (int k = 0; k < max_members; ++k)
-      members.push_back(k < static_cast<int>(e.members.size()) ? e.members[static_cast<std::size_t>(k)] : -1);
+  output::Source source;
+  source.events = &ev;
+  source.max_members = layout.max_members;
+  source.run = run;
+  for (const auto& v : output::variables()) {
+    if (v.part != output::Part::Events || !output::holds(v.condition, layout)) continue;
+    std::vector<std::size_t> start{offset}, count{n};
+    for (std::size_t k = 1; k < v.dims.size(); ++k)
+      start.push_back(0), count.push_back(output::dimension_size(output::dimension(v.dims[k]), layout));
+    std::visit([&](const auto& values) { f.write_slab(v.name, start, count, values); }, v.values(source));
   }
-  const std::vector<std::size_t> start{offset}, count{n};
-  f.write_slab("event_run", start, count, run_id);
-  f.write_slab("event_term", start, count, term);
-  f.write_slab("event_kind", start, count, kind);
-  f.write_slab("event_partnership", start, count, partnership);
-  f.write_slab("event_type", start, count, type);
-  f.write_slab("event_broker", start, count, broker);
-  f.write_slab("event_programme", start, count, programme);
-  f.write_slab("event_reason", start, count, reason);
-  f.write_slab("event_size", start, count, size);
-  f.write_slab("event_members", {offset, 0}, {n, static_cast<std::size_t>(max_members)}, members);
 }
 
 }  // namespace
@@ -300,27 +252,19 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
                std::string("seed = SplitMix64 output number replicate + 1 from state sweep_seed, shifted right by 2 "
                            "bits; every design point uses the same seed for the same replicate (docs/sweeps.md)"));
 
-  std::vector<std::int32_t> run_ids(ids.begin(), ids.end()), terms(static_cast<std::size_t>(schema.n_terms)),
-      schools(static_cast<std::size_t>(world.n)), member_ids(static_cast<std::size_t>(max_members));
-  std::iota(terms.begin(), terms.end(), 0);
-  std::iota(schools.begin(), schools.end(), 0);
-  std::iota(member_ids.begin(), member_ids.end(), 0);
-  f.add_dimension("run", run_ids, {{"standard_name", "realization"}, {"long_name", "run"}, {"units", "1"}});
-  f.add_dimension("term", terms, {{"units", "term"}, {"long_name", "school term (0 = initial state; 3 terms a year)"}});
-  f.add_dimension("school", schools, attrs("1", "school id"));
-  f.add_dimension("phase", std::vector<std::string>{"primary", "secondary"}, {{"long_name", "phase of education"}});
-  const std::vector<std::int8_t> grades = {1, 2, 3, 4};
-  f.add_dimension("grade", grades, attrs("1", "inspection grade (1 outstanding .. 4 inadequate)"));
-  f.add_dimension("partnership_type", std::vector<std::string>{"pair", "network", "federation", "mat"},
-                  {{"long_name", "partnership type"}});
-  f.add_dimension("domain", std::vector<std::string>{"teaching", "leadership", "data"},
-                  {{"long_name", "expertise domain"}});
-  f.add_dimension("member", member_ids, attrs("1", "member position"));
-  if (!schema.programmes.empty())
-    f.add_dimension("programme", schema.programmes, {{"long_name", "programme (name, in scenario order)"}});
-
-  write_static(f, world);
-  if (schema.n_las > 0) io::write_area_table(f, world, output_regions(spec.base_scenario, world));
+  output::Layout layout = sweep_layout(schema);
+  layout.max_members = max_members;
+  layout.n_events = n_events;
+  layout.runs = ids;
+  for (const auto& d : output::dimensions())
+    if (output::holds(d.condition, layout) && d.name != "event") io::add_dimension(f, d, layout);
+  const std::vector<OutputRegion> regions =
+      schema.n_las > 0 ? output_regions(spec.base_scenario, world) : std::vector<OutputRegion>{};
+  output::Source source;
+  source.world = &world;
+  source.regions = &regions;
+  for (const auto& v : output::variables())
+    if (v.part == output::Part::World && output::holds(v.condition, layout)) io::write_variable(f, v, layout, source);
   write_run_variables(f, spec, plan, runs, ids);
 
   const std::string coordinates = run_coordinates(spec, plan);
@@ -338,14 +282,16 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
     });
   }
   if (schema.events) {
-    std::vector<std::int32_t> event_ids(static_cast<std::size_t>(n_events));
-    std::iota(event_ids.begin(), event_ids.end(), 0);
-    f.add_dimension("event", event_ids, attrs("1", "partnership event index (events of every run, in run order)"));
+    io::add_dimension(f, output::dimension("event"), layout);
     const std::size_t chunk = std::clamp<std::size_t>(static_cast<std::size_t>(n_events), 1, kEventChunk);
-    for (const auto& e : event_variables())
-      with_type(e.type, [&](auto zero) { f.define<decltype(zero)>(e.name, {"event"}, e.attrs, {chunk}); });
-    f.define<std::int32_t>("event_members", {"event", "member"}, attrs("1", "member school ids, -1 padded"),
-                           {chunk, static_cast<std::size_t>(max_members)});
+    for (const auto& v : output::variables()) {
+      if (v.part != output::Part::Events || !output::holds(v.condition, layout)) continue;
+      std::vector<std::size_t> shape{chunk};
+      for (std::size_t k = 1; k < v.dims.size(); ++k)
+        shape.push_back(output::dimension_size(output::dimension(v.dims[k]), layout));
+      const Attributes a = io::to_attributes(output::attributes_in(v, layout));
+      with_type(v.type, [&](auto zero) { f.define<decltype(zero)>(v.name, v.dims, a, shape); });
+    }
   }
 
   std::size_t event_offset = 0;
@@ -366,7 +312,7 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
       });
     }
     if (schema.events) {
-      write_events(f, event_offset, ids[r], rec.events, max_members);
+      write_events(f, layout, event_offset, ids[r], rec.events);
       event_offset += rec.events.size();
     }
   }
