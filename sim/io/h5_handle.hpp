@@ -51,6 +51,8 @@ class Handle {
 /// schoolsim, with take_error's reason); its destructor restores the automatic error handler
 /// that was set before (saved with H5Eget_auto2), so nesting is harmless and the rest of
 /// the process keeps HDF5's default. Put one at the top of every function that calls HDF5.
+/// With a thread-safe HDF5 (Debian's is) the handler and the error stack are per thread, so
+/// a capture in one sweep thread does not touch another's.
 class ErrorCapture {
  public:
   ErrorCapture() noexcept;

@@ -1,7 +1,6 @@
 #include "sim/io/nc_reader.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 #include <set>
 #include <type_traits>
