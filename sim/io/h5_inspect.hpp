@@ -1,8 +1,9 @@
 #pragma once
-// H5Inspect: a generic read-only view of an HDF5 file such as NcWriter writes - its global
-// attributes and variables in creation order, each with its dimension names, shape, element
-// type, attributes and storage (virtual or not), and typed hyperslab reads. Used by
-// `schoolsim merge` (which copies or maps any variable of a shard) and `schoolsim info`.
+// H5Inspect: a catalogue of an HDF5 file such as NcWriter writes - its global attributes and
+// variables in creation order, each with its dimension names, shape, element type, attributes
+// and storage (virtual or not) - on top of NcReader, which opens, checks and reads the file
+// (one reader: H5Inspect adds only the catalogue). Used by `schoolsim merge` (which copies or
+// maps any variable of a shard) and `schoolsim info`.
 #include <cstdint>
 #include <filesystem>
 #include <memory>

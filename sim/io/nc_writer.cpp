@@ -1,7 +1,11 @@
-// Long file: the netCDF-4-compatible HDF5 writer (types, dimension scales, attributes, the
-// temporary-file-and-rename protocol); its parts share one file handle's invariants.
+// NcWriter (nc_writer.hpp).
+// Long file: every kind of variable (numeric, string, defined then written in slabs, virtual)
+// is written by one Impl sharing the open file, the dimension table and the commit (temporary
+// file, fsync, atomic rename); splitting it would put that Impl in a header. HDF5 handles and
+// error text are in h5_handle.{hpp,cpp}.
 #include "sim/io/nc_writer.hpp"
 
+#include "sim/io/h5_handle.hpp"
 #include "sim/io/probe.hpp"
 
 #include <fcntl.h>
@@ -27,42 +31,7 @@
 namespace schoolsim::io {
 namespace {
 
-// ---------------------------------------------------------------------------------------
-// RAII for hid_t: each handle knows its close function, so no identifier can leak on an
-// exception path.
-class Handle {
- public:
-  using Closer = herr_t (*)(hid_t);
-  Handle() = default;
-  Handle(hid_t id, Closer closer) noexcept : id_(id), closer_(closer) {}
-  ~Handle() { reset(); }
-  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
-  Handle& operator=(Handle&& other) noexcept {
-    if (this != &other) {
-      reset();
-      id_ = std::exchange(other.id_, H5I_INVALID_HID);
-      closer_ = other.closer_;
-    }
-    return *this;
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-
-  hid_t get() const noexcept { return id_; }
-  bool valid() const noexcept { return id_ >= 0; }
-  /// Closes now and returns HDF5's status (for commit(), where a failed close matters).
-  herr_t close() noexcept {
-    herr_t status = 0;
-    if (id_ >= 0 && closer_ != nullptr) status = closer_(id_);
-    id_ = H5I_INVALID_HID;
-    return status;
-  }
-  void reset() noexcept { static_cast<void>(close()); }
-
- private:
-  hid_t id_ = H5I_INVALID_HID;
-  Closer closer_ = nullptr;
-};
+using h5::Handle;
 
 constexpr std::size_t kMaxChunkBytes = std::size_t{1} << 20;
 constexpr unsigned kDeflateLevel = 4;
@@ -171,23 +140,13 @@ void check_attributes(const std::string& variable, const Attributes& attrs) {
   }
 }
 
-// Collects the innermost HDF5 error (where it originated), which usually carries the
-// useful detail (errno text, "file exists", ...), then clears the stack.
+// The innermost HDF5 error (where it originated), which usually carries the useful detail
+// (errno text, "file exists", ...), with its minor class; the stack is cleared.
 std::string take_hdf5_error() {
-  std::string found;
-  const auto callback = [](unsigned position, const H5E_error2_t* error, void* data) -> herr_t {
-    if (position == 0) {
-      char minor[256] = {};
-      if (H5Eget_msg(error->min_num, nullptr, minor, sizeof minor) < 0) minor[0] = '\0';
-      *static_cast<std::string*>(data) = std::string(error->desc != nullptr ? error->desc : "") +
-                                         (minor[0] != '\0' ? std::string(" (") + minor + ")" : std::string());
-    }
-    return 0;
-  };
-  if (H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, callback, &found) < 0) found.clear();
-  H5Eclear2(H5E_DEFAULT);
-  std::replace(found.begin(), found.end(), '\n', ' ');  // "time = ...\n, filename = ..." in write errors
-  return found.empty() ? "unknown HDF5 error" : found;
+  const std::vector<h5::ErrorEntry> errors = h5::take_errors();
+  if (errors.empty()) return "unknown HDF5 error";
+  const h5::ErrorEntry& e = errors.front();
+  return e.description + (e.minor.empty() ? std::string() : " (" + e.minor + ")");
 }
 
 std::string errno_text(int error) { return std::error_code(error, std::generic_category()).message(); }
@@ -256,7 +215,7 @@ struct NcWriter::Impl {
     if (status < 0) fail_hdf5(what);
   }
   Handle plist(hid_t cls, const std::string& what) const {
-    return Handle(check(H5Pcreate(cls), "cannot create " + what + " property list"), H5Pclose);
+    return Handle(check(H5Pcreate(cls), "cannot create " + what + " property list"));
   }
 
   void require_open() const {
@@ -273,7 +232,7 @@ struct NcWriter::Impl {
   }
 
   Handle string_type(std::size_t size) const {
-    Handle type(check(H5Tcopy(H5T_C_S1), "cannot create string type"), H5Tclose);
+    Handle type(check(H5Tcopy(H5T_C_S1), "cannot create string type"));
     check_status(H5Tset_size(type.get(), size), "cannot size string type");
     check_status(H5Tset_strpad(type.get(), H5T_STR_NULLTERM), "cannot set string padding");
     check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), "cannot set string encoding");
@@ -283,7 +242,7 @@ struct NcWriter::Impl {
   // Writes one scalar attribute: strings fixed-length null-terminated, numbers as given or,
   // for `_FillValue`, already converted by the caller (`fill_type`, `fill_bytes`).
   void write_attribute(hid_t object, const std::string& where, const Attribute& attr) const {
-    Handle space(check(H5Screate(H5S_SCALAR), "cannot create attribute dataspace"), H5Sclose);
+    Handle space(check(H5Screate(H5S_SCALAR), "cannot create attribute dataspace"));
     Handle owned_type;
     hid_t file_type = H5I_INVALID_HID;
     hid_t memory_type = H5I_INVALID_HID;
@@ -308,8 +267,7 @@ struct NcWriter::Impl {
                            hid_t memory_type, hid_t space, const void* buffer) const {
     const std::string what = "attribute '" + name + "' of " + where;
     Handle attribute(
-        check(H5Acreate2(object, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT), "cannot create " + what),
-        H5Aclose);
+        check(H5Acreate2(object, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT), "cannot create " + what));
     check_status(H5Awrite(attribute.get(), memory_type, buffer), "cannot write " + what);
     check_status(attribute.close(), "cannot close " + what);
   }
@@ -366,7 +324,7 @@ struct NcWriter::Impl {
     check_status(H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
                  "cannot track attribute order for " + where);
     if (shape.empty()) {
-      out.space = Handle(check(H5Screate(H5S_SCALAR), "cannot create dataspace for " + where), H5Sclose);
+      out.space = Handle(check(H5Screate(H5S_SCALAR), "cannot create dataspace for " + where));
       return out;
     }
     std::vector<hsize_t> max_shape(shape);
@@ -374,8 +332,7 @@ struct NcWriter::Impl {
       if (size == 0) size = H5S_UNLIMITED;
     }
     out.space = Handle(check(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), max_shape.data()),
-                             "cannot create dataspace for " + where),
-                       H5Sclose);
+                             "cannot create dataspace for " + where));
     const std::vector<hsize_t> chunk = chunk_override.empty() ? chunk_shape(shape, element_bytes) : chunk_override;
     check_status(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "cannot set chunking for " + where);
     if (filtered) {
@@ -392,10 +349,9 @@ struct NcWriter::Impl {
     Handle lcpl = plist(H5P_LINK_CREATE, "link creation");
     check_status(H5Pset_char_encoding(lcpl.get(), H5T_CSET_UTF8),
                  "cannot set UTF-8 names for variable '" + variable + "'");
-    return Handle(check(H5Dcreate2(file.get(), variable.c_str(), file_type, layout.space.get(), lcpl.get(),
-                                   layout.dcpl.get(), dapl),
-                        "cannot create variable '" + variable + "'"),
-                  H5Dclose);
+    return Handle(check(
+        H5Dcreate2(file.get(), variable.c_str(), file_type, layout.space.get(), lcpl.get(), layout.dcpl.get(), dapl),
+        "cannot create variable '" + variable + "'"));
   }
 
   template <class T>
@@ -429,7 +385,7 @@ struct NcWriter::Impl {
                    "cannot write variable '" + name + "'");
     }
     finish_variable(dataset.get(), name, dims, attrs, as_dimension, [&](const Attribute& attr) {
-      Handle space(check(H5Screate(H5S_SCALAR), "cannot create attribute dataspace"), H5Sclose);
+      Handle space(check(H5Screate(H5S_SCALAR), "cannot create attribute dataspace"));
       write_attribute_raw(dataset.get(), "variable '" + name + "'", attr.name, NumericType<T>::file(),
                           NumericType<T>::memory(), space.get(), &*fill);
     });
@@ -533,7 +489,7 @@ struct NcWriter::Impl {
     Handle dataset = create_dataset(name, NumericType<T>::file(), plan, dapl.get());
     variables.insert(name);
     finish_variable(dataset.get(), name, dims, attrs, false, [&](const Attribute& attr) {
-      Handle space(check(H5Screate(H5S_SCALAR), "cannot create attribute dataspace"), H5Sclose);
+      Handle space(check(H5Screate(H5S_SCALAR), "cannot create attribute dataspace"));
       write_attribute_raw(dataset.get(), "variable '" + name + "'", attr.name, NumericType<T>::file(),
                           NumericType<T>::memory(), space.get(), &*fill);
     });
@@ -572,12 +528,11 @@ struct NcWriter::Impl {
     if (expected == 0) return;
     const std::vector<hsize_t> offset(start.begin(), start.end());
     const std::vector<hsize_t> block(count.begin(), count.end());
-    Handle file_space(check(H5Dget_space(var.dataset.get()), "cannot get dataspace of '" + name + "'"), H5Sclose);
+    Handle file_space(check(H5Dget_space(var.dataset.get()), "cannot get dataspace of '" + name + "'"));
     check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, offset.data(), nullptr, block.data(), nullptr),
                  "cannot select a slab of variable '" + name + "'");
     Handle memory_space(check(H5Screate_simple(static_cast<int>(rank), block.data(), nullptr),
-                              "cannot create memory dataspace for '" + name + "'"),
-                        H5Sclose);
+                              "cannot create memory dataspace for '" + name + "'"));
     check_status(H5Dwrite(var.dataset.get(), NumericType<T>::memory(), memory_space.get(), file_space.get(),
                           H5P_DEFAULT, data.data()),
                  "cannot write a slab of variable '" + name + "'");
@@ -607,8 +562,7 @@ struct NcWriter::Impl {
     check_status(H5Pset_attr_creation_order(dcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
                  "cannot track attribute order for " + where);
     check_status(H5Pset_fill_value(dcpl.get(), NumericType<T>::memory(), &fill), "cannot set fill value of " + where);
-    Handle space(check(H5Screate_simple(rank, shape.data(), nullptr), "cannot create dataspace for " + where),
-                 H5Sclose);
+    Handle space(check(H5Screate_simple(rank, shape.data(), nullptr), "cannot create dataspace for " + where));
     for (const NcWriter::VirtualMapping& m : mappings) {
       const std::size_t n = shape.size();
       if (m.start.size() != n || m.count.size() != n || m.source_start.size() != n || m.source_shape.size() != n) {
@@ -628,8 +582,7 @@ struct NcWriter::Impl {
           source_shape(m.source_shape.begin(), m.source_shape.end());
       check_status(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
                    "cannot select a block of " + where);
-      Handle source(check(H5Screate_simple(rank, source_shape.data(), nullptr), "cannot create a source dataspace"),
-                    H5Sclose);
+      Handle source(check(H5Screate_simple(rank, source_shape.data(), nullptr), "cannot create a source dataspace"));
       check_status(
           H5Sselect_hyperslab(source.get(), H5S_SELECT_SET, source_start.data(), nullptr, count.data(), nullptr),
           "cannot select a source block of " + where);
@@ -640,13 +593,12 @@ struct NcWriter::Impl {
     check_status(H5Sselect_all(space.get()), "cannot reset the dataspace of " + where);
     Handle lcpl = plist(H5P_LINK_CREATE, "link creation");
     check_status(H5Pset_char_encoding(lcpl.get(), H5T_CSET_UTF8), "cannot set UTF-8 names for " + where);
-    Handle dataset(check(H5Dcreate2(file.get(), name.c_str(), NumericType<T>::file(), space.get(), lcpl.get(),
-                                    dcpl.get(), H5P_DEFAULT),
-                         "cannot create " + where),
-                   H5Dclose);
+    Handle dataset(check(
+        H5Dcreate2(file.get(), name.c_str(), NumericType<T>::file(), space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
+        "cannot create " + where));
     variables.insert(name);
     finish_variable(dataset.get(), name, dims, attrs, false, [&](const Attribute& attr) {
-      Handle scalar(check(H5Screate(H5S_SCALAR), "cannot create attribute dataspace"), H5Sclose);
+      Handle scalar(check(H5Screate(H5S_SCALAR), "cannot create attribute dataspace"));
       write_attribute_raw(dataset.get(), "variable '" + name + "'", attr.name, NumericType<T>::file(),
                           NumericType<T>::memory(), scalar.get(), &*fill_attr);
     });
@@ -673,8 +625,7 @@ struct NcWriter::Impl {
     } else {
       for (std::size_t axis = 0; axis < dims.size(); ++axis) {
         Handle scale(
-            check(H5Dopen2(file.get(), dims[axis].c_str(), H5P_DEFAULT), "cannot open dimension '" + dims[axis] + "'"),
-            H5Dclose);
+            check(H5Dopen2(file.get(), dims[axis].c_str(), H5P_DEFAULT), "cannot open dimension '" + dims[axis] + "'"));
         check_status(H5DSattach_scale(dataset, scale.get(), static_cast<unsigned>(axis)),
                      "cannot attach dimension '" + dims[axis] + "' to " + where);
       }
@@ -689,7 +640,7 @@ struct NcWriter::Impl {
   }
 
   std::size_t dimension_length(hid_t dataset) const {
-    Handle space(check(H5Dget_space(dataset), "cannot read a dimension's dataspace"), H5Sclose);
+    Handle space(check(H5Dget_space(dataset), "cannot read a dimension's dataspace"));
     hsize_t size = 0;
     check_status(H5Sget_simple_extent_dims(space.get(), &size, nullptr), "cannot read a dimension's size");
     return static_cast<std::size_t>(size);
@@ -706,7 +657,7 @@ NcWriter::NcWriter(std::filesystem::path final_path, bool overwrite, Format form
   self.temporary_path += ".tmp-" + std::to_string(::getpid());
 
   // HDF5 would otherwise print its error stack to stderr; failures become OutputError.
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const h5::ErrorCapture capture;
 
   std::error_code error;
   const std::filesystem::path folder = folder_of(self.final_path);
@@ -751,12 +702,13 @@ NcWriter::NcWriter(std::filesystem::path final_path, bool overwrite, Format form
   if (file < 0) {
     self.fail_hdf5("cannot create temporary file '" + self.temporary_path.string() + "'");
   }
-  self.file = Handle(file, H5Fclose);
+  self.file = Handle(file);
   self.temporary_exists = true;
 }
 
 NcWriter::~NcWriter() {
   if (!impl_) return;
+  const h5::ErrorCapture capture;
   impl_->close_defined(false);
   impl_->file.reset();
   if (impl_->temporary_exists) {
@@ -767,6 +719,7 @@ NcWriter::~NcWriter() {
 }
 
 void NcWriter::set_global(const std::string& name, const AttributeValue& value) {
+  const h5::ErrorCapture capture;
   Impl& self = *impl_;
   self.require_open();
   const Attribute attr{name, value};
@@ -780,37 +733,44 @@ void NcWriter::set_global(const std::string& name, const AttributeValue& value) 
 }
 
 void NcWriter::add_dimension(const std::string& name, std::span<const std::int32_t> values, const Attributes& attrs) {
+  const h5::ErrorCapture capture;
   impl_->write_numeric<std::int32_t>(name, {}, values, attrs, true);
 }
 
 void NcWriter::add_dimension(const std::string& name, std::span<const std::int8_t> values, const Attributes& attrs) {
+  const h5::ErrorCapture capture;
   impl_->write_numeric<std::int8_t>(name, {}, values, attrs, true);
 }
 
 void NcWriter::add_dimension(const std::string& name, const std::vector<std::string>& labels, const Attributes& attrs) {
+  const h5::ErrorCapture capture;
   impl_->write_strings(name, {}, labels, attrs, true);
 }
 
 void NcWriter::write_strings(const std::string& name, const std::vector<std::string>& dims,
                              const std::vector<std::string>& values, const Attributes& attrs) {
+  const h5::ErrorCapture capture;
   impl_->write_strings(name, dims, values, attrs, false);
 }
 
 template <class T>
 void NcWriter::define(const std::string& name, const std::vector<std::string>& dims, const Attributes& attrs,
                       const std::vector<std::size_t>& chunk) {
+  const h5::ErrorCapture capture;
   impl_->define_numeric<T>(name, dims, attrs, chunk);
 }
 
 template <class T>
 void NcWriter::write_slab(const std::string& name, const std::vector<std::size_t>& start,
                           const std::vector<std::size_t>& count, std::span<const T> data) {
+  const h5::ErrorCapture capture;
   impl_->write_slab<T>(name, start, count, data);
 }
 
 template <class T>
 void NcWriter::define_virtual(const std::string& name, const std::vector<std::string>& dims, const Attributes& attrs,
                               const std::vector<VirtualMapping>& mappings, T fill) {
+  const h5::ErrorCapture capture;
   impl_->define_virtual<T>(name, dims, attrs, mappings, fill);
 }
 
@@ -825,10 +785,12 @@ std::size_t NcWriter::dimension_size(const std::string& name) const {
 template <class T>
 void NcWriter::write(const std::string& name, const std::vector<std::string>& dims, std::span<const T> data,
                      const Attributes& attrs) {
+  const h5::ErrorCapture capture;
   impl_->write_numeric<T>(name, dims, data, attrs, false);
 }
 
 void NcWriter::commit() {
+  const h5::ErrorCapture capture;
   Impl& self = *impl_;
   self.require_open();
 

@@ -23,41 +23,13 @@
 #include <utility>
 
 #include "sim/core/damaged_file_error.hpp"
+#include "sim/io/h5_handle.hpp"
 #include "sim/io/nc_reader.hpp"
 
 namespace schoolsim::io {
 namespace {
 
-/// Closes an HDF5 identifier at scope exit.
-class Id {
- public:
-  Id(hid_t id, herr_t (*closer)(hid_t)) : id_(id), closer_(closer) {}
-  ~Id() {
-    if (id_ >= 0) closer_(id_);
-  }
-  Id(const Id&) = delete;
-  Id& operator=(const Id&) = delete;
-  hid_t get() const { return id_; }
-  bool ok() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*closer_)(hid_t);
-};
-
-/// The innermost HDF5 error message (cleared), or `fallback`.
-std::string hdf5_cause(const std::string& fallback) {
-  std::vector<std::string> lines;
-  const auto walk = [](unsigned, const H5E_error2_t* e, void* data) -> herr_t {
-    std::string text = e->desc != nullptr ? e->desc : "";
-    std::replace(text.begin(), text.end(), '\n', ' ');
-    if (!text.empty()) static_cast<std::vector<std::string>*>(data)->push_back(text);
-    return 0;
-  };
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, walk, &lines);
-  H5Eclear2(H5E_DEFAULT);
-  return lines.empty() ? fallback : lines.back();
-}
+using h5::Handle;
 
 /// Thrown inside the walk; caught at its top.
 struct Damaged {
@@ -65,17 +37,16 @@ struct Damaged {
 };
 
 [[noreturn]] void damaged(const std::string& where, const std::string& what) {
-  throw Damaged{where + ": " + hdf5_cause(what)};
+  throw Damaged{where + ": " + h5::take_error(what)};
 }
 
 /// Reads a file's metadata and (with `data`) its datasets as schoolsim's readers do; throws
 /// Damaged naming the first object that does not read back.
 struct Walker {
   bool data = true;  ///< read datasets (else metadata only)
-  static Id memory_type(hid_t file_type) {
-    if (H5Tget_class(file_type) == H5T_STRING && H5Tis_variable_str(file_type) > 0)
-      return Id(H5Tcopy(file_type), H5Tclose);
-    return Id(H5Tget_native_type(file_type, H5T_DIR_ASCEND), H5Tclose);
+  static Handle memory_type(hid_t file_type) {
+    if (H5Tget_class(file_type) == H5T_STRING && H5Tis_variable_str(file_type) > 0) return Handle(H5Tcopy(file_type));
+    return Handle(H5Tget_native_type(file_type, H5T_DIR_ASCEND));
   }
 
   static bool has_vlen(hid_t type) {
@@ -100,15 +71,15 @@ struct Walker {
   void read_attribute(hid_t object, const std::string& where, const std::string& name) {
     const std::string what = where + " attribute '" + name + "'";
     if (H5Aexists(object, name.c_str()) <= 0) damaged(what, "cannot find it");
-    const Id attr(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
-    if (!attr.ok()) damaged(what, "cannot open it");
-    const Id type(H5Aget_type(attr.get()), H5Tclose);
-    const Id space(H5Aget_space(attr.get()), H5Sclose);
-    if (!type.ok() || !space.ok()) damaged(what, "cannot read its type or shape");
+    const Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT));
+    if (!attr.valid()) damaged(what, "cannot open it");
+    const Handle type(H5Aget_type(attr.get()));
+    const Handle space(H5Aget_space(attr.get()));
+    if (!type.valid() || !space.valid()) damaged(what, "cannot read its type or shape");
     const hssize_t n = H5Sget_simple_extent_npoints(space.get());
     if (n < 0) damaged(what, "cannot read its shape");
-    const Id memory = memory_type(type.get());
-    if (!memory.ok()) damaged(what, "cannot convert its type");
+    const Handle memory = memory_type(type.get());
+    if (!memory.valid()) damaged(what, "cannot convert its type");
     const std::size_t size = H5Tget_size(memory.get());
     if (size == 0) damaged(what, "has an element size of 0");
     std::vector<unsigned char> buffer(static_cast<std::size_t>(std::max<hssize_t>(n, 1)) * size, 0);
@@ -120,13 +91,13 @@ struct Walker {
   /// for a variable-length string variable with a schoolsim_crc32 attribute, that checksum.
   void dataset(hid_t file, const std::string& name) {
     const std::string where = "variable '" + name + "'";
-    const Id d(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
-    if (!d.ok()) damaged(where, "cannot open it");
+    const Handle d(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
+    if (!d.valid()) damaged(where, "cannot open it");
     attributes(d.get(), where);
-    const Id space(H5Dget_space(d.get()), H5Sclose);
-    const Id type(H5Dget_type(d.get()), H5Tclose);
-    const Id dcpl(H5Dget_create_plist(d.get()), H5Pclose);
-    if (!space.ok() || !type.ok() || !dcpl.ok()) damaged(where, "cannot read its shape, type or layout");
+    const Handle space(H5Dget_space(d.get()));
+    const Handle type(H5Dget_type(d.get()));
+    const Handle dcpl(H5Dget_create_plist(d.get()));
+    if (!space.valid() || !type.valid() || !dcpl.valid()) damaged(where, "cannot read its shape, type or layout");
     const int rank = H5Sget_simple_extent_ndims(space.get());
     if (rank < 0 || rank > H5S_MAX_RANK) damaged(where, "cannot read its shape");
     std::vector<hsize_t> shape(static_cast<std::size_t>(rank));
@@ -184,8 +155,8 @@ struct Walker {
     }
     if (total == 0) return;
 
-    const Id memory = memory_type(type.get());
-    if (!memory.ok()) damaged(where, "cannot convert its type");
+    const Handle memory = memory_type(type.get());
+    if (!memory.valid()) damaged(where, "cannot convert its type");
     const bool vlen = has_vlen(memory.get());
     const bool vlen_string = H5Tget_class(memory.get()) == H5T_STRING && H5Tis_variable_str(memory.get()) > 0;
     const std::size_t element = H5Tget_size(memory.get());
@@ -194,9 +165,9 @@ struct Walker {
     // The checksum of a string variable, if it has one.
     std::optional<std::int64_t> expected_crc;
     if (vlen_string && H5Aexists(d.get(), kStringsChecksumAttribute) > 0) {
-      const Id attr(H5Aopen(d.get(), kStringsChecksumAttribute, H5P_DEFAULT), H5Aclose);
+      const Handle attr(H5Aopen(d.get(), kStringsChecksumAttribute, H5P_DEFAULT));
       std::int64_t v = 0;
-      if (!attr.ok() || H5Aread(attr.get(), H5T_NATIVE_INT64, &v) < 0) damaged(where, "cannot read its checksum");
+      if (!attr.valid() || H5Aread(attr.get(), H5T_NATIVE_INT64, &v) < 0) damaged(where, "cannot read its checksum");
       expected_crc = v;
     }
     H5Eclear2(H5E_DEFAULT);
@@ -214,9 +185,9 @@ struct Walker {
       buffer.assign(static_cast<std::size_t>((rank == 0 ? 1 : count0 * row_elements) * element), 0);
       std::vector<hsize_t> start(shape.size(), 0), count(shape);
       if (rank > 0) start[0] = first, count[0] = count0;
-      const Id file_space(rank > 0 ? H5Scopy(space.get()) : H5Screate(H5S_SCALAR), H5Sclose);
-      const Id memory_space(rank > 0 ? H5Screate_simple(rank, count.data(), nullptr) : H5Screate(H5S_SCALAR), H5Sclose);
-      if (!file_space.ok() || !memory_space.ok() ||
+      const Handle file_space(rank > 0 ? H5Scopy(space.get()) : H5Screate(H5S_SCALAR));
+      const Handle memory_space(rank > 0 ? H5Screate_simple(rank, count.data(), nullptr) : H5Screate(H5S_SCALAR));
+      if (!file_space.valid() || !memory_space.valid() ||
           (rank > 0 &&
            H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0))
         damaged(where, "cannot select a block of it");
@@ -270,8 +241,8 @@ struct Walker {
         dataset(file, name);
       } else if (info.type == H5O_TYPE_GROUP) {
         // schoolsim writes no groups; reading a group's contents is not needed by any reader.
-        const Id g(H5Gopen2(file, name.c_str(), H5P_DEFAULT), H5Gclose);
-        if (!g.ok()) damaged("group '" + name + "'", "cannot open it");
+        const Handle g(H5Gopen2(file, name.c_str(), H5P_DEFAULT));
+        if (!g.valid()) damaged("group '" + name + "'", "cannot open it");
         attributes(g.get(), "group '" + name + "'");
       }
     }
@@ -421,11 +392,11 @@ std::optional<std::string> isolated(const std::filesystem::path& path, off_t siz
 
 /// Reads one dataset as probe_readable reads it (the file opened afresh): "" or what failed.
 std::string read_one_dataset(const std::filesystem::path& path, const std::string& name) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  const Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  const h5::ErrorCapture capture;
+  const Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
   H5Pset_file_locking(fapl.get(), false, true);
-  const Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
-  if (!file.ok()) return "cannot open the file: " + hdf5_cause("HDF5 could not open it");
+  const Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()));
+  if (!file.valid()) return "cannot open the file: " + h5::take_error("HDF5 could not open it");
   try {
     Walker().dataset(file.get(), name);
   } catch (const Damaged& d) {
@@ -457,11 +428,11 @@ std::int64_t strings_crc32(const std::vector<std::string>& values) {
 }
 
 std::string walk_file(const std::filesystem::path& path, bool data) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  const Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  const h5::ErrorCapture capture;
+  const Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
   H5Pset_file_locking(fapl.get(), false, true);
-  const Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
-  if (!file.ok()) return "cannot open it (damaged or truncated): " + hdf5_cause("HDF5 could not open it");
+  const Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()));
+  if (!file.valid()) return "cannot open it (damaged or truncated): " + h5::take_error("HDF5 could not open it");
   try {
     Walker walker;
     walker.data = data;

@@ -6,57 +6,33 @@
 #include <cstring>
 #include <utility>
 
-#include "sim/config/bounded_read.hpp"
+#include "sim/io/h5_handle.hpp"
 #include "sim/io/nc_reader.hpp"
 #include "sim/io/probe.hpp"
 
 namespace schoolsim::io {
 namespace {
 
-/// Closes an HDF5 identifier at scope exit.
-class Id {
- public:
-  Id(hid_t id, herr_t (*closer)(hid_t)) : id_(id), closer_(closer) {}
-  ~Id() {
-    if (id_ >= 0) closer_(id_);
-  }
-  Id(const Id&) = delete;
-  Id& operator=(const Id&) = delete;
-  Id(Id&& other) noexcept : id_(std::exchange(other.id_, -1)), closer_(other.closer_) {}
-  Id& operator=(Id&&) = delete;
-  hid_t get() const { return id_; }
-  bool ok() const { return id_ >= 0; }
+using h5::Handle;
 
- private:
-  hid_t id_;
-  herr_t (*closer_)(hid_t);
-};
-
-/// The innermost messages of the HDF5 error stack ("Fletcher32 checksum error ..."), cleared.
+/// The innermost messages of the HDF5 error stack ("data error detected by Fletcher32
+/// checksum (Read failed)"), innermost first, at most three; the stack is cleared.
 std::string hdf5_error() {
   std::vector<std::string> lines;
-  const auto walk = [](unsigned, const H5E_error2_t* e, void* data) -> herr_t {
-    auto& out = *static_cast<std::vector<std::string>*>(data);
-    std::string text = e->desc != nullptr ? e->desc : "";
-    char minor[256] = {};
-    if (H5Eget_msg(e->min_num, nullptr, minor, sizeof minor) > 0) text += std::string(" (") + minor + ")";
-    std::replace(text.begin(), text.end(), '\n', ' ');
-    if (!text.empty() && std::find(out.begin(), out.end(), text) == out.end()) out.push_back(text);
-    return 0;
-  };
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, walk, &lines);
-  H5Eclear2(H5E_DEFAULT);
+  for (const h5::ErrorEntry& e : h5::take_errors()) {
+    const std::string text = e.description + (e.minor.empty() ? "" : " (" + e.minor + ")");
+    if (!e.description.empty() && std::find(lines.begin(), lines.end(), text) == lines.end()) lines.push_back(text);
+    if (lines.size() == 3) break;
+  }
   std::string out;
-  // The stack lists the API call first; the cause ("data error detected by Fletcher32
-  // checksum") is last: innermost first, at most three.
-  for (std::size_t k = 0; k < lines.size() && k < 3; ++k) out += (k ? "; " : "") + lines[lines.size() - 1 - k];
+  for (std::size_t k = 0; k < lines.size(); ++k) out += (k ? "; " : "") + lines[k];
   return out.empty() ? "HDF5 could not read it" : out;
 }
 
 /// Whether the dataset's filters include Fletcher-32; whether it is virtual; its chunk shape.
 void describe(hid_t dataset, DatasetCheck& check, std::vector<hsize_t>& chunk, int rank) {
-  Id dcpl(H5Dget_create_plist(dataset), H5Pclose);
-  if (!dcpl.ok()) return;
+  Handle dcpl(H5Dget_create_plist(dataset));
+  if (!dcpl.valid()) return;
   const H5D_layout_t layout = H5Pget_layout(dcpl.get());
   check.is_virtual = layout == H5D_VIRTUAL;
   if (layout == H5D_CHUNKED) {
@@ -76,9 +52,9 @@ void describe(hid_t dataset, DatasetCheck& check, std::vector<hsize_t>& chunk, i
 
 /// Reads one dataset in slabs of whole chunks along its first axis (at most ~64 MiB each).
 void read_all(hid_t dataset, DatasetCheck& check) {
-  Id space(H5Dget_space(dataset), H5Sclose);
-  Id file_type(H5Dget_type(dataset), H5Tclose);
-  if (!space.ok() || !file_type.ok()) {
+  Handle space(H5Dget_space(dataset));
+  Handle file_type(H5Dget_type(dataset));
+  if (!space.valid() || !file_type.valid()) {
     check.error = hdf5_error();
     return;
   }
@@ -89,9 +65,8 @@ void read_all(hid_t dataset, DatasetCheck& check) {
   describe(dataset, check, chunk, rank);
 
   const bool vlen_string = H5Tget_class(file_type.get()) == H5T_STRING && H5Tis_variable_str(file_type.get()) > 0;
-  Id memory_type(vlen_string ? H5Tcopy(file_type.get()) : H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND),
-                 H5Tclose);
-  if (!memory_type.ok()) {
+  Handle memory_type(vlen_string ? H5Tcopy(file_type.get()) : H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND));
+  if (!memory_type.valid()) {
     check.error = hdf5_error();
     return;
   }
@@ -114,9 +89,9 @@ void read_all(hid_t dataset, DatasetCheck& check) {
     std::vector<hsize_t> start(shape.size(), 0), count(shape);
     if (rank > 0) start[0] = first, count[0] = count0;
     // A scalar reads whole (H5S_ALL); else the slab [first, first + count0) along axis 0.
-    Id file_space(rank > 0 ? H5Scopy(space.get()) : H5Screate(H5S_SCALAR), H5Sclose);
-    Id memory_space(rank > 0 ? H5Screate_simple(rank, count.data(), nullptr) : H5Screate(H5S_SCALAR), H5Sclose);
-    if (!file_space.ok() || !memory_space.ok() ||
+    Handle file_space(rank > 0 ? H5Scopy(space.get()) : H5Screate(H5S_SCALAR));
+    Handle memory_space(rank > 0 ? H5Screate_simple(rank, count.data(), nullptr) : H5Screate(H5S_SCALAR));
+    if (!file_space.valid() || !memory_space.valid() ||
         (rank > 0 &&
          H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0)) {
       check.error = hdf5_error();
@@ -141,56 +116,33 @@ std::size_t VerifyReport::failures() const {
 }
 
 VerifyReport verify_file(const std::filesystem::path& path) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  // HDF5 would block on a FIFO.
-  if (const std::string why = regular_file_problem(path); !why.empty())
-    throw InputFileError(path.string() + ": " + why);
-  if (H5Fis_hdf5(path.c_str()) <= 0) {
-    H5Eclear2(H5E_DEFAULT);
-    throw InputFileError(path.string() + ": not an HDF5 file (or not readable)");
-  }
-  // A child process reads all metadata first (a crash or hang there is reported as damage);
-  // then each dataset is read in a child (which also checks its chunk index and string
-  // checksum, io/probe.hpp) and, if that went well, here.
-  probe_readable(path, false);
-  Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  H5Pset_file_locking(fapl.get(), false, true);
-  Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
-  if (!file.ok()) throw InputFileError(path.string() + ": cannot open it as HDF5: " + hdf5_error());
-
-  // Dataset names in creation order (by name if the file does not track it).
-  std::vector<std::string> names;
-  const auto collect = [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
-    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
-    return 0;
-  };
-  hsize_t index = 0;
-  if (H5Literate(file.get(), H5_INDEX_CRT_ORDER, H5_ITER_INC, &index, collect, &names) < 0) {
-    H5Eclear2(H5E_DEFAULT);
-    names.clear();
-    index = 0;
-    if (H5Literate(file.get(), H5_INDEX_NAME, H5_ITER_INC, &index, collect, &names) < 0)
-      throw InputFileError(path.string() + ": cannot list its variables: " + hdf5_error());
-  }
+  // NcReader checks the file as every reader does (a regular file, an HDF5 signature) and
+  // first reads all its metadata in a child process (a crash or hang there is reported as
+  // damage); then each dataset is read in a child (which also checks its chunk index and
+  // string checksum, io/probe.hpp) and, if that went well, here.
+  const NcReader reader(path, /*probe_data=*/false);
+  const h5::ErrorCapture capture;
+  const hid_t file = reader.hdf5_id();
+  const std::vector<std::string> names = reader.names();  // creation order (name order if not tracked)
   // First the header and open of each object here; then every dataset that opens is read in
   // a child (probe_datasets: one child for all, a new one after a crash); then, for those that
   // read back there, here.
   VerifyReport report;
-  std::vector<Id> opened;
+  std::vector<Handle> opened;
   std::vector<std::string> to_probe;
   std::vector<std::size_t> probed_check;  // index in report.datasets of each of to_probe
   for (const auto& name : names) {
     DatasetCheck check;
     check.name = name;
     H5O_info_t info{};
-    if (H5Oget_info_by_name(file.get(), name.c_str(), &info, H5P_DEFAULT) < 0) {
+    if (H5Oget_info_by_name(file, name.c_str(), &info, H5P_DEFAULT) < 0) {
       check.error = "cannot read its object header: " + hdf5_error();
       report.datasets.push_back(check);
       continue;
     }
     if (info.type != H5O_TYPE_DATASET) continue;
-    Id dataset(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), H5Dclose);
-    if (!dataset.ok()) {
+    Handle dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
+    if (!dataset.valid()) {
       check.error = "cannot open it: " + hdf5_error();
     } else {
       to_probe.push_back(name);

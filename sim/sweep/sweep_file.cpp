@@ -1,7 +1,5 @@
 #include "sim/sweep/sweep_file.hpp"
 
-#include <hdf5.h>
-
 #include <algorithm>
 #include <cinttypes>
 #include <cmath>
@@ -321,31 +319,19 @@ bool write_sweep_file(const std::filesystem::path& path, bool overwrite, const S
 }
 
 std::optional<std::string> read_sweep_fingerprint(const std::filesystem::path& path) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  if (H5Fis_hdf5(path.c_str()) <= 0) return std::nullopt;
+  // Through the one reader (io/nc_reader.hpp): it probes the file in a child first, as damaged
+  // metadata can crash HDF5 (docs/hardening.md).
+  std::optional<io::NcReader> file;
   try {
-    io::probe_readable(path);  // damaged metadata can crash HDF5 (docs/hardening.md)
+    file.emplace(path);
   } catch (const DamagedFileError& e) {
     throw DamagedFileError(e.file(), e.problem() + "; use --force to replace it");
+  } catch (const io::InputFileError&) {
+    return std::nullopt;  // missing, not HDF5 or unreadable: not a sweep file of ours
   }
-  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file < 0) return std::nullopt;
-  std::optional<std::string> out;
-  if (H5Aexists(file, "sweep_fingerprint") > 0) {
-    const hid_t attr = H5Aopen(file, "sweep_fingerprint", H5P_DEFAULT);
-    if (attr >= 0) {
-      const hid_t type = H5Aget_type(attr);
-      if (type >= 0 && H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type)) {
-        std::string value(H5Tget_size(type), '\0');
-        if (H5Aread(attr, type, value.data()) >= 0) out = value.substr(0, value.find('\0'));
-      }
-      if (type >= 0) H5Tclose(type);
-      H5Aclose(attr);
-    }
-  }
-  H5Fclose(file);
-  H5Eclear2(H5E_DEFAULT);
-  return out;
+  const auto value = file->global("sweep_fingerprint");
+  if (!value || !std::holds_alternative<std::string>(*value)) return std::nullopt;
+  return std::get<std::string>(*value);
 }
 
 }  // namespace schoolsim::sweep
