@@ -66,16 +66,25 @@ std::vector<Variable> make_variables() {
   std::vector<Variable> v;
   auto add = [&](std::string name, std::vector<std::string> dims, Dtype type, Attributes a, Condition c, Part part,
                  std::string group, std::function<Column(const Source&)> values, std::string doc = {}) {
-    v.push_back({std::move(name), std::move(dims), type, std::move(a), c, part, std::move(group), std::move(doc),
-                 std::move(values), {}});
+    v.push_back({std::move(name),
+                 std::move(dims),
+                 type,
+                 std::move(a),
+                 c,
+                 part,
+                 std::move(group),
+                 std::move(doc),
+                 std::move(values),
+                 {}});
   };
   const std::string statics = "Static school table (over `school`)";
-  add("school_phase", {"school"}, Dtype::I8, flags("phase of education", "primary secondary"), Condition::Always,
+  add(
+      "school_phase", {"school"}, Dtype::I8, flags("phase of education", "primary secondary"), Condition::Always,
       Part::World, statics, [](const Source& s) { return Column(s.world->phase); }, "0 primary, 1 secondary");
-  add("school_la", {"school"}, Dtype::I32, attrs("1", "local authority index"), Condition::Always, Part::World,
-      statics, [](const Source& s) { return Column(s.world->la); });
-  add("school_x", {"school"}, Dtype::F64, attrs("km", "easting of the school"), Condition::Always, Part::World,
-      statics, [](const Source& s) { return Column(s.world->x); });
+  add("school_la", {"school"}, Dtype::I32, attrs("1", "local authority index"), Condition::Always, Part::World, statics,
+      [](const Source& s) { return Column(s.world->la); });
+  add("school_x", {"school"}, Dtype::F64, attrs("km", "easting of the school"), Condition::Always, Part::World, statics,
+      [](const Source& s) { return Column(s.world->x); });
   add("school_y", {"school"}, Dtype::F64, attrs("km", "northing of the school"), Condition::Always, Part::World,
       statics, [](const Source& s) { return Column(s.world->y); });
   add("school_disadvantage", {"school"}, Dtype::F64, attrs("1", "share of pupils eligible for free school meals"),
@@ -110,7 +119,8 @@ std::vector<Variable> make_variables() {
   for (const auto& m : scope_metric_info()) {
     const auto field = m.field;
     const std::string doc = metric_doc(m.name);
-    add(m.name, {"term"}, Dtype::F64, attrs(m.units, m.long_name), Condition::Always, Part::Run, metrics,
+    add(
+        m.name, {"term"}, Dtype::F64, attrs(m.units, m.long_name), Condition::Always, Part::Run, metrics,
         [field](const Source& s) {
           const Recorder& r = *s.recorder;
           return Column(series(r.observed_terms(), 1, [&](std::size_t t, int) { return r.overall[t].*field; }));
@@ -128,7 +138,8 @@ std::vector<Variable> make_variables() {
         attrs(m.units, std::string(m.long_name) + ", by LA"), Condition::ByArea, Part::Run, metrics,
         [field](const Source& s) {
           const Recorder& r = *s.recorder;
-          const std::size_t L = r.observed_terms() > 0 ? r.by_la.size() / static_cast<std::size_t>(r.observed_terms()) : 0;
+          const std::size_t L =
+              r.observed_terms() > 0 ? r.by_la.size() / static_cast<std::size_t>(r.observed_terms()) : 0;
           return Column(series(r.observed_terms(), static_cast<int>(L), [&](std::size_t t, int la) {
             return r.by_la[t * L + static_cast<std::size_t>(la)].*field;
           }));
@@ -193,32 +204,37 @@ std::vector<Variable> make_variables() {
       "docs/compare.md)");
 
   const std::string programmes = "Programmes (over `programme`, `term, programme` and `programme_event`)";
-  add("programme_budget", {"programme"}, Dtype::F64, attrs("GBP", "programme budget"), Condition::Programmes,
-      Part::Run, programmes, [](const Source& s) { return Column(s.recorder->programmes.budgets); },
-      "the programme's `budget`");
-  add("programme_spending", {"term", "programme"}, Dtype::F64, attrs("GBP", "programme money paid in the term"),
-      Condition::Programmes, Part::Run, programmes, [](const Source& s) {
-        return Column(s.recorder->programmes.spending);
-      },
+  add(
+      "programme_budget", {"programme"}, Dtype::F64, attrs("GBP", "programme budget"), Condition::Programmes, Part::Run,
+      programmes, [](const Source& s) { return Column(s.recorder->programmes.budgets); }, "the programme's `budget`");
+  add(
+      "programme_spending", {"term", "programme"}, Dtype::F64, attrs("GBP", "programme money paid in the term"),
+      Condition::Programmes, Part::Run, programmes,
+      [](const Source& s) { return Column(s.recorder->programmes.spending); },
       "grants paid in the term (0 at term 0); summed over terms it is the programme's total spending, and summed "
       "over programmes too, the last `money_spent`");
   v.back().sweep_long_name = "programme grants paid in the term";
   add("programme_event_term", {"programme_event"}, Dtype::I32, attrs("term", "term of the programme event"),
-      Condition::ProgrammeEvents, Part::ProgrammeEvents, programmes,
-      [](const Source& s) { return Column(per_programme_event<std::int32_t>(s, [](const auto& e) { return e.term; })); });
-  add("programme_event_programme", {"programme_event"}, Dtype::I16, attrs("1", "programme index"),
       Condition::ProgrammeEvents, Part::ProgrammeEvents, programmes, [](const Source& s) {
+        return Column(per_programme_event<std::int32_t>(s, [](const auto& e) { return e.term; }));
+      });
+  add(
+      "programme_event_programme", {"programme_event"}, Dtype::I16, attrs("1", "programme index"),
+      Condition::ProgrammeEvents, Part::ProgrammeEvents, programmes,
+      [](const Source& s) {
         return Column(per_programme_event<std::int16_t>(s, [](const auto& e) { return e.programme; }));
       },
       "index into `programme`");
-  add("programme_event_kind", {"programme_event"}, Dtype::I8,
+  add(
+      "programme_event_kind", {"programme_event"}, Dtype::I8,
       flags("programme event kind", "budget_exhausted closed_early nothing_to_fund"), Condition::ProgrammeEvents,
       Part::ProgrammeEvents, programmes,
       [](const Source& s) {
         return Column(per_programme_event<std::int8_t>(s, [](const auto& e) { return static_cast<int>(e.kind); }));
       },
       "0 budget_exhausted, 1 closed_early, 2 nothing_to_fund");
-  add("programme_event_spent", {"programme_event"}, Dtype::F64, attrs("GBP", "programme money spent by the event"),
+  add(
+      "programme_event_spent", {"programme_event"}, Dtype::F64, attrs("GBP", "programme money spent by the event"),
       Condition::ProgrammeEvents, Part::ProgrammeEvents, programmes,
       [](const Source& s) { return Column(per_programme_event<double>(s, [](const auto& e) { return e.spent; })); },
       "the programme's spending up to the event's term");
@@ -228,12 +244,14 @@ std::vector<Variable> make_variables() {
         return Column(per_programme_event<std::int32_t>(s, [](const auto& e) { return e.partnerships; }));
       });
 
-  const std::string schools = "Per-school trajectories (over `term, school`; omitted when `output.per_school` is false)";
+  const std::string schools =
+      "Per-school trajectories (over `term, school`; omitted when `output.per_school` is false)";
   add("school_attainment", {"term", "school"}, Dtype::F32, attrs("pupil_sd", "measured school attainment"),
       Condition::PerSchool, Part::Run, schools, [](const Source& s) { return Column(s.recorder->school_attainment); });
   add("school_capacity", {"term", "school"}, Dtype::F32, attrs("1", "spare capacity for improvement work"),
       Condition::PerSchool, Part::Run, schools, [](const Source& s) { return Column(s.recorder->school_capacity); });
-  add("school_pupils", {"term", "school"}, Dtype::I32, attrs("pupils", "pupils on roll (rounded)"),
+  add(
+      "school_pupils", {"term", "school"}, Dtype::I32, attrs("pupils", "pupils on roll (rounded)"),
       Condition::PerSchool, Part::Run, schools, [](const Source& s) { return Column(s.recorder->school_pupils); },
       "pupils on roll (rounded from the model's real-valued rolls)");
   add("school_grade", {"term", "school"}, Dtype::I8, attrs("1", "inspection grade (1 outstanding .. 4 inadequate)"),
@@ -245,38 +263,45 @@ std::vector<Variable> make_variables() {
       Condition::PerSchool, Part::Run, schools, [](const Source& s) { return Column(s.recorder->school_expertise); });
 
   const std::string events = "Partnership events (over `event`; omitted when `output.events` is false)";
-  add("event_run", {"event"}, Dtype::I32, attrs("1", "run of the event"), Condition::SweepEvents, Part::Events, events,
+  add(
+      "event_run", {"event"}, Dtype::I32, attrs("1", "run of the event"), Condition::SweepEvents, Part::Events, events,
       [](const Source& s) {
         return Column(std::vector<std::int32_t>(s.events->size(), static_cast<std::int32_t>(s.run)));
       },
       "run of the event (sweep files only)");
   add("event_term", {"event"}, Dtype::I32, attrs("term", "term of the event"), Condition::Events, Part::Events, events,
       [](const Source& s) { return Column(per_event<std::int32_t>(s, [](const Event& e) { return e.term; })); });
-  add("event_kind", {"event"}, Dtype::I8, flags("event kind", "formed ended joined"), Condition::Events, Part::Events,
+  add(
+      "event_kind", {"event"}, Dtype::I8, flags("event kind", "formed ended joined"), Condition::Events, Part::Events,
       events, [](const Source& s) { return Column(per_event<std::int8_t>(s, [](const Event& e) { return e.kind; })); },
       "0 formed, 1 ended, 2 joined (a school joined an existing network or MAT; `event_members` holds it)");
-  add("event_partnership", {"event"}, Dtype::I32, attrs("1", "partnership id"), Condition::Events, Part::Events,
-      events,
+  add(
+      "event_partnership", {"event"}, Dtype::I32, attrs("1", "partnership id"), Condition::Events, Part::Events, events,
       [](const Source& s) { return Column(per_event<std::int32_t>(s, [](const Event& e) { return e.partnership; })); },
       "partnership id (stable within a run)");
-  add("event_type", {"event"}, Dtype::I8, flags("partnership type", "pair network federation mat"), Condition::Events,
+  add(
+      "event_type", {"event"}, Dtype::I8, flags("partnership type", "pair network federation mat"), Condition::Events,
       Part::Events, events,
       [](const Source& s) { return Column(per_event<std::int8_t>(s, [](const Event& e) { return e.type; })); },
       "index into `partnership_type`");
   add("event_broker", {"event"}, Dtype::I32, attrs("1", "broker: LA index, -1 none, -2 national broker"),
       Condition::Events, Part::Events, events,
       [](const Source& s) { return Column(per_event<std::int32_t>(s, [](const Event& e) { return e.broker; })); });
-  add("event_programme", {"event"}, Dtype::I16, attrs("1", "programme index, -1 none"), Condition::Events,
-      Part::Events, events,
+  add("event_programme", {"event"}, Dtype::I16, attrs("1", "programme index, -1 none"), Condition::Events, Part::Events,
+      events,
       [](const Source& s) { return Column(per_event<std::int16_t>(s, [](const Event& e) { return e.programme; })); });
-  add("event_reason", {"event"}, Dtype::I8,
+  add(
+      "event_reason", {"event"}, Dtype::I8,
       flags("reason a partnership ended", "not_ended funding_ended hazard graduated joined_mat"), Condition::Events,
       Part::Events, events,
       [](const Source& s) { return Column(per_event<std::int8_t>(s, [](const Event& e) { return e.reason; })); },
       "for ended events: 1 funding_ended, 2 hazard, 3 graduated, 4 joined_mat, 0 not ended");
-  add("event_size", {"event"}, Dtype::I8, attrs("1", "members named by the event"), Condition::Events, Part::Events,
-      events, [](const Source& s) {
-        return Column(per_event<std::int8_t>(s, [](const Event& e) { return std::min<std::size_t>(e.members.size(), 127); }));
+  add(
+      "event_size", {"event"}, Dtype::I8, attrs("1", "members named by the event"), Condition::Events, Part::Events,
+      events,
+      [](const Source& s) {
+        return Column(
+            per_event<std::int8_t>(s, [](const Event& e) { return std::min<std::size_t>(e.members.size(), 127); }));
       },
       "number of schools named in `event_members`");
   add("event_members", {"event", "member"}, Dtype::I32, attrs("1", "member school ids, -1 padded"), Condition::Events,
@@ -293,29 +318,78 @@ std::vector<Variable> make_variables() {
 
 std::vector<Dimension> make_dimensions() {
   return {
-      {"run", DimValues::RunIds, {{"standard_name", "realization"}, {"long_name", "run"}, {"units", "1"}},
-       Condition::Sweep, {}, "R", {}},
-      {"term", DimValues::Index, attrs("term", "school term (0 = initial state; 3 terms a year)"), Condition::Always,
-       {}, "T+1", {}},
+      {"run",
+       DimValues::RunIds,
+       {{"standard_name", "realization"}, {"long_name", "run"}, {"units", "1"}},
+       Condition::Sweep,
+       {},
+       "R",
+       {}},
+      {"term",
+       DimValues::Index,
+       attrs("term", "school term (0 = initial state; 3 terms a year)"),
+       Condition::Always,
+       {},
+       "T+1",
+       {}},
       {"school", DimValues::Index, attrs("1", "school id"), Condition::Always, {}, "N", {}},
-      {"phase", DimValues::Labels, {{"long_name", "phase of education"}}, Condition::Always, {"primary", "secondary"},
-       "2", {}},
-      {"grade", DimValues::Grades, attrs("1", "inspection grade (1 outstanding .. 4 inadequate)"), Condition::Always,
-       {}, "4", {}},
-      {"partnership_type", DimValues::Labels, {{"long_name", "partnership type"}}, Condition::Always,
-       {"pair", "network", "federation", "mat"}, "4", {}},
-      {"domain", DimValues::Labels, {{"long_name", "expertise domain"}}, Condition::Always,
-       {"teaching", "leadership", "data"}, "3", {}},
+      {"phase",
+       DimValues::Labels,
+       {{"long_name", "phase of education"}},
+       Condition::Always,
+       {"primary", "secondary"},
+       "2",
+       {}},
+      {"grade",
+       DimValues::Grades,
+       attrs("1", "inspection grade (1 outstanding .. 4 inadequate)"),
+       Condition::Always,
+       {},
+       "4",
+       {}},
+      {"partnership_type",
+       DimValues::Labels,
+       {{"long_name", "partnership type"}},
+       Condition::Always,
+       {"pair", "network", "federation", "mat"},
+       "4",
+       {}},
+      {"domain",
+       DimValues::Labels,
+       {{"long_name", "expertise domain"}},
+       Condition::Always,
+       {"teaching", "leadership", "data"},
+       "3",
+       {}},
       {"member", DimValues::Index, attrs("1", "member position"), Condition::Always, {}, "max_size", {}},
       {"local_authority", DimValues::Index, attrs("1", "local authority index"), Condition::ByArea, {}, "L", {}},
-      {"region", DimValues::RegionNames,
+      {"region",
+       DimValues::RegionNames,
        {{"long_name", "region: world.regions entries, then programme_k_treated / programme_k_untreated"}},
-       Condition::Regions, {}, "G", {}},
-      {"programme", DimValues::ProgrammeNames, {{"long_name", "programme name (scenario programmes, in order)"}},
-       Condition::Programmes, {}, "P", "programme (name, in scenario order)"},
-      {"programme_event", DimValues::Index, attrs("1", "programme event index"), Condition::ProgrammeEvents, {}, "Q",
+       Condition::Regions,
+       {},
+       "G",
        {}},
-      {"event", DimValues::Index, attrs("1", "partnership event index"), Condition::Events, {}, "E",
+      {"programme",
+       DimValues::ProgrammeNames,
+       {{"long_name", "programme name (scenario programmes, in order)"}},
+       Condition::Programmes,
+       {},
+       "P",
+       "programme (name, in scenario order)"},
+      {"programme_event",
+       DimValues::Index,
+       attrs("1", "programme event index"),
+       Condition::ProgrammeEvents,
+       {},
+       "Q",
+       {}},
+      {"event",
+       DimValues::Index,
+       attrs("1", "partnership event index"),
+       Condition::Events,
+       {},
+       "E",
        "partnership event index (events of every run, in run order)"},
   };
 }
@@ -508,8 +582,8 @@ std::string to_json() {
   const auto& dims = dimensions();
   for (std::size_t i = 0; i < dims.size(); ++i) {
     const Dimension& d = dims[i];
-    const bool text = d.values == DimValues::Labels || d.values == DimValues::RegionNames ||
-                      d.values == DimValues::ProgrammeNames;
+    const bool text =
+        d.values == DimValues::Labels || d.values == DimValues::RegionNames || d.values == DimValues::ProgrammeNames;
     out += "    {\"name\": " + json_string(d.name) + ", \"size\": " + json_string(d.size) +
            ", \"dtype\": " + json_string(text ? "str" : (d.values == DimValues::Grades ? "int8" : "int32")) +
            ", \"attributes\": " + json_attributes(d.attrs);
@@ -527,8 +601,8 @@ std::string to_json() {
            ", \"dtype\": " + json_string(dtype_name(v.type)) + ", \"attributes\": " + json_attributes(v.attrs);
     if (!v.sweep_long_name.empty())
       out += ", \"sweep_attributes\": " + json_attributes(with_long_name(v.attrs, v.sweep_long_name));
-    out += ", \"condition\": " + json_string(condition_name(v.condition)) + ", \"part\": " +
-           json_string(part_name(v.part)) + ", \"group\": " + json_string(v.group) + "}";
+    out += ", \"condition\": " + json_string(condition_name(v.condition)) +
+           ", \"part\": " + json_string(part_name(v.part)) + ", \"group\": " + json_string(v.group) + "}";
     out += i + 1 < vars.size() ? ",\n" : "\n";
   }
   return out + "  ]\n}\n";
@@ -539,12 +613,13 @@ std::string to_markdown() {
   out += "### Dimensions (coordinate variables)\n";
   out += "| dimension | size | type | long name | when |\n|---|---|---|---|---|\n";
   for (const Dimension& d : dimensions()) {
-    const bool text = d.values == DimValues::Labels || d.values == DimValues::RegionNames ||
-                      d.values == DimValues::ProgrammeNames;
+    const bool text =
+        d.values == DimValues::Labels || d.values == DimValues::RegionNames || d.values == DimValues::ProgrammeNames;
     std::string size = d.size;
     if (d.values == DimValues::Labels) size += " (" + join(d.labels, ", ") + ")";
-    out += "| `" + d.name + "` | " + size + " | " + (text ? "string" : (d.values == DimValues::Grades ? "int8" : "int32")) +
-           " | " + attribute_text(d.attrs, "long_name") + " | " + condition_name(d.condition) + " |\n";
+    out += "| `" + d.name + "` | " + size + " | " +
+           (text ? "string" : (d.values == DimValues::Grades ? "int8" : "int32")) + " | " +
+           attribute_text(d.attrs, "long_name") + " | " + condition_name(d.condition) + " |\n";
   }
   std::string group;
   for (const Variable& v : variables()) {

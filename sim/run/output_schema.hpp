@@ -57,7 +57,7 @@ struct Source {
   const std::vector<OutputRegion>* regions = nullptr;
   const Recorder* recorder = nullptr;
   const std::vector<Event>* events = nullptr;
-  int max_members = 2;  ///< width of `member`
+  int max_members = 2;   ///< width of `member`
   std::int64_t run = 0;  ///< the run id (event_run)
 };
 
