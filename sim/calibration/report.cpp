@@ -1,38 +1,19 @@
 #include "sim/calibration/report.hpp"
 
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <sstream>
 
 #include "sim/io/nc_writer.hpp"
+#include "sim/io/table_text.hpp"
 #include "sim/core/version.hpp"
 
 namespace schoolsim::calibration {
 namespace {
 
-std::string num(double v, const char* f = "%.4g") {
-  if (!std::isfinite(v)) return "n/a";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
 std::string roles_text(const Roles& roles) {
   std::string s;
   for (const auto& [role, name] : roles) s += (s.empty() ? "" : ", ") + role + "=" + name;
-  return s;
-}
-
-/// "[lo, hi]" (built with a stream: GCC 12 warns falsely on chained string + here).
-std::string interval(double lo, double hi) {
-  std::ostringstream s;
-  s << "[" << num(lo, "%.3g") << ", " << num(hi, "%.3g") << "]";
-  return s.str();
-}
-
-std::string pad(std::string s, std::size_t w) {
-  if (s.size() < w) s.append(w - s.size(), ' ');
   return s;
 }
 
@@ -60,17 +41,18 @@ std::string format_check(const CheckReport& report) {
     out << "\n";
   }
   out << "\n"
-      << pad("target", 36) << pad("model", 11) << pad("SD", 9) << pad("90% interval", 21) << pad("target", 16)
-      << "result\n";
+      << io::pad_right("target", 36) << io::pad_right("model", 11) << io::pad_right("SD", 9)
+      << io::pad_right("90% interval", 21) << io::pad_right("target", 16) << "result\n";
   for (const auto& r : report.results) {
-    out << pad(r.spec.id, 36) << pad(num(r.value), 11) << pad(num(r.sd, "%.3g"), 9) << pad(interval(r.p05, r.p95), 21)
-        << pad(r.criterion.describe(), 16) << (r.pass ? "PASS" : "FAIL") << "\n";
+    out << io::pad_right(r.spec.id, 36) << io::pad_right(io::table_number(r.value), 11)
+        << io::pad_right(io::table_number(r.sd, "%.3g"), 9) << io::pad_right(io::table_interval(r.p05, r.p95), 21)
+        << io::pad_right(r.criterion.describe(), 16) << (r.pass ? "PASS" : "FAIL") << "\n";
     out << "    " << r.details << "\n";
     out << "    scenarios: " << roles_text(r.roles) << "; spread over " << r.replicates << " replicates\n";
   }
   out << "\n"
       << report.passed() << " of " << report.results.size() << " targets pass; runs took "
-      << num(report.seconds, "%.1f") << " s\n";
+      << io::table_number(report.seconds, "%.1f") << " s\n";
   return out.str();
 }
 
@@ -153,20 +135,25 @@ void write_check_report(const std::filesystem::path& path, bool overwrite, const
 std::string format_fit(const FitResult& result) {
   std::ostringstream out;
   const FitEvaluation& best = result.evaluations.at(result.best);
-  out << "calibration fit: " << result.evaluations.size() << " evaluations in " << num(result.seconds, "%.1f")
-      << " s; best J = " << num(best.objective) << " (" << best.passed << " of " << result.target_ids.size()
-      << " targets met)\n\n";
-  out << pad("parameter", 36) << pad("best", 12) << pad("range", 20) << pad("half-width", 12) << "good points' range\n";
+  out << "calibration fit: " << result.evaluations.size() << " evaluations in "
+      << io::table_number(result.seconds, "%.1f") << " s; best J = " << io::table_number(best.objective) << " ("
+      << best.passed << " of " << result.target_ids.size() << " targets met)\n\n";
+  out << io::pad_right("parameter", 36) << io::pad_right("best", 12) << io::pad_right("range", 20)
+      << io::pad_right("half-width", 12) << "good points' range\n";
   for (std::size_t k = 0; k < result.params.size(); ++k) {
     const auto& p = result.params[k];
     const auto& id = result.identification.at(k);
-    out << pad(p.key, 36) << pad(num(best.x[k]), 12) << pad(interval(p.lo, p.hi), 20)
-        << pad(std::isfinite(id.half_width) ? std::string("+-") + num(id.half_width, "%.3g") : "flat", 12) << "["
-        << num(id.good_lo) << ", " << num(id.good_hi) << "] (" << id.good_points << " points)\n";
+    out << io::pad_right(p.key, 36) << io::pad_right(io::table_number(best.x[k]), 12)
+        << io::pad_right(io::table_interval(p.lo, p.hi), 20)
+        << io::pad_right(
+               std::isfinite(id.half_width) ? std::string("+-") + io::table_number(id.half_width, "%.3g") : "flat", 12)
+        << "[" << io::table_number(id.good_lo) << ", " << io::table_number(id.good_hi) << "] (" << id.good_points
+        << " points)\n";
   }
-  out << "\n" << pad("target", 36) << pad("model", 12) << "z\n";
+  out << "\n" << io::pad_right("target", 36) << io::pad_right("model", 12) << "z\n";
   for (std::size_t k = 0; k < result.target_ids.size(); ++k)
-    out << pad(result.target_ids[k], 36) << pad(num(best.values[k]), 12) << num(best.discrepancy[k], "%.3g") << "\n";
+    out << io::pad_right(result.target_ids[k], 36) << io::pad_right(io::table_number(best.values[k]), 12)
+        << io::table_number(best.discrepancy[k], "%.3g") << "\n";
   out << "\nhalf-width: the change of one parameter (others at the optimum) that raises J by 1, from the\n"
          "curvature of J at +-5% of its range; 'flat' means J does not rise there (not identified by\n"
          "these targets). Good points: every evaluated point with J <= J* + max(1, 0.1 J*).\n";

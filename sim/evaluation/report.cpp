@@ -1,35 +1,13 @@
 #include "sim/evaluation/report.hpp"
 
 #include <cmath>
-#include <cstdio>
 #include <sstream>
 
 #include "sim/io/nc_writer.hpp"
+#include "sim/io/table_text.hpp"
 #include "sim/core/version.hpp"
 
 namespace schoolsim::evaluation {
-namespace {
-
-std::string num(double v, const char* f = "%.4g") {
-  if (!std::isfinite(v)) return "n/a";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
-/// "[lo, hi]" (built with a stream: GCC 12 warns falsely on chained string + here).
-std::string interval(double lo, double hi) {
-  std::ostringstream s;
-  s << "[" << num(lo, "%.3g") << ", " << num(hi, "%.3g") << "]";
-  return s.str();
-}
-
-std::string pad(std::string s, std::size_t w) {
-  if (s.size() < w) s.append(w - s.size(), ' ');
-  return s;
-}
-
-}  // namespace
 
 std::string format_evaluation(const EvaluationResult& r) {
   const auto& o = r.options;
@@ -42,16 +20,20 @@ std::string format_evaluation(const EvaluationResult& r) {
       << o.design.horizon - o.design.post_width + 1 << ".." << o.design.horizon;
   if (o.design.sample > 0) out << "; study sample of " << o.design.sample << " treated schools per replicate";
   out << "\n";
-  out << "true average effect on the treated (vs the same run without partnerships): " << num(r.mean_true_att)
-      << " pupil SD (SD over replicates " << num(r.sd_true_att, "%.3g") << "); " << num(treated, "%.0f")
+  out << "true average effect on the treated (vs the same run without partnerships): "
+      << io::table_number(r.mean_true_att) << " pupil SD (SD over replicates "
+      << io::table_number(r.sd_true_att, "%.3g") << "); " << io::table_number(treated, "%.0f")
       << " treated schools per replicate\n\n";
-  out << pad("design", 22) << pad("mean est.", 11) << pad("SD", 9) << pad("90% of estimates", 22) << pad("mean SE", 9)
-      << pad("bias", 10) << pad("RMSE", 9) << "95% CI coverage\n";
+  out << io::pad_right("design", 22) << io::pad_right("mean est.", 11) << io::pad_right("SD", 9)
+      << io::pad_right("90% of estimates", 22) << io::pad_right("mean SE", 9) << io::pad_right("bias", 10)
+      << io::pad_right("RMSE", 9) << "95% CI coverage\n";
   for (int d = 0; d < kDesigns; ++d) {
     const auto& s = r.designs[d];
-    out << pad(to_string(static_cast<Design>(d)), 22) << pad(num(s.mean_estimate), 11)
-        << pad(num(s.sd_estimate, "%.3g"), 9) << pad(interval(s.p05, s.p95), 22) << pad(num(s.mean_se, "%.3g"), 9)
-        << pad(num(s.mean_bias, "%.3g"), 10) << pad(num(s.rmse, "%.3g"), 9) << num(s.coverage, "%.2f") << " ("
+    out << io::pad_right(to_string(static_cast<Design>(d)), 22) << io::pad_right(io::table_number(s.mean_estimate), 11)
+        << io::pad_right(io::table_number(s.sd_estimate, "%.3g"), 9)
+        << io::pad_right(io::table_interval(s.p05, s.p95), 22) << io::pad_right(io::table_number(s.mean_se, "%.3g"), 9)
+        << io::pad_right(io::table_number(s.mean_bias, "%.3g"), 10)
+        << io::pad_right(io::table_number(s.rmse, "%.3g"), 9) << io::table_number(s.coverage, "%.2f") << " ("
         << s.replicates << " replicates)\n";
   }
   return out.str();

@@ -1,3 +1,5 @@
+// Long file: the output schema is one table of every variable of run and sweep files (name,
+// dimensions, type, attributes, condition, how it is computed); the point is to read it in one place.
 #include "sim/run/output_schema.hpp"
 
 #include <algorithm>
