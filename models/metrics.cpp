@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numbers>
 #include <stdexcept>
@@ -194,17 +195,31 @@ void der_grid_direct(std::span<const double> sorted, const DerGrid& g, std::arra
   // last term is below kTinyTerm (up to three more tiny terms than the one-at-a-time kernel of
   // models/reference/der_reference.cpp, which this matches to about 1e-13 relative).
   std::array<double, kGridPoints> left{};
+  // Two lanes per SSE2 register (GCC/Clang vector extensions): the same multiplications and
+  // additions as four scalar lanes, so the same bits (pinned by DerReference.DirectSumsKeepTheirBits),
+  // in about 30% fewer instructions for an LA; GCC 12 did not vectorise the scalar form.
+  using V2 = double __attribute__((vector_size(16)));
+  auto load2 = [](const double* a) {
+    V2 v;
+    std::memcpy(&v, a, sizeof v);
+    return v;
+  };
   auto sweep = [&](double* out, std::size_t nodes, double start, double ratio) {
     const double r2 = ratio * ratio, r4 = r2 * r2;
-    std::array<double, 4> p{start, start * ratio, start * r2, start * r2 * ratio};
+    V2 p01 = {start, start * ratio}, p23 = {start * r2, start * r2 * ratio};
+    const V2 r4v = {r4, r4};
     std::size_t i = 0;
     for (; i + 4 <= nodes; i += 4) {
-      std::array<double, 4> term;
-      for (std::size_t k = 0; k < 4; ++k) term[k] = offset_factor[i + k] * p[k];
-      for (std::size_t k = 0; k < 4; ++k) out[i + k] += term[k];
-      if (term[3] < kTinyTerm) return;
-      for (std::size_t k = 0; k < 4; ++k) p[k] *= r4;
+      const V2 t01 = load2(offset_factor.data() + i) * p01;
+      const V2 t23 = load2(offset_factor.data() + i + 2) * p23;
+      const V2 o01 = load2(out + i) + t01, o23 = load2(out + i + 2) + t23;
+      std::memcpy(out + i, &o01, sizeof o01);
+      std::memcpy(out + i + 2, &o23, sizeof o23);
+      if (t23[1] < kTinyTerm) return;
+      p01 *= r4v;
+      p23 *= r4v;
     }
+    const std::array<double, 4> p{p01[0], p01[1], p23[0], p23[1]};
     for (std::size_t k = 0; i + k < nodes; ++k) out[i + k] += offset_factor[i + k] * p[k];
   };
   for (double v : sorted) {

@@ -111,3 +111,16 @@ TEST(DerReference, EngineBinsLargeSamplesAndSumsSmallOnesDirectly) {
   EXPECT_EQ(m::der_polarisation(england), m::der_polarisation_binned(england));
   EXPECT_NE(m::der_polarisation(england), m::der_polarisation_direct(england));
 }
+
+TEST(DerReference, DirectSumsKeepTheirBits) {
+  // Exact values pinned on commit 75a0820 (before the binned sums and the two-lane vectors of the
+  // direct sweeps, which must not change a bit): an LA-sized and an England-sized sample. The
+  // England sample's binned value is pinned as of 2026-12-06 (2.6e-8 relative below the direct one).
+  Seeded rng(6);
+  std::vector<double> la(130), england(20214);
+  for (double& v : la) v = 50.0 + 17.3 * rng.bell();
+  for (double& v : england) v = 50.0 + 17.3 * rng.bell();
+  EXPECT_EQ(m::der_polarisation(la), 0x1.a708d36c4c57fp+0);             // 1.6524784221076911
+  EXPECT_EQ(m::der_polarisation_direct(england), 0x1.b2d7e838b5cfp+0);  // 1.6986069811298954
+  EXPECT_EQ(m::der_polarisation(england), 0x1.b2d7e77d73b35p+0);        // 1.69860693753044
+}
