@@ -34,7 +34,7 @@ namespace {
 using h5::Handle;
 
 constexpr std::size_t kMaxChunkBytes = std::size_t{1} << 20;
-constexpr unsigned kDeflateLevel = 4;
+constexpr unsigned kDeflateLevel = 1;
 
 // Attributes HDF5 dimension scales and netCDF-4 manage themselves.
 const std::set<std::string>& reserved_attribute_names() {

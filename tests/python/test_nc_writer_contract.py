@@ -90,7 +90,7 @@ def test_xarray_reads_numbers_with_their_types(sample):
         assert ds["event_members"].attrs["_FillValue"].dtype == np.int32
         encoding = ds["school_attainment"].encoding
         assert encoding["fletcher32"] and encoding["shuffle"]
-        assert encoding["complevel"] == 4
+        assert encoding["complevel"] == 1
 
 
 def test_netcdf4_reads_the_file(sample):
