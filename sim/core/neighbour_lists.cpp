@@ -8,6 +8,8 @@
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sim/core/world.hpp"
 
@@ -46,6 +48,43 @@ Grid make_grid(std::span<const double> x, std::span<const double> y, const std::
   std::vector<std::int64_t> fill(count.begin(), count.end() - 1);
   for (int i : ids) g.members[fill[static_cast<std::size_t>(g.cy(y[i])) * g.nx + g.cx(x[i])]++] = i;
   return g;
+}
+
+// Sorts one school's candidates by (distance, id), exactly as std::sort of the pairs would
+// (ids are distinct, so the order is total and unique). Distances lie in [0, r] and their
+// squares are spread roughly evenly over [0, r^2] (points scattered in a disc), so a counting
+// pass into m buckets of d^2 leaves about one candidate per bucket; an insertion sort then
+// finishes the order. The bucket key floor(d * d * m / r^2) never decreases as d grows
+// (rounded products and floor are monotone), so the buckets are already in order and the
+// insertion sort only moves candidates within a bucket (std::sort if a bucket is crowded). Returns `found` or `sorted`.
+const std::vector<std::pair<double, std::int32_t>>& sort_by_distance(
+    std::vector<std::pair<double, std::int32_t>>& found, std::vector<std::pair<double, std::int32_t>>& sorted,
+    std::vector<std::uint32_t>& bucket_start, double r) {
+  const std::size_t m = found.size();
+  auto* out = &found;
+  if (m > 16 && r > 0) {
+    const double scale = static_cast<double>(m) / (r * r);
+    auto bucket = [&](double d) { return std::min(static_cast<std::size_t>(d * d * scale), m - 1); };
+    bucket_start.assign(m + 1, 0);
+    std::uint32_t fullest = 0;
+    for (const auto& c : found) fullest = std::max(fullest, ++bucket_start[bucket(c.first) + 1]);
+    if (fullest > 32) {  // many equal or clustered distances (a lattice, shared sites): no quadratic case
+      std::sort(found.begin(), found.end());
+      return found;
+    }
+    std::partial_sum(bucket_start.begin(), bucket_start.end(), bucket_start.begin());
+    sorted.resize(m);
+    for (const auto& c : found) sorted[bucket_start[bucket(c.first)]++] = c;
+    out = &sorted;
+  }
+  auto& v = *out;
+  for (std::size_t k = 1; k < m; ++k) {
+    const auto c = v[k];
+    std::size_t h = k;
+    for (; h > 0 && c < v[h - 1]; --h) v[h] = v[h - 1];
+    v[h] = c;
+  }
+  return v;
 }
 
 }  // namespace
@@ -112,13 +151,15 @@ NeighbourLists build_neighbour_lists(std::span<const double> x, std::span<const 
   nl.index.resize(count[n]);
   nl.distance.resize(count[n]);
   tbb::parallel_for(0, n, [&](int i) {
-    std::vector<std::pair<double, std::int32_t>> found;
-    found.reserve(static_cast<std::size_t>(nl.offset[i + 1] - nl.offset[i]));
+    // Per-thread buffers (reused across schools: no allocation per school).
+    thread_local std::vector<std::pair<double, std::int32_t>> found, sorted;
+    thread_local std::vector<std::uint32_t> bucket_start;
+    found.clear();
     visit.template operator()<true>(i, [&](int j, double d) { found.emplace_back(d, j); });
-    std::sort(found.begin(), found.end());
-    for (std::size_t k = 0; k < found.size(); ++k) {
-      nl.index[nl.offset[i] + k] = found[k].second;
-      nl.distance[nl.offset[i] + k] = found[k].first;
+    const auto& order = sort_by_distance(found, sorted, bucket_start, radius[phase[i]]);
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      nl.index[nl.offset[i] + k] = order[k].second;
+      nl.distance[nl.offset[i] + k] = order[k].first;
     }
   });
   // Reverse positions: lists are symmetric (same radius within a phase), so (j -> i) exists.

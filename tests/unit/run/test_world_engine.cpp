@@ -96,6 +96,31 @@ TEST(World, NeighbourListsAreCompleteSymmetricAndSorted) {
   expect_lists_match_brute_force(w.x, w.y, w.phase, w.neighbours);
 }
 
+TEST(World, NeighbourListsMatchBruteForceOnA2000SchoolWorld) {
+  // Lists of ~35 (primary) and ~55 (secondary) entries: long enough for the bucketed sort by
+  // distance, checked entry by entry (index, distance, reverse) against the brute force.
+  WorldParams p = test::small_scenario().world;
+  p.n_primary = 1700;
+  p.n_secondary = 300;
+  p.seed = 11;
+  const World w = build_synthetic_world(p, {4.0, 12.0});
+  ASSERT_EQ(w.n, 2000);
+  EXPECT_GT(w.neighbours.index.size(), 60000u);
+  expect_lists_match_brute_force(w.x, w.y, w.phase, w.neighbours);
+}
+
+TEST(World, NeighbourListsHandleSchoolsSharingASite) {
+  // 60 schools on one site and 60 on another nearby: long lists with many equal distances
+  // (crowded buckets of the sort by distance), plus a scatter of others.
+  std::vector<double> x, y;
+  std::vector<std::int8_t> phase;
+  for (int k = 0; k < 60; ++k) x.push_back(1.0), y.push_back(1.0), phase.push_back(0);
+  for (int k = 0; k < 60; ++k) x.push_back(2.5), y.push_back(1.5), phase.push_back(0);
+  for (int k = 0; k < 80; ++k) x.push_back(0.05 * k), y.push_back(0.03 * (k % 7)), phase.push_back(k % 5 == 0);
+  const auto nl = build_neighbour_lists(x, y, phase, {2.0, 3.0});
+  expect_lists_match_brute_force(x, y, phase, nl);
+}
+
 TEST(World, NeighbourListsHandleTiedDistances) {
   // A lattice: many schools at exactly equal distances, so reverse positions must scan ties.
   std::vector<double> x, y;
