@@ -164,15 +164,26 @@ NeighbourLists build_neighbour_lists(std::span<const double> x, std::span<const 
   });
   // Reverse positions: lists are symmetric (same radius within a phase), so (j -> i) exists.
   // Each pair is searched once, by its lower id, which sets both directions (no other task
-  // writes (j -> i): j's task only handles j's entries to higher ids).
+  // writes (j -> i): j's task only handles j's entries to higher ids). The search starts where
+  // (j -> i) would be if j's neighbours were spread evenly over the disc (squared distances
+  // evenly over [0, r^2]), walks to the first entry at distance d, then scans the ties for i:
+  // the same entry a binary search finds, in about one cache line of j's list instead of ~5.
   nl.reverse.resize(count[n]);
   tbb::parallel_for(0, n, [&](int i) {
+    const double r = radius[phase[i]];
+    const double scale = r > 0 ? 1.0 / (r * r) : 0.0;
     for (auto e = nl.offset[i]; e < nl.offset[i + 1]; ++e) {
       const int j = nl.index[e];
       if (j < i) continue;
       const double d = nl.distance[e];
-      auto lo = std::lower_bound(nl.distance.begin() + nl.offset[j], nl.distance.begin() + nl.offset[j + 1], d);
-      auto pos = lo - nl.distance.begin();
+      const std::int64_t first = nl.offset[j], last = nl.offset[j + 1];  // last > first: (j -> i) exists
+      const double guess = std::min(d * d * scale, 1.0) * static_cast<double>(last - first - 1);
+      std::int64_t pos = first + static_cast<std::int64_t>(guess);
+      if (nl.distance[pos] < d) {
+        while (nl.distance[pos] < d) ++pos;  // stops at (j -> i) at the latest
+      } else {
+        while (pos > first && nl.distance[pos - 1] >= d) --pos;
+      }
       while (nl.index[pos] != i) ++pos;  // equal distances: scan the short run of ties
       nl.reverse[e] = static_cast<std::int32_t>(pos);
       nl.reverse[pos] = static_cast<std::int32_t>(e);
