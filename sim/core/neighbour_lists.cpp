@@ -2,6 +2,10 @@
 // the search radius, so each school scans only the 3x3 cells around it.
 #include <tbb/parallel_for.h>
 
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -48,6 +52,22 @@ Grid make_grid(std::span<const double> x, std::span<const double> y, const std::
   std::vector<std::int64_t> fill(count.begin(), count.end() - 1);
   for (int i : ids) g.members[fill[static_cast<std::size_t>(g.cy(y[i])) * g.nx + g.cx(x[i])]++] = i;
   return g;
+}
+
+// Reserves `v` for `size` elements and asks the kernel to back it with transparent huge
+// pages (Linux; a hint, ignored elsewhere or when refused). The lists are large (16 bytes per
+// entry: 1.2 GB at 1,000,000 schools) and written once: with 4 KiB pages, first-touch page
+// faults were a third of the build's time (perf, 200,000 schools; THP is "madvise" on Debian).
+template <class T>
+void reserve_huge(std::vector<T>& v, std::size_t size) {
+  v.reserve(size);
+#ifdef __linux__
+  constexpr std::uintptr_t kPage = 4096;
+  const auto begin = (reinterpret_cast<std::uintptr_t>(v.data()) + kPage - 1) & ~(kPage - 1);
+  const auto end = reinterpret_cast<std::uintptr_t>(v.data() + size) & ~(kPage - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#endif
+  v.resize(size);
 }
 
 // Sorts one school's candidates by (distance, id), exactly as std::sort of the pairs would
@@ -148,8 +168,8 @@ NeighbourLists build_neighbour_lists(std::span<const double> x, std::span<const 
         "neighbour lists: " + std::to_string(count[n]) +
         " same-phase pairs within the search radii, more than 2^31 - 1 (use smaller radii or fewer schools)");
   nl.offset = count;
-  nl.index.resize(count[n]);
-  nl.distance.resize(count[n]);
+  reserve_huge(nl.index, static_cast<std::size_t>(count[n]));
+  reserve_huge(nl.distance, static_cast<std::size_t>(count[n]));
   tbb::parallel_for(0, n, [&](int i) {
     // Per-thread buffers (reused across schools: no allocation per school).
     thread_local std::vector<std::pair<double, std::int32_t>> found, sorted;
@@ -168,7 +188,7 @@ NeighbourLists build_neighbour_lists(std::span<const double> x, std::span<const 
   // (j -> i) would be if j's neighbours were spread evenly over the disc (squared distances
   // evenly over [0, r^2]), walks to the first entry at distance d, then scans the ties for i:
   // the same entry a binary search finds, in about one cache line of j's list instead of ~5.
-  nl.reverse.resize(count[n]);
+  reserve_huge(nl.reverse, static_cast<std::size_t>(count[n]));
   tbb::parallel_for(0, n, [&](int i) {
     const double r = radius[phase[i]];
     const double scale = r > 0 ? 1.0 / (r * r) : 0.0;
