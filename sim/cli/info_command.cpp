@@ -8,6 +8,7 @@
 #include <sstream>
 #include <vector>
 
+#include "sim/core/errors.hpp"
 #include "sim/core/damaged_file_error.hpp"
 #include "sim/io/h5_inspect.hpp"
 #include "sim/io/verify.hpp"
@@ -17,8 +18,6 @@ namespace schoolsim::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr int kOk = 0, kProblem = 1, kInputError = 2;
 
 std::string value_text(const io::AttributeValue& v) {
   if (const auto* s = std::get_if<std::string>(&v)) {
@@ -47,7 +46,7 @@ int verify(const std::string& file) {
     report = io::verify_file(file);
   } catch (const std::runtime_error& e) {  // InputFileError (not HDF5, cannot open) or DamagedFileError
     std::cerr << "schoolsim: " << e.what() << "\n";
-    return kProblem;
+    return kExitRuntimeError;
   }
   std::size_t checksummed = 0;
   std::uint64_t bytes = 0;
@@ -64,7 +63,7 @@ int verify(const std::string& file) {
   std::cout << "\n";
   if (report.ok()) {
     std::cout << "verify: ok\n";
-    return kOk;
+    return kExitOk;
   }
   std::cout.flush();
   std::cerr << "schoolsim: damaged: " << file << ": " << report.failures() << " of " << report.datasets.size()
@@ -72,7 +71,7 @@ int verify(const std::string& file) {
   for (const auto& d : report.datasets)
     if (!d.error.empty()) std::cerr << "\n  " << d.name << ": " << d.error;
   std::cerr << "\n";
-  return kProblem;
+  return kExitRuntimeError;
 }
 
 }  // namespace
@@ -93,17 +92,17 @@ int InfoCommand::run() const {
     opened = std::make_unique<io::H5Inspect>(file_, /*probe_data=*/false);  // info reads metadata only
   } catch (const DamagedFileError& e) {  // the probe: an HDF5 file that does not read back
     std::cerr << "schoolsim: " << e.what() << "\n";
-    return kProblem;
+    return kExitRuntimeError;
   } catch (const io::InputFileError& e) {
     // An HDF5 file (by its signature) that cannot be opened is damaged or truncated (exit 1);
     // anything else is the wrong file (exit 2).
     if (is_hdf5_file(file_)) {
       std::cerr << "schoolsim: damaged: " << file_ << ": it has the HDF5 signature but does not open (damaged or "
                 << "truncated)\n";
-      return kProblem;
+      return kExitRuntimeError;
     }
     std::cerr << "schoolsim: " << e.what() << "\n";
-    return kInputError;
+    return kExitInputError;
   }
   // Called last: closes the inspected file first (HDF5 refuses a second open with other settings).
   const auto verified = [&](int status) {
@@ -161,7 +160,7 @@ int InfoCommand::run() const {
               << "\n";
   }
 
-  if (sources.empty()) return verified(kOk);
+  if (sources.empty()) return verified(kExitOk);
   const fs::path folder = fs::path(file_).has_parent_path() ? fs::path(file_).parent_path() : fs::path(".");
   const std::string fingerprint = text_of(f, "sweep_fingerprint");
   std::vector<std::string> problems;
@@ -195,9 +194,9 @@ int InfoCommand::run() const {
               << " cannot be read, so their runs would read as fill values:";
     for (const auto& p : problems) std::cerr << "\n  " << p;
     std::cerr << "\n";
-    return verified(kProblem);
+    return verified(kExitRuntimeError);
   }
-  return verified(kOk);
+  return verified(kExitOk);
 }
 
 }  // namespace schoolsim::cli

@@ -1,5 +1,6 @@
 // Long file: the whole protocol of the MPI sweep (collective agreement, work requests, shard
 // writing, resume) in one place, because its messages only make sense read together.
+#include "sim/core/errors.hpp"
 #include "sim/mpi/mpi_sweep.hpp"
 
 #include <cstdlib>
@@ -84,7 +85,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace schoolsim::sweep;
 
-constexpr int kOk = 0, kRuntimeError = 1, kInputError = 2, kInterrupted = 130;
 constexpr int kAlreadyComplete = -1;  // agreed during setup like a status; every rank then returns 0
 enum Tag : int { kRequest = 101, kBatch, kDone, kDoneText, kStop, kFinal };
 // The main thread of each rank polls for messages (blocking MPI calls would spin on a core the
@@ -109,16 +109,16 @@ const MPI_Comm kWorld = MPI_COMM_WORLD;
 /// Severity of a status, to agree on the worst one: error > input error > interrupted > ok.
 int severity(int status) {
   switch (status) {
-    case kOk: return 0;
+    case kExitOk: return 0;
     case kAlreadyComplete: return 1;
-    case kInterrupted: return 2;
-    case kRuntimeError: return 3;
+    case kExitInterrupted: return 2;
+    case kExitRuntimeError: return 3;
     default: return 4;
   }
 }
 
 struct Agreed {
-  int status = kOk;
+  int status = kExitOk;
   std::string message;  ///< rank 0: the messages of the ranks with the agreed status
 };
 
@@ -168,15 +168,15 @@ void guarded(int& status, std::string& message, F&& step) {
   } catch (const AlreadyComplete&) {
     status = kAlreadyComplete;
   } catch (const Interrupted&) {
-    status = kInterrupted;
+    status = kExitInterrupted;
   } catch (const config::ConfigError& e) {
-    status = kInputError, message = std::string("invalid sweep:\n") + e.what();
+    status = kExitInputError, message = std::string("invalid sweep:\n") + e.what();
   } catch (const SweepInputError& e) {
-    status = kInputError, message = e.what();
+    status = kExitInputError, message = e.what();
   } catch (const io::OutputError& e) {
-    status = kRuntimeError, message = std::string("cannot write output: ") + e.what();
+    status = kExitRuntimeError, message = std::string("cannot write output: ") + e.what();
   } catch (const std::exception& e) {
-    status = kRuntimeError, message = std::string("error: ") + e.what();
+    status = kExitRuntimeError, message = std::string("error: ") + e.what();
   }
 }
 
@@ -264,14 +264,14 @@ class RankSweep {
   /// false (with result_ set) unless every rank succeeded.
   template <class F>
   bool step(bool everyone, F&& f) {
-    int status = kOk;
+    int status = kExitOk;
     std::string message;
     if (everyone || root()) guarded(status, message, f);
     const Agreed agreed = agree(rank_, size_, status, message);
-    if (agreed.status == kOk) return true;
-    result_.status = agreed.status == kAlreadyComplete ? kOk : agreed.status;
+    if (agreed.status == kExitOk) return true;
+    result_.status = agreed.status == kAlreadyComplete ? kExitOk : agreed.status;
     if (agreed.status == kAlreadyComplete) result_.outcome.result = SweepOutcome::Result::AlreadyComplete;
-    if (agreed.status == kInterrupted) result_.outcome.result = SweepOutcome::Result::Interrupted;
+    if (agreed.status == kExitInterrupted) result_.outcome.result = SweepOutcome::Result::Interrupted;
     result_.message = agreed.message;
     return false;
   }
@@ -279,9 +279,9 @@ class RankSweep {
   void settle_runs() {
     if (error_flag_) {
       std::lock_guard lock(error_mutex_);
-      status_ = kRuntimeError, message_ = error_text_;
-    } else if (stopping() && status_ == kOk) {
-      status_ = kInterrupted;
+      status_ = kExitRuntimeError, message_ = error_text_;
+    } else if (stopping() && status_ == kExitOk) {
+      status_ = kExitInterrupted;
     }
   }
 
@@ -331,7 +331,7 @@ class RankSweep {
     if (per_run >= 0.01) return 2 * T;
     return T * std::min<std::int64_t>(64, 1 + static_cast<std::int64_t>(std::ceil(0.02 / std::max(per_run, 1e-6))));
   }
-  int status_ = kOk;  ///< this rank's (rank 0: every rank's) result of the runs and shards
+  int status_ = kExitOk;  ///< this rank's (rank 0: every rank's) result of the runs and shards
   std::string message_;
 };
 
@@ -549,7 +549,7 @@ void RankSweep::compute_root() {
           status_ = status;
           if (!text.empty()) message_ = "rank " + std::to_string(from) + ": " + text;
         }
-        if (status != kOk) stop_ = true;  // one rank stopped or failed: stop them all
+        if (status != kExitOk) stop_ = true;  // one rank stopped or failed: stop them all
         run_seconds_ = std::max(run_seconds_, static_cast<double>(m[3]) * 1e-9);
         shard_indices_.insert(shard_indices_.end(), m.begin() + 4, m.end());
       }
@@ -563,15 +563,15 @@ void RankSweep::compute_root() {
       own_done = true;
       run_seconds_ = std::max(run_seconds_, seconds_since_start());
       settle_runs();
-      if (status_ == kOk) {
+      if (status_ == kExitOk) {
         counters_.stage = 2;
-        int status = kOk;
+        int status = kExitOk;
         std::string message;
         guarded(status, message, [&] {
           const auto mine = write_shards();
           shard_indices_.insert(shard_indices_.end(), mine.begin(), mine.end());
         });
-        if (status != kOk) status_ = status, message_ = message, stop_ = true;
+        if (status != kExitOk) status_ = status, message_ = message, stop_ = true;
       }
       journals_.clear();  // releases the locks; rank 0 removes the folder when done
     }
@@ -672,15 +672,16 @@ MpiSweepResult RankSweep::run() {
     result_.outcome.failed = counters_.failed;
     int status = status_;
     std::string message = message_;
-    if (status == kOk) {
+    if (status == kExitOk) {
       counters_.stage = 2;
       guarded(status, message, [&] { finish_root(); });
     }
-    if (status == kOk && result_.outcome.failed > 0) status = kRuntimeError;  // as without MPI: some runs failed
+    if (status == kExitOk && result_.outcome.failed > 0)
+      status = kExitRuntimeError;  // as without MPI: some runs failed
     for (int r = 1; r < size_; ++r) send({status}, r, kFinal);
     result_.status = status;
     result_.message = message;
-    if (status == kInterrupted) result_.outcome.result = SweepOutcome::Result::Interrupted;
+    if (status == kExitInterrupted) result_.outcome.result = SweepOutcome::Result::Interrupted;
     counters_.stage = 3;
     return result_;
   }
@@ -689,7 +690,7 @@ MpiSweepResult RankSweep::run() {
   const auto compute_ns = static_cast<std::int64_t>(seconds_since_start() * 1e9);
   settle_runs();
   std::vector<std::int64_t> written;
-  if (status_ == kOk) guarded(status_, message_, [&] { written = write_shards(); });
+  if (status_ == kExitOk) guarded(status_, message_, [&] { written = write_shards(); });
   journals_.clear();
   std::vector<std::int64_t> done{status_, ran_.load(), failed_.load(), compute_ns};
   done.insert(done.end(), written.begin(), written.end());
@@ -707,7 +708,7 @@ MpiSweepResult RankSweep::run() {
     }
     std::this_thread::sleep_for(kMaxPoll);
   }
-  if (result_.status == kInterrupted) result_.outcome.result = SweepOutcome::Result::Interrupted;
+  if (result_.status == kExitInterrupted) result_.outcome.result = SweepOutcome::Result::Interrupted;
   return result_;
 }
 
@@ -722,7 +723,7 @@ MpiSweepResult run_sweep(const Session& session, const SweepSpec& spec, const Sw
     // Not an expected failure (those become agreed statuses): the other ranks would wait for
     // this one forever, so end the job. The journals stay for --resume.
     std::fprintf(stderr, "schoolsim: rank %d: fatal error: %s\n", session.rank(), e.what());
-    MPI_Abort(kWorld, kRuntimeError);
+    MPI_Abort(kWorld, kExitRuntimeError);
   }
   return {};
 }
